@@ -1,0 +1,134 @@
+#pragma once
+
+// The typed configuration of every gnas step. Defaults live in the member initialisers below and
+// equal the original system's config.yml (DESIGN 1.1-1.5); YAML overrides them and `--set
+// dotted.key=value` overrides the YAML. Keys are declared once, with their documentation, in
+// config.cpp; this header holds only the values.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gnas {
+
+/// One search layer of the macro network (DESIGN 1.1).
+struct LayerConfig {
+  int out_channels = 16;  ///< channels the layer outputs
+  int stride = 1;         ///< 1 or 2 (2 halves the feature map)
+
+  bool operator==(const LayerConfig& o) const {
+    return out_channels == o.out_channels && stride == o.stride;
+  }
+};
+
+/// Optimizer settings; the original keeps them in optim_state.yml, pulled in with `!include`.
+struct OptimState {
+  std::string optimizer = "sgd";  ///< sgd | adam | rmsprop
+  double lr = 0.1;                ///< initial learning rate
+  double momentum = 0.9;          ///< SGD/RMSprop momentum, in [0, 1)
+  double weight_decay = 4e-4;     ///< L2 penalty, >= 0
+
+  bool operator==(const OptimState& o) const {
+    return optimizer == o.optimizer && lr == o.lr && momentum == o.momentum &&
+           weight_decay == o.weight_decay;
+  }
+};
+
+/// How `generate` draws its architectures.
+struct SamplingConfig {
+  bool within_budget = false;  ///< keep only architectures within macs_budget (the original: no)
+  int max_attempts = 1000000;  ///< draws allowed in all before giving up
+
+  bool operator==(const SamplingConfig& o) const {
+    return within_budget == o.within_budget && max_attempts == o.max_attempts;
+  }
+};
+
+/// How `evaluate` measures CPU latency.
+struct LatencyConfig {
+  int warmup = 5;    ///< untimed forward passes before timing
+  int repeats = 20;  ///< timed forward passes; the median is reported
+  int threads = 1;   ///< intra-op threads while timing; 0 = LibTorch's default
+
+  bool operator==(const LatencyConfig& o) const {
+    return warmup == o.warmup && repeats == o.repeats && threads == o.threads;
+  }
+};
+
+struct Config {
+  // --- run environment ---
+  bool cuda = true;       ///< use CUDA when available (falls back to CPU with a warning)
+  int ngpu = 1;           ///< GPUs to use
+  int num_workers = 4;    ///< CPU threads for data loading and intra-op work
+  std::uint64_t seed = 0; ///< seed of every random choice
+
+  // --- files (relative paths are relative to the working directory) ---
+  std::string path_to_architecture = "logs/architecture.csv";  ///< generate's output
+  std::string path_to_evolution_architecture = "logs/evolution_architecture.csv";
+  std::string path_to_train_data = "logs/train_data.csv";      ///< labelled architectures
+  std::string path_to_save_predictor = "logs/predictor.pt";    ///< train_predictor's output
+  std::string predictor_pretrained = "logs/predictor.pt";      ///< predictor evolution loads
+  std::string log_dir = "logs";                                ///< logs, summaries, plots
+  std::string write_dir = "logs/checkpoints";                  ///< training checkpoints
+
+  // --- training recipe (DESIGN 1.5) ---
+  int epochs = 60;
+  int batch_size = 1024;
+  int print_freq = 10;  ///< progress line every N batches
+  std::string dataset = "cifar100";  ///< cifar10 | cifar100 | fashion_mnist | mnist
+  int classes = 100;
+  std::string dataset_dir = "data";  ///< holds cifar-10-batches-bin/ or cifar-100-binary/
+  int input_size = 32;               ///< input height = width, pixels
+  int input_channels = 3;            ///< 3 for CIFAR, 1 for (Fashion-)MNIST
+  double train_portion = 1.0;        ///< share of the training split used to train; rest validates
+  std::vector<double> mean{0.49139968, 0.48215827, 0.44653124};  ///< per channel
+  std::vector<double> std{0.2023, 0.1994, 0.2010};               ///< per channel
+  OptimState optim_state;
+  std::string lr_scheduler = "step";  ///< step | cosine
+  int step_size = 25;                 ///< epochs between step decays
+  double decay_ratio = 0.1;           ///< step decay factor
+
+  // --- search space (DESIGN 1.1-1.2) ---
+  std::string search_space = "layerwise";  ///< layerwise
+  std::vector<std::string> ops_name{"skip",         "sep_conv_3x3", "sep_conv_5x5",
+                                    "sep_conv_7x7", "dil_conv_3x3", "dil_conv_5x5"};
+  std::vector<LayerConfig> l_cfgs{{16, 1}, {32, 2}, {40, 2}, {80, 2}, {320, 1}};
+  int stem_channels = 16;    ///< output channels of the 3x3 stem conv
+  int head_channels = 1280;  ///< output channels of the 1x1 head conv
+
+  // --- search ---
+  double macs_budget = 15.0;  ///< hardware budget, millions of multiply-accumulates
+  int sample_count = 300;     ///< architectures `generate` draws
+  SamplingConfig sampling;
+  LatencyConfig latency;
+
+  bool operator==(const Config& o) const;
+};
+
+/// One entry of the key registry: dotted key and its documentation, for --help and the README.
+struct ConfigKeyDoc {
+  std::string key;
+  std::string type;
+  std::string doc;
+};
+
+/// Every known key, in file order.
+const std::vector<ConfigKeyDoc>& config_keys();
+
+/// Loads `path` (YAML, `!include` resolved relative to the including file), applies `overrides`
+/// ("dotted.key=value", value parsed as YAML) and validates.
+/// Throws ConfigError: unreadable file, YAML syntax (file:line:col), unknown keys (all listed,
+/// each with the closest known key), wrong types or ranges ("key (value): rule", all listed).
+Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// Same as load_config but from YAML text; `origin` names it in messages and anchors `!include`.
+Config load_config_text(const std::string& yaml, const std::string& origin,
+                        const std::vector<std::string>& overrides = {});
+
+/// Every rule violation of `config`, one "key (value): rule" line each; empty when valid.
+std::vector<std::string> validation_errors(const Config& config);
+
+/// The resolved config as YAML that load_config_text reads back into an equal Config.
+std::string to_yaml(const Config& config);
+
+}  // namespace gnas

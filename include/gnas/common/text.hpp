@@ -1,0 +1,27 @@
+#pragma once
+
+// Small text helpers shared by config, CSV and report code.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gnas {
+
+/// The shortest decimal text that reads back as exactly `v` ("0.1", "15", "4e-04" stays "0.0004").
+std::string format_number(double v);
+
+/// Fixed-point text with `digits` decimals ("14.461696").
+std::string format_fixed(double v, int digits);
+
+/// Levenshtein distance (insertions, deletions, substitutions each cost 1).
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// `s` cut at every `sep`; empty fields kept.
+std::vector<std::string> split(std::string_view s, char sep);
+
+/// `s` without leading and trailing spaces, tabs, CR and LF.
+std::string trim(std::string_view s);
+
+}  // namespace gnas

@@ -1,0 +1,87 @@
+#pragma once
+
+// The search-space interface (DESIGN Part 2). Sampling, validity, text form, graph encoding and
+// cost are its methods, so predictors and the evolution engine never special-case a space.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gnas/space/architecture.hpp"
+#include "gnas/space/rng.hpp"
+
+namespace gnas {
+
+struct Config;
+
+/// An architecture as a directed graph for graph predictors. Row-major dense matrices.
+struct ArchGraph {
+  int num_nodes = 0;
+  int feature_dim = 0;
+  std::vector<float> adjacency;  ///< [num_nodes * num_nodes]; 1 for each edge s -> t at s*N+t
+  std::vector<float> features;   ///< [num_nodes * feature_dim]
+};
+
+/// Hardware cost of an architecture.
+struct Cost {
+  double macs_m = 0;        ///< multiply-accumulates of one image, millions
+  std::int64_t params = 0;  ///< learnable parameters
+};
+
+class SearchSpace {
+ public:
+  virtual ~SearchSpace() = default;
+
+  /// Short name, as the `search_space` config key spells it.
+  virtual std::string name() const = 0;
+  /// Identifies the space and its settings; a predictor trained on one space refuses another.
+  virtual std::string fingerprint() const = 0;
+
+  /// Genome length; every architecture of the space has exactly this many genes.
+  virtual std::size_t gene_count() const = 0;
+  /// Gene i takes values 0 .. gene_values(i) - 1.
+  virtual int gene_values(std::size_t i) const = 0;
+  /// What gene i decides, as "group.choice" (e.g. "layer1.skip"), for reports.
+  virtual std::string gene_label(std::size_t i) const = 0;
+
+  /// Empty when `arch` is a member of the space, else the reason it is not.
+  virtual std::string invalid_reason(const Architecture& arch) const = 0;
+  bool is_valid(const Architecture& arch) const { return invalid_reason(arch).empty(); }
+
+  /// One architecture drawn by the space's sampling rule.
+  virtual Architecture sample(Rng& rng) const = 0;
+
+  /// Readable text form that parse() reads back.
+  virtual std::string format(const Architecture& arch) const = 0;
+  /// Reads format()'s text. Throws DataError naming the text and the rule it breaks.
+  virtual Architecture parse(std::string_view text) const = 0;
+
+  /// Graph encoding for graph predictors.
+  virtual ArchGraph graph(const Architecture& arch) const = 0;
+
+  /// Whether cost() is meaningful (a space without a cost model returns false).
+  virtual bool has_cost() const { return true; }
+  virtual Cost cost(const Architecture& arch) const = 0;
+  /// The smallest MACs any valid architecture of the space has.
+  virtual double min_macs_m() const = 0;
+
+  /// Per-gene mutation: each gene redrawn uniformly with probability `rate`; the result may be
+  /// invalid (callers check and redraw).
+  virtual Architecture mutate(const Architecture& arch, double rate, Rng& rng) const;
+  /// Single-point crossover: genes [0, cut) from `a`, the rest from `b`, cut uniform in
+  /// [1, gene_count()); the result may be invalid.
+  virtual Architecture crossover(const Architecture& a, const Architecture& b, Rng& rng) const;
+};
+
+/// A sample within `macs_budget` (millions), drawn by rejection with at most `max_attempts`
+/// draws. Throws ConfigError when the budget is below the space's minimum (naming it) and Error
+/// when the attempts run out.
+Architecture sample_within_budget(const SearchSpace& space, double macs_budget, int max_attempts,
+                                  Rng& rng);
+
+/// The space the config names. Throws ConfigError for an unknown name.
+std::unique_ptr<SearchSpace> make_search_space(const Config& config);
+
+}  // namespace gnas

@@ -1,0 +1,85 @@
+#include "gnas/app/cli.hpp"
+
+#include <exception>
+#include <iostream>
+
+#include "gnas/common/errors.hpp"
+#include "gnas/common/io.hpp"
+#include "gnas/common/logging.hpp"
+#include "gnas/common/version.hpp"
+
+namespace gnas::app {
+
+namespace {
+
+std::string keys_help() {
+  std::string text = "\nConfiguration keys (in --cfg YAML or as --set key=value):\n";
+  for (const auto& k : config_keys()) {
+    std::string key = "  " + k.key;
+    key.resize(std::max<std::size_t>(key.size() + 1, 36), ' ');
+    text += key + k.doc + " [" + k.type + "]\n";
+  }
+  return text;
+}
+
+std::string command_line(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) line += (i ? " " : "") + std::string(argv[i]);
+  return line;
+}
+
+}  // namespace
+
+std::string resolved_config_path(const Config& config, const std::string& step) {
+  return join_path(config.log_dir, step + "_config.yml");
+}
+
+int run_main(int argc, char** argv, const std::string& step, const std::string& description,
+             const std::function<void(CLI::App&)>& add_options,
+             const std::function<void(const StepContext&)>& body) {
+  StepContext ctx;
+  ctx.step = step;
+  ctx.log = make_step_logger(step);
+  std::vector<std::string> overrides;
+  CLI::App cli(description, step);
+  cli.option_defaults()->always_capture_default();
+  ctx.config_path = "config/config.yml";
+  cli.add_option("--cfg", ctx.config_path, "configuration YAML");
+  cli.add_option("--set", overrides, "override a key: dotted.key=value (value in YAML syntax)")
+      ->take_all();
+  cli.set_version_flag("--version", std::string(version()) + " (" + git_hash() + ")");
+  cli.footer(keys_help());
+  add_options(cli);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = cli.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+  try {
+    ctx.config = load_config(ctx.config_path, overrides);
+    add_log_file(*ctx.log, join_path(ctx.config.log_dir, step + ".log"));
+    ctx.log->info("gnas {} ({}) {}", version(), git_hash(), step);
+    ctx.log->info("command line: {}", command_line(argc, argv));
+    ctx.log->info("config: {} (seed {})", ctx.config_path, ctx.config.seed);
+    const std::string resolved = to_yaml(ctx.config);
+    ctx.log->debug("resolved config:\n{}", resolved);
+    write_file_atomic(resolved_config_path(ctx.config, step),
+                      "# resolved configuration of gnas " + std::string(version()) + " (" +
+                          git_hash() + ")\n# " + command_line(argc, argv) + "\n" + resolved);
+    body(ctx);
+    return kExitOk;
+  } catch (const ConfigError& e) {
+    ctx.log->error("configuration error: {}", e.what());
+  } catch (const DataError& e) {
+    ctx.log->error("input error: {}", e.what());
+  } catch (const UsageError& e) {
+    ctx.log->error("usage error: {}", e.what());
+  } catch (const std::exception& e) {
+    ctx.log->error("{}", e.what());
+    return kExitFailure;
+  }
+  return kExitBadInput;
+}
+
+}  // namespace gnas::app

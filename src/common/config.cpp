@@ -1,0 +1,591 @@
+#include "gnas/common/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+#include <type_traits>
+
+#include "gnas/common/errors.hpp"
+#include "gnas/common/text.hpp"
+#include "gnas/space/op_kind.hpp"
+
+namespace gnas {
+namespace {
+
+namespace fs = std::filesystem;
+using YAML::Node;
+
+// A field that cannot be decoded; collected, then reported with all the others.
+struct FieldError {
+  std::string message;
+};
+
+std::string render(const Node& node) {
+  if (!node.IsDefined() || node.IsNull()) return "null";
+  if (node.IsScalar()) return node.Scalar();
+  YAML::Emitter out;
+  out << YAML::Flow << node;
+  return out.c_str();
+}
+
+[[noreturn]] void reject(const std::string& key, const Node& node, const std::string& rule) {
+  throw FieldError{key + " (" + render(node) + "): " + rule};
+}
+
+long long decode_integer(const Node& node, const std::string& key) {
+  if (!node.IsScalar()) reject(key, node, "must be an integer");
+  const std::string& s = node.Scalar();
+  long long v = 0;
+  const char* first = s.data() + (!s.empty() && s[0] == '+' ? 1 : 0);
+  auto [end, ec] = std::from_chars(first, s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) {
+    reject(key, node, "must be an integer");
+  }
+  return v;
+}
+
+double decode_number(const Node& node, const std::string& key) {
+  if (!node.IsScalar() || node.Scalar().empty()) reject(key, node, "must be a number");
+  const std::string& s = node.Scalar();
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || !std::isfinite(v)) reject(key, node, "must be a finite number");
+  return v;
+}
+
+template <typename T>
+struct Codec;
+
+template <>
+struct Codec<bool> {
+  static const char* name() { return "bool"; }
+  static bool decode(const Node& node, const std::string& key) {
+    bool v = false;
+    if (!node.IsScalar() || !YAML::convert<bool>::decode(node, v)) {
+      reject(key, node, "must be true or false");
+    }
+    return v;
+  }
+  static Node encode(bool v) { return Node(v); }
+};
+
+template <>
+struct Codec<int> {
+  static const char* name() { return "int"; }
+  static int decode(const Node& node, const std::string& key) {
+    const long long v = decode_integer(node, key);
+    if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) {
+      reject(key, node, "must fit in a 32-bit integer");
+    }
+    return static_cast<int>(v);
+  }
+  static Node encode(int v) { return Node(v); }
+};
+
+template <>
+struct Codec<std::uint64_t> {
+  static const char* name() { return "uint64"; }
+  static std::uint64_t decode(const Node& node, const std::string& key) {
+    if (!node.IsScalar()) reject(key, node, "must be a non-negative integer");
+    const std::string& s = node.Scalar();
+    std::uint64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || s.empty()) {
+      reject(key, node, "must be a non-negative integer");
+    }
+    return v;
+  }
+  static Node encode(std::uint64_t v) { return Node(std::to_string(v)); }
+};
+
+template <>
+struct Codec<double> {
+  static const char* name() { return "float"; }
+  static double decode(const Node& node, const std::string& key) { return decode_number(node, key); }
+  static Node encode(double v) { return Node(format_number(v)); }
+};
+
+template <>
+struct Codec<std::string> {
+  static const char* name() { return "string"; }
+  static std::string decode(const Node& node, const std::string& key) {
+    if (!node.IsScalar()) reject(key, node, "must be a string");
+    return node.Scalar();
+  }
+  static Node encode(const std::string& v) { return Node(v); }
+};
+
+template <typename T>
+struct Codec<std::vector<T>> {
+  static std::string name() { return std::string("list of ") + Codec<T>::name(); }
+  static std::vector<T> decode(const Node& node, const std::string& key) {
+    if (!node.IsSequence()) reject(key, node, "must be a list");
+    std::vector<T> out;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      out.push_back(Codec<T>::decode(node[i], key + "[" + std::to_string(i) + "]"));
+    }
+    return out;
+  }
+  static Node encode(const std::vector<T>& v) {
+    Node node(YAML::NodeType::Sequence);
+    for (const auto& x : v) node.push_back(Codec<T>::encode(x));
+    node.SetStyle(YAML::EmitterStyle::Flow);
+    return node;
+  }
+};
+
+// A layer is written [out_channels, stride] like the original, or as a mapping.
+template <>
+struct Codec<LayerConfig> {
+  static const char* name() { return "[out_channels, stride]"; }
+  static LayerConfig decode(const Node& node, const std::string& key) {
+    LayerConfig layer;
+    if (node.IsSequence()) {
+      if (node.size() != 2) reject(key, node, "must be [out_channels, stride]");
+      layer.out_channels = Codec<int>::decode(node[0], key + ".out_channels");
+      layer.stride = Codec<int>::decode(node[1], key + ".stride");
+    } else if (node.IsMap()) {
+      for (const auto& kv : node) {
+        const std::string sub = kv.first.Scalar();
+        if (sub != "out_channels" && sub != "stride") {
+          reject(key + "." + sub, kv.second, "unknown key (known: out_channels, stride)");
+        }
+      }
+      if (node["out_channels"]) {
+        layer.out_channels = Codec<int>::decode(node["out_channels"], key + ".out_channels");
+      }
+      if (node["stride"]) layer.stride = Codec<int>::decode(node["stride"], key + ".stride");
+    } else {
+      reject(key, node, "must be [out_channels, stride]");
+    }
+    return layer;
+  }
+  static Node encode(const LayerConfig& v) {
+    Node node(YAML::NodeType::Sequence);
+    node.push_back(v.out_channels);
+    node.push_back(v.stride);
+    node.SetStyle(YAML::EmitterStyle::Flow);
+    return node;
+  }
+};
+
+struct Field {
+  std::string key;
+  std::string type;
+  std::string doc;
+  std::function<void(Config&, const Node&)> read;
+  std::function<Node(const Config&)> write;
+};
+
+template <typename Access>
+Field make_field(std::string key, Access access, std::string doc) {
+  using T = std::decay_t<decltype(access(std::declval<Config&>()))>;
+  Field f{key, Codec<T>::name(), std::move(doc), {}, {}};
+  f.read = [key, access](Config& c, const Node& node) { access(c) = Codec<T>::decode(node, key); };
+  f.write = [access](const Config& c) { return Codec<T>::encode(access(c)); };
+  return f;
+}
+
+#define GNAS_FIELD(member, doc) \
+  make_field(#member, [](auto& c) -> auto& { return c.member; }, doc)
+
+// Every key, declared once; order = the order of a written config.
+const std::vector<Field>& fields() {
+  static const std::vector<Field> kFields = {
+      GNAS_FIELD(cuda, "use CUDA when available; falls back to CPU with a warning"),
+      GNAS_FIELD(ngpu, "GPUs to use (>= 0)"),
+      GNAS_FIELD(num_workers, "CPU threads for data loading and intra-op work (>= 0)"),
+      GNAS_FIELD(seed, "seed of every random choice"),
+      GNAS_FIELD(path_to_architecture, "CSV of sampled architectures (generate writes it)"),
+      GNAS_FIELD(path_to_evolution_architecture, "CSV of the searched architecture"),
+      GNAS_FIELD(path_to_train_data, "CSV of labelled architectures"),
+      GNAS_FIELD(path_to_save_predictor, "where train_predictor saves the predictor"),
+      GNAS_FIELD(predictor_pretrained, "predictor that evolution and evaluate load"),
+      GNAS_FIELD(log_dir, "folder of logs, summaries, resolved configs and plots"),
+      GNAS_FIELD(write_dir, "folder of training checkpoints"),
+      GNAS_FIELD(epochs, "training epochs per architecture (>= 1)"),
+      GNAS_FIELD(batch_size, "training batch size (>= 1)"),
+      GNAS_FIELD(print_freq, "progress line every N batches (>= 1)"),
+      GNAS_FIELD(dataset, "cifar10 | cifar100 | fashion_mnist | mnist"),
+      GNAS_FIELD(classes, "number of classes (>= 2)"),
+      GNAS_FIELD(dataset_dir, "folder holding the dataset files"),
+      GNAS_FIELD(input_size, "input height = width, pixels (>= 1)"),
+      GNAS_FIELD(input_channels, "input channels: 3 for CIFAR, 1 for (Fashion-)MNIST"),
+      GNAS_FIELD(train_portion, "share of the training split used to train, in (0, 1]"),
+      GNAS_FIELD(mean, "normalisation mean, one value per input channel"),
+      GNAS_FIELD(std, "normalisation std, one positive value per input channel"),
+      GNAS_FIELD(optim_state.optimizer, "sgd | adam | rmsprop"),
+      GNAS_FIELD(optim_state.lr, "initial learning rate (> 0)"),
+      GNAS_FIELD(optim_state.momentum, "momentum, in [0, 1)"),
+      GNAS_FIELD(optim_state.weight_decay, "L2 penalty (>= 0)"),
+      GNAS_FIELD(lr_scheduler, "step | cosine"),
+      GNAS_FIELD(step_size, "epochs between step decays (>= 1)"),
+      GNAS_FIELD(decay_ratio, "step decay factor, in (0, 1]"),
+      GNAS_FIELD(search_space, "layerwise (the original's macro space)"),
+      GNAS_FIELD(ops_name, "candidate ops of every layer, in gene order"),
+      GNAS_FIELD(l_cfgs, "search layers, each [out_channels, stride]"),
+      GNAS_FIELD(stem_channels, "output channels of the 3x3 stem conv (>= 1)"),
+      GNAS_FIELD(head_channels, "output channels of the 1x1 head conv (>= 1)"),
+      GNAS_FIELD(macs_budget, "hardware budget, millions of MACs (> 0)"),
+      GNAS_FIELD(sample_count, "architectures generate draws (>= 1)"),
+      GNAS_FIELD(sampling.within_budget, "generate keeps only architectures within macs_budget"),
+      GNAS_FIELD(sampling.max_attempts, "draws allowed before generate gives up (>= 1)"),
+      GNAS_FIELD(latency.warmup, "untimed forward passes before timing (>= 0)"),
+      GNAS_FIELD(latency.repeats, "timed forward passes; the median is reported (>= 1)"),
+      GNAS_FIELD(latency.threads, "intra-op threads while timing; 0 = LibTorch's default"),
+  };
+  return kFields;
+}
+
+#undef GNAS_FIELD
+
+std::vector<std::string> split_key(const std::string& key) {
+  std::vector<std::string> parts;
+  std::stringstream ss(key);
+  std::string part;
+  while (std::getline(ss, part, '.')) parts.push_back(part);
+  return parts;
+}
+
+std::set<std::string> section_names() {
+  std::set<std::string> sections;
+  for (const auto& f : fields()) {
+    const auto dot = f.key.find('.');
+    if (dot != std::string::npos) sections.insert(f.key.substr(0, dot));
+  }
+  return sections;
+}
+
+const Field* find_field(const std::string& key) {
+  for (const auto& f : fields()) {
+    if (f.key == key) return &f;
+  }
+  return nullptr;
+}
+
+std::string closest_key(const std::string& key) {
+  std::string best;
+  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  const auto leaf = [](const std::string& k) { return k.substr(k.rfind('.') + 1); };
+  for (const auto& f : fields()) {
+    const std::size_t d =
+        std::min(edit_distance(key, f.key), edit_distance(leaf(key), leaf(f.key)) + 1);
+    if (d < best_distance) {
+      best_distance = d;
+      best = f.key;
+    }
+  }
+  return best;
+}
+
+std::string unknown_key_line(const std::string& key) {
+  return "unknown key '" + key + "' (did you mean '" + closest_key(key) + "'?)";
+}
+
+Node parse_yaml(const std::string& text, const std::string& origin) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(origin + ":" + std::to_string(e.mark.line + 1) + ":" +
+                      std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg);
+  }
+}
+
+Node read_yaml_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path.string() + ": cannot read the configuration file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_yaml(buffer.str(), path.string());
+}
+
+// Replaces every `!include FILE` by FILE's content, FILE relative to the including file.
+Node resolve_includes(const Node& node, const fs::path& base_dir, int depth) {
+  if (depth > 16) throw ConfigError("!include nested more than 16 deep (a cycle?) under " +
+                                    base_dir.string());
+  if (node.Tag() == "!include") {
+    if (!node.IsScalar()) throw ConfigError("!include (" + render(node) + "): must name a file");
+    const fs::path target = base_dir / node.Scalar();
+    return resolve_includes(read_yaml_file(target), target.parent_path(), depth + 1);
+  }
+  if (node.IsMap()) {
+    Node out(YAML::NodeType::Map);
+    for (const auto& kv : node) out[kv.first.Scalar()] = resolve_includes(kv.second, base_dir, depth);
+    return out;
+  }
+  if (node.IsSequence()) {
+    Node out(YAML::NodeType::Sequence);
+    for (const auto& item : node) out.push_back(resolve_includes(item, base_dir, depth));
+    out.SetStyle(node.Style());
+    return out;
+  }
+  return node;
+}
+
+void set_path(Node map, const std::vector<std::string>& parts, std::size_t i, const Node& value) {
+  if (i + 1 == parts.size()) {
+    map[parts[i]] = value;
+    return;
+  }
+  if (!map[parts[i]].IsMap()) map[parts[i]] = Node(YAML::NodeType::Map);
+  set_path(map[parts[i]], parts, i + 1, value);
+}
+
+Node find_path(const Node& root, const std::vector<std::string>& parts) {
+  Node cur(root);
+  for (const auto& part : parts) {
+    if (!cur.IsMap()) return Node(YAML::NodeType::Undefined);
+    const Node next = static_cast<const Node&>(cur)[part];
+    if (!next.IsDefined()) return next;
+    cur.reset(next);
+  }
+  return cur;
+}
+
+void apply_override(Node& root, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw ConfigError("--set " + assignment + ": expected dotted.key=value");
+  }
+  const std::string key = assignment.substr(0, eq);
+  if (!find_field(key)) throw ConfigError("--set: " + unknown_key_line(key));
+  const Node value = parse_yaml(assignment.substr(eq + 1), "--set " + key);
+  set_path(root, split_key(key), 0, value);
+}
+
+void collect_unknown(const Node& map, const std::string& prefix, const std::set<std::string>& sections,
+                     std::vector<std::string>& unknown, std::vector<std::string>& errors) {
+  for (const auto& kv : map) {
+    const std::string key = prefix + kv.first.Scalar();
+    if (find_field(key)) continue;
+    if (sections.count(key)) {
+      if (kv.second.IsMap()) {
+        collect_unknown(kv.second, key + ".", sections, unknown, errors);
+      } else if (!kv.second.IsNull()) {
+        errors.push_back(key + " (" + render(kv.second) + "): must be a mapping of keys");
+      }
+      continue;
+    }
+    unknown.push_back(key);
+  }
+}
+
+Config decode_tree(const Node& root, const std::string& origin) {
+  if (!root.IsMap()) throw ConfigError(origin + ": the top level must be a mapping of keys");
+  std::vector<std::string> unknown;
+  std::vector<std::string> errors;
+  collect_unknown(root, "", section_names(), unknown, errors);
+  if (!unknown.empty()) {
+    std::string msg = origin + ": " + std::to_string(unknown.size()) + " unknown configuration key" +
+                      (unknown.size() > 1 ? "s" : "") + ":";
+    for (const auto& key : unknown) msg += "\n  " + unknown_key_line(key);
+    throw ConfigError(msg);
+  }
+  Config config;
+  for (const auto& f : fields()) {
+    const Node node = find_path(root, split_key(f.key));
+    if (!node.IsDefined()) continue;
+    try {
+      f.read(config, node);
+    } catch (const FieldError& e) {
+      errors.push_back(e.message);
+    }
+  }
+  for (auto& e : validation_errors(config)) errors.push_back(std::move(e));
+  if (!errors.empty()) {
+    std::string msg = origin + ": invalid configuration:";
+    for (const auto& e : errors) msg += "\n  " + e;
+    throw ConfigError(msg);
+  }
+  return config;
+}
+
+Config load_tree(Node root, const std::string& origin, const fs::path& base_dir,
+                 const std::vector<std::string>& overrides) {
+  root = resolve_includes(root, base_dir, 0);
+  if (root.IsNull()) root = Node(YAML::NodeType::Map);
+  if (!root.IsMap()) throw ConfigError(origin + ": the top level must be a mapping of keys");
+  for (const auto& o : overrides) apply_override(root, o);
+  return decode_tree(root, origin);
+}
+
+std::string list_text(const std::vector<double>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + format_number(v[i]);
+  return s + "]";
+}
+
+}  // namespace
+
+bool Config::operator==(const Config& o) const {
+  return cuda == o.cuda && ngpu == o.ngpu && num_workers == o.num_workers && seed == o.seed &&
+         path_to_architecture == o.path_to_architecture &&
+         path_to_evolution_architecture == o.path_to_evolution_architecture &&
+         path_to_train_data == o.path_to_train_data &&
+         path_to_save_predictor == o.path_to_save_predictor &&
+         predictor_pretrained == o.predictor_pretrained && log_dir == o.log_dir &&
+         write_dir == o.write_dir && epochs == o.epochs && batch_size == o.batch_size &&
+         print_freq == o.print_freq && dataset == o.dataset && classes == o.classes &&
+         dataset_dir == o.dataset_dir && input_size == o.input_size &&
+         input_channels == o.input_channels && train_portion == o.train_portion &&
+         mean == o.mean && std == o.std && optim_state == o.optim_state &&
+         lr_scheduler == o.lr_scheduler && step_size == o.step_size &&
+         decay_ratio == o.decay_ratio && search_space == o.search_space &&
+         ops_name == o.ops_name && l_cfgs == o.l_cfgs && stem_channels == o.stem_channels &&
+         head_channels == o.head_channels && macs_budget == o.macs_budget &&
+         sample_count == o.sample_count && sampling == o.sampling && latency == o.latency;
+}
+
+const std::vector<ConfigKeyDoc>& config_keys() {
+  static const std::vector<ConfigKeyDoc> kDocs = [] {
+    std::vector<ConfigKeyDoc> docs;
+    const Config defaults;
+    for (const auto& f : fields()) docs.push_back({f.key, f.type, f.doc});
+    return docs;
+  }();
+  return kDocs;
+}
+
+Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  const fs::path p(path);
+  return load_tree(read_yaml_file(p), path, p.parent_path(), overrides);
+}
+
+Config load_config_text(const std::string& yaml, const std::string& origin,
+                        const std::vector<std::string>& overrides) {
+  return load_tree(parse_yaml(yaml, origin), origin, fs::path(origin).parent_path(), overrides);
+}
+
+std::vector<std::string> validation_errors(const Config& c) {
+  std::vector<std::string> errors;
+  const auto check = [&errors](bool ok, const std::string& key, const std::string& value,
+                               const std::string& rule) {
+    if (!ok) errors.push_back(key + " (" + value + "): " + rule);
+  };
+  const auto num = [](double v) { return format_number(v); };
+  const auto one_of = [&check](const std::string& key, const std::string& value,
+                               std::initializer_list<const char*> allowed) {
+    std::string rule = "must be one of ";
+    bool ok = false;
+    for (const char* a : allowed) {
+      ok = ok || value == a;
+      rule += (rule.size() > 16 ? ", " : "") + std::string(a);
+    }
+    check(ok, key, value, rule);
+  };
+
+  check(c.ngpu >= 0, "ngpu", std::to_string(c.ngpu), "must be >= 0");
+  check(c.num_workers >= 0, "num_workers", std::to_string(c.num_workers), "must be >= 0");
+  for (const auto& [key, value] :
+       std::initializer_list<std::pair<const char*, const std::string*>>{
+           {"path_to_architecture", &c.path_to_architecture},
+           {"path_to_evolution_architecture", &c.path_to_evolution_architecture},
+           {"path_to_train_data", &c.path_to_train_data},
+           {"path_to_save_predictor", &c.path_to_save_predictor},
+           {"predictor_pretrained", &c.predictor_pretrained},
+           {"log_dir", &c.log_dir},
+           {"write_dir", &c.write_dir},
+           {"dataset_dir", &c.dataset_dir}}) {
+    check(!value->empty(), key, "", "must not be empty");
+  }
+  check(c.epochs >= 1, "epochs", std::to_string(c.epochs), "must be >= 1");
+  check(c.batch_size >= 1, "batch_size", std::to_string(c.batch_size), "must be >= 1");
+  check(c.print_freq >= 1, "print_freq", std::to_string(c.print_freq), "must be >= 1");
+  one_of("dataset", c.dataset, {"cifar10", "cifar100", "fashion_mnist", "mnist"});
+  check(c.classes >= 2, "classes", std::to_string(c.classes), "must be >= 2");
+  check(c.input_size >= 1, "input_size", std::to_string(c.input_size), "must be >= 1");
+  check(c.input_channels >= 1, "input_channels", std::to_string(c.input_channels), "must be >= 1");
+  check(c.train_portion > 0 && c.train_portion <= 1, "train_portion", num(c.train_portion),
+        "must be in (0, 1]");
+  const std::string channels = "must have input_channels (" + std::to_string(c.input_channels) +
+                               ") values";
+  check(static_cast<int>(c.mean.size()) == c.input_channels, "mean", list_text(c.mean), channels);
+  check(static_cast<int>(c.std.size()) == c.input_channels, "std", list_text(c.std), channels);
+  for (std::size_t i = 0; i < c.std.size(); ++i) {
+    check(c.std[i] > 0, "std[" + std::to_string(i) + "]", num(c.std[i]), "must be > 0");
+  }
+  one_of("optim_state.optimizer", c.optim_state.optimizer, {"sgd", "adam", "rmsprop"});
+  check(c.optim_state.lr > 0, "optim_state.lr", num(c.optim_state.lr), "must be > 0");
+  check(c.optim_state.momentum >= 0 && c.optim_state.momentum < 1, "optim_state.momentum",
+        num(c.optim_state.momentum), "must be in [0, 1)");
+  check(c.optim_state.weight_decay >= 0, "optim_state.weight_decay",
+        num(c.optim_state.weight_decay), "must be >= 0");
+  one_of("lr_scheduler", c.lr_scheduler, {"step", "cosine"});
+  check(c.step_size >= 1, "step_size", std::to_string(c.step_size), "must be >= 1");
+  check(c.decay_ratio > 0 && c.decay_ratio <= 1, "decay_ratio", num(c.decay_ratio),
+        "must be in (0, 1]");
+  one_of("search_space", c.search_space, {"layerwise"});
+
+  check(!c.ops_name.empty(), "ops_name", "[]", "must name at least one op");
+  std::string known_ops;
+  for (const auto& [name, kind] : kOpNames) {
+    known_ops += (known_ops.empty() ? "" : ", ") + std::string(name);
+  }
+  bool has_skip = false;
+  for (std::size_t i = 0; i < c.ops_name.size(); ++i) {
+    const std::string key = "ops_name[" + std::to_string(i) + "]";
+    const auto kind = op_kind_from_name(c.ops_name[i]);
+    check(kind.has_value(), key, c.ops_name[i], "must be one of " + known_ops);
+    has_skip = has_skip || kind == OpKind::kSkip;
+    const bool repeated =
+        std::find(c.ops_name.begin(), c.ops_name.begin() + static_cast<long>(i), c.ops_name[i]) !=
+        c.ops_name.begin() + static_cast<long>(i);
+    check(!repeated, key, c.ops_name[i], "appears more than once");
+  }
+  check(!c.l_cfgs.empty(), "l_cfgs", "[]", "must hold at least one layer");
+  for (std::size_t i = 0; i < c.l_cfgs.size(); ++i) {
+    const std::string key = "l_cfgs[" + std::to_string(i) + "]";
+    const LayerConfig& layer = c.l_cfgs[i];
+    check(layer.out_channels >= 1, key + ".out_channels", std::to_string(layer.out_channels),
+          "must be >= 1");
+    check(layer.stride == 1 || layer.stride == 2, key + ".stride", std::to_string(layer.stride),
+          "must be 1 or 2");
+    check(!(has_skip && layer.stride == 2 && layer.out_channels % 2 != 0), key + ".out_channels",
+          std::to_string(layer.out_channels),
+          "must be even when stride is 2 (skip's factorized reduce splits it in halves)");
+  }
+  check(c.stem_channels >= 1, "stem_channels", std::to_string(c.stem_channels), "must be >= 1");
+  check(c.head_channels >= 1, "head_channels", std::to_string(c.head_channels), "must be >= 1");
+  check(c.macs_budget > 0, "macs_budget", num(c.macs_budget), "must be > 0");
+  check(c.sample_count >= 1, "sample_count", std::to_string(c.sample_count), "must be >= 1");
+  check(c.sampling.max_attempts >= 1, "sampling.max_attempts",
+        std::to_string(c.sampling.max_attempts), "must be >= 1");
+  check(c.latency.warmup >= 0, "latency.warmup", std::to_string(c.latency.warmup), "must be >= 0");
+  check(c.latency.repeats >= 1, "latency.repeats", std::to_string(c.latency.repeats),
+        "must be >= 1");
+  check(c.latency.threads >= 0, "latency.threads", std::to_string(c.latency.threads),
+        "must be >= 0");
+  return errors;
+}
+
+std::string to_yaml(const Config& config) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  std::string open_section;
+  for (const auto& f : fields()) {
+    const auto dot = f.key.find('.');
+    const std::string section = dot == std::string::npos ? "" : f.key.substr(0, dot);
+    if (section != open_section) {
+      if (!open_section.empty()) out << YAML::EndMap;
+      if (!section.empty()) out << YAML::Key << section << YAML::Value << YAML::BeginMap;
+      open_section = section;
+    }
+    out << YAML::Key << f.key.substr(dot == std::string::npos ? 0 : dot + 1) << YAML::Value
+        << f.write(config) << YAML::Comment(f.doc);
+  }
+  if (!open_section.empty()) out << YAML::EndMap;
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace gnas

@@ -1,0 +1,172 @@
+#include "gnas/nn/network.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+
+#include "gnas/common/errors.hpp"
+
+namespace gnas::nn {
+
+StemImpl::StemImpl(int64_t in_channels, int64_t out_channels) {
+  conv_ = register_module(
+      "conv", torch::nn::Conv2d(
+                  torch::nn::Conv2dOptions(in_channels, out_channels, 3).padding(1).bias(false)));
+  bn_ = register_module("bn", torch::nn::BatchNorm2d(out_channels));
+}
+
+torch::Tensor StemImpl::forward(const torch::Tensor& x) {
+  return torch::clamp(bn_->forward(run_conv(*conv_, x)), 0, 6);
+}
+
+SearchLayerImpl::SearchLayerImpl(std::vector<CandidateOpOptions> selected) {
+  ops_list_ = register_module("ops", torch::nn::ModuleList());
+  for (const auto& options : selected) {
+    auto op = make_candidate_op(options);
+    ops_list_->push_back(op);
+    ops_.push_back(std::move(op));
+  }
+}
+
+torch::Tensor SearchLayerImpl::forward(const torch::Tensor& x) {
+  torch::Tensor sum = ops_[0]->forward(x);
+  for (std::size_t i = 1; i < ops_.size(); ++i) sum = sum + ops_[i]->forward(x);
+  return sum;
+}
+
+NetworkImpl::NetworkImpl(const MacroShape& shape, const Architecture& arch) {
+  const std::size_t k_ops = shape.ops.size();
+  if (arch.genes.size() != shape.layers.size() * k_ops) {
+    throw DataError("network: the architecture has " + std::to_string(arch.genes.size()) +
+                    " genes, the space has " + std::to_string(shape.layers.size() * k_ops));
+  }
+  first_ = register_module("first", Stem(shape.input_channels, shape.stem_channels));
+  stages_ = register_module("stages", torch::nn::ModuleList());
+  for (std::size_t l = 0; l < shape.layers.size(); ++l) {
+    std::vector<CandidateOpOptions> selected;
+    for (std::size_t k = 0; k < k_ops; ++k) {
+      if (!arch.genes[l * k_ops + k]) continue;
+      selected.emplace_back(shape.ops[k], shape.in_channels(l), shape.layers[l].out_channels,
+                            shape.layers[l].stride);
+    }
+    if (selected.empty()) {
+      throw DataError("network: layer " + std::to_string(l + 1) + " selects no op");
+    }
+    SearchLayer layer(std::move(selected));
+    stages_->push_back(layer);
+    layers_.push_back(layer);
+  }
+  const int64_t last = shape.in_channels(shape.layers.size());
+  last_stage_ = register_module(
+      "last_stage",
+      torch::nn::Sequential(
+          torch::nn::Conv2d(torch::nn::Conv2dOptions(last, shape.head_channels, 1).bias(false)),
+          torch::nn::BatchNorm2d(shape.head_channels), torch::nn::ReLU6()));
+  classifier_ = register_module("classifier", torch::nn::Linear(shape.head_channels, shape.classes));
+}
+
+torch::Tensor NetworkImpl::forward(const torch::Tensor& x) {
+  torch::Tensor h = first_->forward(x);
+  for (auto& layer : layers_) h = layer->forward(h);
+  h = run_conv(*last_stage_->ptr(0)->as<torch::nn::Conv2dImpl>(), h);
+  h = torch::clamp(last_stage_->ptr(1)->as<torch::nn::BatchNorm2dImpl>()->forward(h), 0, 6);
+  return classifier_->forward(h.mean({2, 3}));
+}
+
+std::map<std::string, torch::Tensor> read_tensor_dict(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError(path + ": cannot read the file (missing or unreadable)");
+  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  c10::IValue value;
+  try {
+    value = torch::pickle_load(bytes);
+  } catch (const std::exception& e) {
+    throw DataError(path + ": not a file saved by torch.save: " + e.what());
+  }
+  if (!value.isGenericDict()) throw DataError(path + ": expected a dict of tensors");
+  std::map<std::string, torch::Tensor> out;
+  for (const auto& entry : value.toGenericDict()) {
+    if (entry.key().isString() && entry.value().isTensor()) {
+      out[entry.key().toStringRef()] = entry.value().toTensor();
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> load_tensors(torch::nn::Module& module,
+                                      const std::map<std::string, torch::Tensor>& tensors) {
+  std::vector<std::string> problems;
+  std::map<std::string, bool> used;
+  for (const auto& kv : tensors) used[kv.first] = false;
+  torch::NoGradGuard no_grad;
+  const auto copy = [&](const std::string& name, torch::Tensor& target) {
+    const auto it = tensors.find(name);
+    if (it == tensors.end()) {
+      problems.push_back("missing " + name);
+      return;
+    }
+    used[name] = true;
+    if (it->second.sizes() != target.sizes()) {
+      problems.push_back(name + ": shape " + c10::str(it->second.sizes()) + ", expected " +
+                         c10::str(target.sizes()));
+      return;
+    }
+    target.copy_(it->second);
+  };
+  for (auto& p : module.named_parameters()) copy(p.key(), p.value());
+  for (auto& b : module.named_buffers()) copy(b.key(), b.value());
+  if (!problems.empty()) {
+    std::string msg = "cannot load the tensors:";
+    for (const auto& p : problems) msg += "\n  " + p;
+    throw DataError(msg);
+  }
+  std::vector<std::string> unused;
+  for (const auto& [name, was_used] : used) {
+    if (!was_used) unused.push_back(name);
+  }
+  return unused;
+}
+
+int64_t count_parameters(const torch::nn::Module& module) {
+  int64_t n = 0;
+  for (const auto& p : module.parameters()) n += p.numel();
+  return n;
+}
+
+double measure_macs_m(Network& net, const MacroShape& shape) {
+  torch::NoGradGuard no_grad;
+  const bool was_training = net->is_training();
+  net->eval();
+  MacsProbe probe;
+  net->forward(torch::zeros({1, shape.input_channels, shape.input_size, shape.input_size}));
+  net->train(was_training);
+  return static_cast<double>(probe.macs()) / 1e6;
+}
+
+LatencyStats measure_latency(Network& net, const MacroShape& shape, int batch, int warmup,
+                             int repeats, int threads) {
+  const int previous_threads = torch::get_num_threads();
+  if (threads > 0) torch::set_num_threads(threads);
+  torch::NoGradGuard no_grad;
+  const bool was_training = net->is_training();
+  net->eval();
+  const torch::Tensor x =
+      torch::randn({batch, shape.input_channels, shape.input_size, shape.input_size});
+  for (int i = 0; i < warmup; ++i) net->forward(x);
+  std::vector<double> times;
+  for (int i = 0; i < repeats; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    net->forward(x);
+    times.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  net->train(was_training);
+  if (threads > 0) torch::set_num_threads(previous_threads);
+  std::sort(times.begin(), times.end());
+  const std::size_t n = times.size();
+  const double median = n % 2 ? times[n / 2] : 0.5 * (times[n / 2 - 1] + times[n / 2]);
+  return {median, times.front()};
+}
+
+}  // namespace gnas::nn

@@ -1,0 +1,115 @@
+#include "gnas/nn/ops.hpp"
+
+namespace gnas::nn {
+
+namespace {
+
+thread_local MacsProbe* active_probe = nullptr;
+
+torch::nn::Conv2d conv(int64_t c_in, int64_t c_out, int64_t kernel, int64_t stride,
+                       int64_t padding, int64_t dilation, int64_t groups) {
+  return torch::nn::Conv2d(torch::nn::Conv2dOptions(c_in, c_out, kernel)
+                               .stride(stride)
+                               .padding(padding)
+                               .dilation(dilation)
+                               .groups(groups)
+                               .bias(false));
+}
+
+// Runs a Sequential whose convolutions must be counted by the probe.
+torch::Tensor run_sequential(torch::nn::Sequential& seq, torch::Tensor x) {
+  for (const auto& child : seq->children()) {
+    if (auto* c = child->as<torch::nn::Conv2dImpl>()) {
+      x = run_conv(*c, x);
+    } else if (auto* bn = child->as<torch::nn::BatchNorm2dImpl>()) {
+      x = bn->forward(x);
+    } else if (auto* relu = child->as<torch::nn::ReLUImpl>()) {
+      x = relu->forward(x);
+    } else {
+      x = child->as<torch::nn::ReLU6Impl>()->forward(x);
+    }
+  }
+  return x;
+}
+
+}  // namespace
+
+MacsProbe::MacsProbe() { active_probe = this; }
+MacsProbe::~MacsProbe() { active_probe = nullptr; }
+
+torch::Tensor run_conv(torch::nn::Conv2dImpl& c, const torch::Tensor& x) {
+  torch::Tensor y = c.forward(x);
+  if (active_probe != nullptr) {
+    const auto& o = c.options;
+    const auto& k = *o.kernel_size();
+    active_probe->add(y.numel() / y.size(0) * k[0] * k[1] * (o.in_channels() / o.groups()));
+  }
+  return y;
+}
+
+SkipConvImpl::SkipConvImpl(const CandidateOpOptions& o) {
+  op_ = register_module("op", conv(o.in_channels(), o.out_channels(), 1, 1, 0, 1, 1));
+}
+
+torch::Tensor SkipConvImpl::forward(const torch::Tensor& x) { return run_conv(*op_, x); }
+
+FactorizedReduceImpl::FactorizedReduceImpl(const CandidateOpOptions& o) {
+  const int64_t half = o.out_channels() / 2;
+  conv_1_ = register_module("conv_1", conv(o.in_channels(), half, 1, 2, 0, 1, 1));
+  conv_2_ = register_module("conv_2", conv(o.in_channels(), half, 1, 2, 0, 1, 1));
+  bn_ = register_module("bn", torch::nn::BatchNorm2d(o.out_channels()));
+}
+
+torch::Tensor FactorizedReduceImpl::forward(const torch::Tensor& x) {
+  const torch::Tensor r = torch::relu(x);
+  using torch::indexing::Slice;
+  // Padding the shifted half back to r's size gives both halves ceil(H/2) rows on odd sizes;
+  // on even sizes the padded row is never sampled by the stride, so results equal the original.
+  const torch::Tensor shifted = torch::constant_pad_nd(
+      r.index({Slice(), Slice(), Slice(1, torch::indexing::None), Slice(1, torch::indexing::None)}),
+      {0, 1, 0, 1});
+  return bn_->forward(torch::cat({run_conv(*conv_1_, r), run_conv(*conv_2_, shifted)}, 1));
+}
+
+SepConvImpl::SepConvImpl(const CandidateOpOptions& o) {
+  const int64_t k = op_kernel(o.kind());
+  const int64_t c_in = o.in_channels();
+  op_ = register_module(
+      "op", torch::nn::Sequential(torch::nn::ReLU(), conv(c_in, c_in, k, o.stride(), k / 2, 1, c_in),
+                                  conv(c_in, c_in, 1, 1, 0, 1, 1), torch::nn::BatchNorm2d(c_in),
+                                  torch::nn::ReLU(), conv(c_in, c_in, k, 1, k / 2, 1, c_in),
+                                  conv(c_in, o.out_channels(), 1, 1, 0, 1, 1),
+                                  torch::nn::BatchNorm2d(o.out_channels())));
+}
+
+torch::Tensor SepConvImpl::forward(const torch::Tensor& x) { return run_sequential(op_, x); }
+
+DilConvImpl::DilConvImpl(const CandidateOpOptions& o) {
+  const int64_t k = op_kernel(o.kind());
+  const int64_t c_in = o.in_channels();
+  op_ = register_module(
+      "op", torch::nn::Sequential(torch::nn::ReLU(), conv(c_in, c_in, k, o.stride(), k - 1, 2, c_in),
+                                  conv(c_in, o.out_channels(), 1, 1, 0, 1, 1),
+                                  torch::nn::BatchNorm2d(o.out_channels())));
+}
+
+torch::Tensor DilConvImpl::forward(const torch::Tensor& x) { return run_sequential(op_, x); }
+
+std::shared_ptr<CandidateOpImpl> make_candidate_op(const CandidateOpOptions& o) {
+  switch (o.kind()) {
+    case OpKind::kSkip:
+      if (o.stride() == 2) return std::make_shared<FactorizedReduceImpl>(o);
+      if (o.in_channels() == o.out_channels()) return std::make_shared<IdentityOpImpl>();
+      return std::make_shared<SkipConvImpl>(o);
+    case OpKind::kSepConv3:
+    case OpKind::kSepConv5:
+    case OpKind::kSepConv7:
+      return std::make_shared<SepConvImpl>(o);
+    case OpKind::kDilConv3:
+    case OpKind::kDilConv5:
+      return std::make_shared<DilConvImpl>(o);
+  }
+  return nullptr;
+}
+
+}  // namespace gnas::nn

@@ -1,0 +1,54 @@
+#include "gnas/space/search_space.hpp"
+
+#include "gnas/common/config.hpp"
+#include "gnas/common/errors.hpp"
+#include "gnas/common/text.hpp"
+#include "gnas/space/layerwise_space.hpp"
+
+namespace gnas {
+
+Architecture SearchSpace::mutate(const Architecture& arch, double rate, Rng& rng) const {
+  Architecture child = arch;
+  for (std::size_t i = 0; i < child.genes.size(); ++i) {
+    if (rng.bernoulli(rate)) {
+      child.genes[i] = static_cast<std::uint8_t>(rng.below(static_cast<std::uint64_t>(gene_values(i))));
+    }
+  }
+  return child;
+}
+
+Architecture SearchSpace::crossover(const Architecture& a, const Architecture& b, Rng& rng) const {
+  const std::size_t n = a.genes.size();
+  if (n < 2) return a;
+  const std::size_t cut = 1 + static_cast<std::size_t>(rng.below(n - 1));
+  Architecture child = a;
+  std::copy(b.genes.begin() + static_cast<long>(cut), b.genes.end(),
+            child.genes.begin() + static_cast<long>(cut));
+  return child;
+}
+
+Architecture sample_within_budget(const SearchSpace& space, double macs_budget, int max_attempts,
+                                  Rng& rng) {
+  const double minimum = space.min_macs_m();
+  if (macs_budget < minimum) {
+    throw ConfigError("macs_budget (" + format_number(macs_budget) +
+                      "): must be >= " + format_fixed(minimum, 6) +
+                      ", the fewest MACs (millions) any architecture of the space has");
+  }
+  for (int attempt = 0; attempt < max_attempts; ++attempt) {
+    Architecture arch = space.sample(rng);
+    if (space.cost(arch).macs_m <= macs_budget) return arch;
+  }
+  throw Error("no architecture within macs_budget (" + format_number(macs_budget) + ") in " +
+              std::to_string(max_attempts) +
+              " draws (sampling.max_attempts); raise the budget or the attempts");
+}
+
+std::unique_ptr<SearchSpace> make_search_space(const Config& config) {
+  if (config.search_space == "layerwise") {
+    return std::make_unique<LayerwiseSpace>(MacroShape::from_config(config));
+  }
+  throw ConfigError("search_space (" + config.search_space + "): must be one of layerwise");
+}
+
+}  // namespace gnas

@@ -1,0 +1,80 @@
+#include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
+
+#include <sstream>
+
+#include "gnas/app/evaluate.hpp"
+#include "gnas/common/csv.hpp"
+#include "gnas/common/errors.hpp"
+#include "test_util.hpp"
+
+namespace gnas {
+namespace {
+
+Config fast_config(const test::TempDir& dir) {
+  Config c = test::config_in(dir);
+  c.latency.warmup = 0;
+  c.latency.repeats = 1;
+  return c;
+}
+
+TEST(Evaluate, ReportsTheOriginalNumbersForItsAdjacencyFile) {
+  test::TempDir dir;
+  const Config config = fast_config(dir);
+  spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  std::ostringstream out;
+  const auto result =
+      run_evaluate_architectures(config, test::test_data("evolution_architecture.csv"), log, out);
+  ASSERT_EQ(result.rows.size(), 1u);
+  EXPECT_EQ(result.rows[0].arch, "111000-011101-111111-111111-011101");
+  EXPECT_DOUBLE_EQ(result.rows[0].macs_m, 14.461696);
+  EXPECT_EQ(result.rows[0].params, 740132);
+  EXPECT_GT(result.rows[0].latency_ms, 0);
+  EXPECT_NE(out.str().find("14.461696"), std::string::npos) << out.str();
+
+  const CsvTable table = read_csv(dir.file("logs/evaluate_architectures.csv"));
+  EXPECT_EQ(table.header, (std::vector<std::string>{"arch", "macs_m", "params", "latency_ms"}));
+  ASSERT_EQ(table.rows.size(), 1u);
+  EXPECT_EQ(table.rows[0][1], "14.461696");
+  EXPECT_EQ(table.rows[0][2], "740132");
+  EXPECT_TRUE(std::filesystem::exists(dir.file("logs/evaluate_summary.yml")));
+}
+
+TEST(Evaluate, ReadsTheProjectCsv) {
+  test::TempDir dir;
+  const Config config = fast_config(dir);
+  const std::string file = dir.write(
+      "archs.csv",
+      "id,arch\n0,111111-111111-111111-111111-111111\n1,010000-010000-010000-010000-010000\n"
+      "2,100000-100000-100000-100000-100000\n3,000001-000001-000001-000001-000001\n");
+  spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  std::ostringstream out;
+  const auto result = run_evaluate_architectures(config, file, log, out);
+  ASSERT_EQ(result.rows.size(), 4u);
+  EXPECT_DOUBLE_EQ(result.rows[0].macs_m, 18.802688);
+  EXPECT_EQ(result.rows[0].params, 797252);
+  EXPECT_DOUBLE_EQ(result.rows[1].macs_m, 8.893184);
+  EXPECT_EQ(result.rows[1].params, 585764);
+  EXPECT_DOUBLE_EQ(result.rows[2].macs_m, 7.669760);
+  EXPECT_EQ(result.rows[2].params, 571620);
+  EXPECT_DOUBLE_EQ(result.rows[3].macs_m, 8.543104);
+}
+
+TEST(Evaluate, BadFileIsADataErrorAndWritesNothing) {
+  test::TempDir dir;
+  const Config config = fast_config(dir);
+  spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  std::ostringstream out;
+  const std::string ragged = dir.write("ragged.csv", "id,arch\n0,111111-111111-111111-111111-111111,9\n");
+  try {
+    run_evaluate_architectures(config, ragged, log, out);
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()), ragged + ":2: expected 2 fields as in the header, found 3");
+  }
+  EXPECT_THROW(run_evaluate_architectures(config, dir.file("none.csv"), log, out), DataError);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("logs/evaluate_architectures.csv")));
+}
+
+}  // namespace
+}  // namespace gnas

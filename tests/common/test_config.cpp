@@ -1,0 +1,193 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "gnas/common/config.hpp"
+#include "gnas/common/errors.hpp"
+#include "test_util.hpp"
+
+namespace gnas {
+namespace {
+
+using test::TempDir;
+
+// The message of the ConfigError that loading `yaml` throws, or "" when it loads.
+std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  try {
+    load_config_text(yaml, "test.yml", overrides);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, ShippedConfigEqualsTheDefaults) {
+  const Config loaded = load_config(std::string(GNAS_SOURCE_DIR) + "/config/config.yml");
+  EXPECT_EQ(loaded, Config{});
+  EXPECT_EQ(loaded.optim_state.lr, 0.1);
+  EXPECT_EQ(loaded.optim_state.weight_decay, 4e-4);
+  ASSERT_EQ(loaded.l_cfgs.size(), 5u);
+  EXPECT_EQ(loaded.l_cfgs[4].out_channels, 320);
+}
+
+TEST(Config, EveryShippedConfigLoads) {
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(GNAS_SOURCE_DIR) + "/config")) {
+    if (entry.path().extension() != ".yml" || entry.path().filename() == "optim_state.yml") continue;
+    SCOPED_TRACE(entry.path().string());
+    EXPECT_NO_THROW(load_config(entry.path().string()));
+    ++count;
+  }
+  EXPECT_GE(count, 1);
+}
+
+TEST(Config, EmptyTextGivesDefaults) { EXPECT_EQ(load_config_text("", "empty.yml"), Config{}); }
+
+TEST(Config, IncludeIsResolvedRelativeToTheIncludingFile) {
+  TempDir dir;
+  dir.write("sub/optim.yml", "optimizer: adam\nlr: 0.001\n");
+  dir.write("sub/main.yml", "epochs: 3\noptim_state: !include optim.yml\n");
+  const Config c = load_config(dir.file("sub/main.yml"));
+  EXPECT_EQ(c.epochs, 3);
+  EXPECT_EQ(c.optim_state.optimizer, "adam");
+  EXPECT_EQ(c.optim_state.lr, 0.001);
+  EXPECT_EQ(c.optim_state.momentum, 0.9);  // not in the included file: default
+}
+
+TEST(Config, MissingIncludeNamesTheFile) {
+  TempDir dir;
+  const std::string path = dir.write("main.yml", "optim_state: !include nowhere.yml\n");
+  try {
+    load_config(path);
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("nowhere.yml: cannot read the configuration file"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Config, MissingFileNamesIt) {
+  try {
+    load_config("/nonexistent/gnas.yml");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "/nonexistent/gnas.yml: cannot read the configuration file");
+  }
+}
+
+TEST(Config, UnknownKeysAreAllListedWithTheClosestKnownKey) {
+  EXPECT_EQ(error_of("epoch: 5\nbatch_sise: 3\noptim_state:\n  lrr: 0.1\n"),
+            "test.yml: 3 unknown configuration keys:\n"
+            "  unknown key 'epoch' (did you mean 'epochs'?)\n"
+            "  unknown key 'batch_sise' (did you mean 'batch_size'?)\n"
+            "  unknown key 'optim_state.lrr' (did you mean 'optim_state.lr'?)");
+}
+
+TEST(Config, WrongTypesNameKeyValueAndRule) {
+  EXPECT_EQ(error_of("epochs: abc\n"), "test.yml: invalid configuration:\n  epochs (abc): must be an integer");
+  EXPECT_EQ(error_of("cuda: maybe\n"),
+            "test.yml: invalid configuration:\n  cuda (maybe): must be true or false");
+  EXPECT_EQ(error_of("macs_budget: [1]\n"),
+            "test.yml: invalid configuration:\n  macs_budget ([1]): must be a number");
+  EXPECT_EQ(error_of("mean: 0.5\ninput_channels: 1\nstd: [1]\n"),
+            "test.yml: invalid configuration:\n  mean (0.5): must be a list");
+  EXPECT_EQ(error_of("optim_state: 3\n"),
+            "test.yml: invalid configuration:\n  optim_state (3): must be a mapping of keys");
+}
+
+TEST(Config, RangesNameKeyValueAndRule) {
+  EXPECT_EQ(error_of("l_cfgs: [[16, 1], [32, 2], [40, 3]]\n"),
+            "test.yml: invalid configuration:\n  l_cfgs[2].stride (3): must be 1 or 2");
+  EXPECT_EQ(error_of("epochs: 0\ntrain_portion: 1.5\n"),
+            "test.yml: invalid configuration:\n"
+            "  epochs (0): must be >= 1\n"
+            "  train_portion (1.5): must be in (0, 1]");
+  EXPECT_EQ(error_of("ops_name: [skip, sep_conv_4x4]\n"),
+            "test.yml: invalid configuration:\n  ops_name[1] (sep_conv_4x4): must be one of skip, "
+            "sep_conv_3x3, sep_conv_5x5, sep_conv_7x7, dil_conv_3x3, dil_conv_5x5");
+  EXPECT_EQ(error_of("dataset: imagenet\n"),
+            "test.yml: invalid configuration:\n  dataset (imagenet): must be one of cifar10, "
+            "cifar100, fashion_mnist, mnist");
+  EXPECT_EQ(error_of("input_channels: 1\n"),
+            "test.yml: invalid configuration:\n"
+            "  mean ([0.49139968, 0.48215827, 0.44653124]): must have input_channels (1) values\n"
+            "  std ([0.2023, 0.1994, 0.201]): must have input_channels (1) values");
+  EXPECT_EQ(error_of("l_cfgs: [[15, 2]]\n"),
+            "test.yml: invalid configuration:\n  l_cfgs[0].out_channels (15): must be even when "
+            "stride is 2 (skip's factorized reduce splits it in halves)");
+}
+
+TEST(Config, LayersMayBeMappings) {
+  const Config c = load_config_text("l_cfgs:\n  - {out_channels: 8, stride: 2}\n", "t.yml");
+  ASSERT_EQ(c.l_cfgs.size(), 1u);
+  EXPECT_EQ(c.l_cfgs[0], (LayerConfig{8, 2}));
+  EXPECT_EQ(error_of("l_cfgs:\n  - {channels: 8}\n"),
+            "test.yml: invalid configuration:\n  l_cfgs[0].channels (8): unknown key (known: "
+            "out_channels, stride)");
+}
+
+TEST(Config, SyntaxErrorsGiveFileLineColumn) {
+  TempDir dir;
+  const std::string path = dir.write("bad.yml", "epochs: 3\nmean: [0.1, 0.2\nstd: [1]\n");
+  try {
+    load_config(path);
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    const std::string msg = e.what();
+    EXPECT_EQ(msg.rfind(path + ":3:", 0), 0u) << msg;
+    EXPECT_NE(msg.find("YAML syntax error"), std::string::npos) << msg;
+  }
+}
+
+TEST(Config, SetOverridesTheFile) {
+  const Config c = load_config_text(
+      "epochs: 3\n", "t.yml",
+      {"epochs=7", "optim_state.lr=0.5", "l_cfgs=[[8, 1], [16, 2]]", "ops_name=[skip]", "seed=42"});
+  EXPECT_EQ(c.epochs, 7);
+  EXPECT_EQ(c.optim_state.lr, 0.5);
+  EXPECT_EQ(c.l_cfgs, (std::vector<LayerConfig>{{8, 1}, {16, 2}}));
+  EXPECT_EQ(c.ops_name, std::vector<std::string>{"skip"});
+  EXPECT_EQ(c.seed, 42u);
+}
+
+TEST(Config, SetIsValidatedLikeTheFile) {
+  EXPECT_EQ(error_of("", {"epoc=1"}), "--set: unknown key 'epoc' (did you mean 'epochs'?)");
+  EXPECT_EQ(error_of("", {"epochs"}), "--set epochs: expected dotted.key=value");
+  EXPECT_EQ(error_of("", {"epochs=-1"}), "test.yml: invalid configuration:\n  epochs (-1): must be >= 1");
+  EXPECT_EQ(error_of("", {"latency.repeats=x"}),
+            "test.yml: invalid configuration:\n  latency.repeats (x): must be an integer");
+}
+
+TEST(Config, WrittenConfigReadsBackEqual) {
+  Config c;
+  c.seed = 123456789012345ULL;
+  c.epochs = 2;
+  c.cuda = false;
+  c.train_portion = 0.9;
+  c.mean = {0.3};
+  c.std = {0.7};
+  c.input_channels = 1;
+  c.input_size = 28;
+  c.optim_state.optimizer = "adam";
+  c.optim_state.lr = 1e-4;
+  c.ops_name = {"sep_conv_3x3", "skip"};
+  c.l_cfgs = {{8, 1}, {12, 2}};
+  c.macs_budget = 2.5;
+  c.sampling.within_budget = true;
+  c.latency.threads = 2;
+  const Config back = load_config_text(to_yaml(c), "written.yml");
+  EXPECT_EQ(back, c);
+  EXPECT_EQ(load_config_text(to_yaml(Config{}), "written.yml"), Config{});
+}
+
+TEST(Config, EveryKeyIsDocumented) {
+  for (const auto& k : config_keys()) {
+    EXPECT_FALSE(k.doc.empty()) << k.key;
+    EXPECT_FALSE(k.type.empty()) << k.key;
+  }
+  EXPECT_GE(config_keys().size(), 30u);
+}
+
+}  // namespace
+}  // namespace gnas

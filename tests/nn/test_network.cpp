@@ -1,0 +1,155 @@
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+
+#include "gnas/common/config.hpp"
+#include "gnas/common/errors.hpp"
+#include "gnas/nn/network.hpp"
+#include "gnas/space/layerwise_space.hpp"
+#include "test_util.hpp"
+
+namespace gnas {
+namespace {
+
+MacroShape shape_for(int input_size, int channels, int classes = 10) {
+  Config c;
+  c.input_size = input_size;
+  c.input_channels = channels;
+  c.classes = classes;
+  return MacroShape::from_config(c);
+}
+
+const char* kAllOps = "111111-111111-111111-111111-111111";
+
+// Every op in every layer, forward and backward, for the input sizes and channel counts gnas
+// supports, odd feature maps included (28 -> 7 -> 4, 13 -> 7 -> 4 -> 2, 9 -> 5 -> 3 -> 2).
+TEST(Network, ForwardAndBackwardForEveryOpAndInputShape) {
+  torch::manual_seed(0);
+  for (int size : {32, 28, 13, 9}) {
+    for (int channels : {1, 3}) {
+      SCOPED_TRACE("input " + std::to_string(size) + "x" + std::to_string(size) + "x" +
+                   std::to_string(channels));
+      const MacroShape shape = shape_for(size, channels);
+      const LayerwiseSpace space(shape);
+      nn::Network net(shape, space.parse(kAllOps));
+      const torch::Tensor x = torch::randn({2, channels, size, size});
+      const torch::Tensor y = net->forward(x);
+      ASSERT_EQ(y.sizes(), (std::vector<int64_t>{2, 10}));
+      y.pow(2).sum().backward();
+      for (const auto& p : net->named_parameters()) {
+        ASSERT_TRUE(p.value().grad().defined()) << p.key();
+        EXPECT_TRUE(torch::isfinite(p.value().grad()).all().item<bool>()) << p.key();
+      }
+    }
+  }
+}
+
+TEST(Network, EachOpAloneProducesTheLayerShape) {
+  const MacroShape shape = shape_for(28, 1);
+  const LayerwiseSpace space(shape);
+  for (std::size_t k = 0; k < 6; ++k) {
+    Architecture a;
+    a.genes.assign(30, 0);
+    for (std::size_t l = 0; l < 5; ++l) a.genes[l * 6 + k] = 1;
+    nn::Network net(shape, a);
+    EXPECT_EQ(net->forward(torch::randn({3, 1, 28, 28})).sizes(), (std::vector<int64_t>{3, 10}))
+        << space.format(a);
+  }
+}
+
+// The analytic counts against the module itself: parameters from the built module, MACs from a
+// forward pass that records every convolution.
+TEST(Network, AnalyticCostsMatchTheModule) {
+  Rng rng(4);
+  for (int size : {32, 28, 15}) {
+    for (int channels : {1, 3}) {
+      const MacroShape shape = shape_for(size, channels, 100);
+      const LayerwiseSpace space(shape);
+      for (int i = 0; i < 8; ++i) {
+        const Architecture a = i == 0 ? space.parse(kAllOps) : space.sample(rng);
+        nn::Network net(shape, a);
+        const Cost cost = space.cost(a);
+        EXPECT_EQ(nn::count_parameters(*net), cost.params) << space.format(a) << " size " << size;
+        EXPECT_DOUBLE_EQ(nn::measure_macs_m(net, shape), cost.macs_m)
+            << space.format(a) << " size " << size;
+      }
+    }
+  }
+}
+
+TEST(Network, StateNamesFollowTheOriginal) {
+  const MacroShape shape = shape_for(32, 3, 100);
+  const LayerwiseSpace space(shape);
+  nn::Network net(shape, space.parse("111000-011101-111111-111111-011101"));
+  std::set<std::string> names;
+  for (const auto& p : net->named_parameters()) names.insert(p.key());
+  for (const auto& b : net->named_buffers()) names.insert(b.key());
+  for (const char* expected :
+       {"first.conv.weight", "first.bn.running_var", "stages.1.ops.0.op.1.weight", "stages.1.ops.2.op.7.bias", "stages.2.ops.0.conv_1.weight",
+        "stages.2.ops.0.bn.weight", "stages.4.ops.3.op.3.running_mean", "last_stage.0.weight",
+        "last_stage.1.num_batches_tracked", "classifier.bias"}) {
+    EXPECT_TRUE(names.count(expected)) << expected;
+  }
+  // Layer 1 keeps 16 channels at stride 1, so its skip is the identity: no tensors.
+  EXPECT_FALSE(names.count("stages.0.ops.0.op.weight"));
+}
+
+TEST(Network, RejectsAnEmptyLayer) {
+  const MacroShape shape = shape_for(32, 3);
+  Architecture a;
+  a.genes.assign(30, 1);
+  for (std::size_t k = 0; k < 6; ++k) a.genes[6 + k] = 0;
+  EXPECT_THROW(nn::Network(shape, a), DataError);
+}
+
+// DESIGN 1.2: with the original's tensors the network computes the original's logits.
+void check_against_original(const std::string& file, const std::string& arch) {
+  const std::string dir = test::shared_data_dir();
+  if (dir.empty()) GTEST_SKIP() << "../shared/data is absent: the original's tensors are not here";
+  const auto tensors = nn::read_tensor_dict(dir + "/seed/" + file);
+  const MacroShape shape = shape_for(32, 3, 100);
+  const LayerwiseSpace space(shape);
+  nn::Network net(shape, space.parse(arch));
+  const auto unused = nn::load_tensors(*net, tensors);
+  EXPECT_EQ(unused, (std::vector<std::string>{"input", "logits_eval", "logits_train"}));
+  const torch::Tensor input = tensors.at("input");
+  torch::NoGradGuard no_grad;
+  net->eval();
+  const torch::Tensor eval = net->forward(input);
+  EXPECT_LE((eval - tensors.at("logits_eval")).abs().max().item<double>(), 1e-5);
+  net->train();
+  const torch::Tensor train = net->forward(input);
+  EXPECT_LE((train - tensors.at("logits_train")).abs().max().item<double>(), 1e-5);
+}
+
+TEST(Network, ReproducesTheOriginalSearchedNetwork) {
+  check_against_original("network_final.pt", "111000-011101-111111-111111-011101");
+}
+
+TEST(Network, ReproducesTheOriginalAllOpsNetwork) {
+  check_against_original("network_all.pt", kAllOps);
+}
+
+TEST(Network, LoadingReportsMissingTensors) {
+  const MacroShape shape = shape_for(32, 3, 100);
+  nn::Network net(shape, LayerwiseSpace(shape).parse(kAllOps));
+  try {
+    nn::load_tensors(*net, {{"classifier.bias", torch::zeros({100})}});
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("missing first.conv.weight"), std::string::npos);
+  }
+  EXPECT_THROW(nn::read_tensor_dict("/nonexistent.pt"), DataError);
+}
+
+TEST(Network, LatencyIsPositive) {
+  const MacroShape shape = shape_for(32, 3);
+  nn::Network net(shape, LayerwiseSpace(shape).parse(kAllOps));
+  const auto stats = nn::measure_latency(net, shape, 1, 1, 3, 1);
+  EXPECT_GT(stats.median_ms, 0);
+  EXPECT_LE(stats.min_ms, stats.median_ms);
+}
+
+}  // namespace
+}  // namespace gnas
