@@ -202,7 +202,7 @@ Field make_field(std::string key, Access access, std::string doc) {
 // Every key, declared once; order = the order of a written config.
 const std::vector<Field>& fields() {
   static const std::vector<Field> kFields = {
-      GNAS_FIELD(cuda, "use CUDA when available; falls back to CPU with a warning"),
+      GNAS_FIELD(cuda, "train on CUDA when available (training steps)"),
       GNAS_FIELD(ngpu, "GPUs to use (>= 0)"),
       GNAS_FIELD(num_workers, "CPU threads for data loading and intra-op work (>= 0)"),
       GNAS_FIELD(seed, "seed of every random choice"),
@@ -392,6 +392,7 @@ Config decode_tree(const Node& root, const std::string& origin) {
     throw ConfigError(msg);
   }
   Config config;
+  std::vector<std::string> undecoded;
   for (const auto& f : fields()) {
     const Node node = find_path(root, split_key(f.key));
     if (!node.IsDefined()) continue;
@@ -399,9 +400,16 @@ Config decode_tree(const Node& root, const std::string& origin) {
       f.read(config, node);
     } catch (const FieldError& e) {
       errors.push_back(e.message);
+      undecoded.push_back(f.key);
     }
   }
-  for (auto& e : validation_errors(config)) errors.push_back(std::move(e));
+  // A key that could not be read keeps its default; rules about that default would only confuse.
+  for (auto& e : validation_errors(config)) {
+    const bool about_undecoded = std::any_of(undecoded.begin(), undecoded.end(), [&e](const auto& k) {
+      return e.rfind(k + " (", 0) == 0 || e.rfind(k + "[", 0) == 0 || e.rfind(k + ".", 0) == 0;
+    });
+    if (!about_undecoded) errors.push_back(std::move(e));
+  }
   if (!errors.empty()) {
     std::string msg = origin + ": invalid configuration:";
     for (const auto& e : errors) msg += "\n  " + e;

@@ -8,6 +8,7 @@
 #include "gnas/app/generate.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/text.hpp"
 #include "gnas/space/layerwise_space.hpp"
 #include "test_util.hpp"
 

@@ -6,7 +6,10 @@
 namespace gnas {
 namespace {
 
-LayerwiseSpace default_space() { return LayerwiseSpace(MacroShape::from_config(Config{})); }
+LayerwiseSpace default_space() {
+  const Config defaults;
+  return LayerwiseSpace(MacroShape::from_config(defaults));
+}
 
 // DESIGN 1.3, exact.
 TEST(MacroCost, FiveArchitecturesMatchTheOriginal) {
@@ -50,7 +53,8 @@ TEST(MacroCost, ParameterCountsMatchTheOriginal) {
 }
 
 TEST(MacroCost, FeatureSizesFollowTheStrides) {
-  const auto shape = MacroShape::from_config(Config{});
+  const Config defaults;
+  const auto shape = MacroShape::from_config(defaults);
   EXPECT_EQ(shape.feature_size(0), 32);
   EXPECT_EQ(shape.feature_size(2), 16);
   EXPECT_EQ(shape.feature_size(5), 4);

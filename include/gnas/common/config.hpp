@@ -57,7 +57,7 @@ struct LatencyConfig {
 
 struct Config {
   // --- run environment ---
-  bool cuda = true;       ///< use CUDA when available (falls back to CPU with a warning)
+  bool cuda = true;       ///< train on CUDA when available (training steps)
   int ngpu = 1;           ///< GPUs to use
   int num_workers = 4;    ///< CPU threads for data loading and intra-op work
   std::uint64_t seed = 0; ///< seed of every random choice

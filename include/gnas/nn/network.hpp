@@ -63,7 +63,8 @@ TORCH_MODULE(Network);
 std::map<std::string, torch::Tensor> read_tensor_dict(const std::string& path);
 
 /// Copies `tensors` into `module`'s parameters and buffers by name. Throws DataError listing
-/// every parameter or buffer missing from `tensors` and every shape mismatch. Returns the keys
+/// every parameter or buffer missing from `tensors` (BatchNorm's num_batches_tracked may be
+/// absent and is then left alone) and every shape mismatch. Returns the keys
 /// of `tensors` that matched nothing.
 std::vector<std::string> load_tensors(torch::nn::Module& module,
                                       const std::map<std::string, torch::Tensor>& tensors);

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# CPU latency (batch 1) of DESIGN 1.3's five reference architectures, beside their MACs, with
+# 1 thread and with LibTorch's default thread count.
+# usage: bench/latency.sh [REPEATS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repeats=${1:-50}
+[ -x build/bin/evaluate ] || bash scripts/setup.sh >&2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for threads in 1 0; do
+  echo "latency.threads=$threads (0 = LibTorch's default), median of $repeats runs after 10 warm-up ($(date -u +%F), $(nproc) cores)"
+  build/bin/evaluate --set "log_dir=$work" --set "latency.repeats=$repeats" --set latency.warmup=10 \
+    --set "latency.threads=$threads" --arch-file bench/reference_architectures.csv 2>/dev/null
+done

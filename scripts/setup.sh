@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what gnas needs from Debian 12's archive (only the packages that are missing), then
+# configures and builds gnas into build/ (executables in build/bin/).
+# Extra CMake arguments are passed through, e.g. -DCMAKE_PREFIX_PATH=/path/to/libtorch.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  cmake ninja-build g++ ccache git
+  libtorch-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libgtest-dev
+  libopenblas0-openmp    # without it LibTorch's matrix products run ~20x slower
+  dataset-fashion-mnist  # the quickstart's data set
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "gnas setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+fi
+
+# ccache may reuse precompiled-header builds only with this sloppiness.
+export CCACHE_SLOPPINESS=pch_defines,time_macros
+if [ ! -f build/CMakeCache.txt ] || [ "$#" -gt 0 ]; then
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+fi
+cmake --build build -j2
