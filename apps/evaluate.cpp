@@ -1,4 +1,4 @@
-// evaluate: reports on architectures (MACs, parameters, CPU latency).
+// evaluate: reports on architectures (MACs, parameters, CPU latency) and on predictors.
 #include <iostream>
 
 #include "gnas/app/cli.hpp"
@@ -7,6 +7,9 @@
 
 int main(int argc, char** argv) {
   std::string arch_file;
+  bool predictor = false, learning_curve = false;
+  gnas::EvaluatePredictorOptions predictor_options;
+  gnas::LearningCurveOptions curve_options;
   CLI::Option* arch_option = nullptr;
   return gnas::app::run_main(
       argc, argv, "evaluate", "Reports on architectures, predictors and searches.",
@@ -16,12 +19,30 @@ int main(int argc, char** argv) {
                                      "in PATH (the project's CSV or the original's adjacency CSV); "
                                      "without PATH: path_to_architecture")
                           ->expected(0, 1);
+        cli.add_flag("--predictor", predictor,
+                     "rank quality of predictor_pretrained on labelled data (metrics, scatter plot)");
+        cli.add_flag("--learning-curve", learning_curve,
+                     "train config.predictor on growing label counts; Kendall tau of each");
+        cli.add_option("--data", predictor_options.data,
+                       "labelled CSV files (default path_to_train_data or its shards)");
+        cli.add_option("--speed", predictor_options.speed_count,
+                       "with --predictor: time batched inference on N sampled architectures");
+        cli.add_option("--sizes", curve_options.sizes, "with --learning-curve: training-set sizes")
+            ->delimiter(',');
       },
       [&](const gnas::app::StepContext& ctx) {
-        if (arch_option->count() == 0) {
-          throw gnas::UsageError("evaluate: nothing to do; give --arch-file [PATH]");
+        if (arch_option->count() + predictor + learning_curve != 1) {
+          throw gnas::UsageError(
+              "evaluate: give exactly one of --arch-file [PATH], --predictor, --learning-curve");
         }
-        const std::string path = arch_file.empty() ? ctx.config.path_to_architecture : arch_file;
-        gnas::run_evaluate_architectures(ctx.config, path, *ctx.log, std::cout);
+        curve_options.data = predictor_options.data;
+        if (predictor) {
+          gnas::run_evaluate_predictor(ctx.config, predictor_options, *ctx.log, std::cout);
+        } else if (learning_curve) {
+          gnas::run_learning_curve(ctx.config, curve_options, *ctx.log, std::cout);
+        } else {
+          const std::string path = arch_file.empty() ? ctx.config.path_to_architecture : arch_file;
+          gnas::run_evaluate_architectures(ctx.config, path, *ctx.log, std::cout);
+        }
       });
 }

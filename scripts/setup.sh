@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   cmake ninja-build g++ ccache git
-  libtorch-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libgtest-dev
+  libtorch-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libgtest-dev zlib1g-dev
   libopenblas0-openmp    # without it LibTorch's matrix products run ~20x slower
   dataset-fashion-mnist  # the quickstart's data set
 )

@@ -60,7 +60,7 @@ inline std::string shared_data_dir() {
   return std::filesystem::exists(p / "seed") ? p.string() : "";
 }
 
-/// Files copied into the test tree (tests/data).
+/// Files copied into the test tree (tests/fixtures).
 inline std::string test_data(const std::string& name) {
   return (std::filesystem::path(GNAS_TEST_DATA_DIR) / name).string();
 }

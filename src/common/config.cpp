@@ -206,6 +206,8 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(ngpu, "GPUs to use (>= 0)"),
       GNAS_FIELD(num_workers, "CPU threads for data loading and intra-op work (>= 0)"),
       GNAS_FIELD(seed, "seed of every random choice"),
+      GNAS_FIELD(device, "auto | cpu | cuda | cuda:N (auto: CUDA when cuda is true and available)"),
+      GNAS_FIELD(num_threads, "CPU intra-op threads of training; 0 = LibTorch's default"),
       GNAS_FIELD(path_to_architecture, "CSV of sampled architectures (generate writes it)"),
       GNAS_FIELD(path_to_evolution_architecture, "CSV of the searched architecture"),
       GNAS_FIELD(path_to_train_data, "CSV of labelled architectures"),
@@ -231,6 +233,13 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(lr_scheduler, "step | cosine"),
       GNAS_FIELD(step_size, "epochs between step decays (>= 1)"),
       GNAS_FIELD(decay_ratio, "step decay factor, in (0, 1]"),
+      GNAS_FIELD(label_smoothing, "cross-entropy label smoothing, in [0, 1)"),
+      GNAS_FIELD(train_subset, "train on a seeded random N images; 0 = the whole split"),
+      GNAS_FIELD(test_subset, "evaluate on a seeded random N images; 0 = the whole split"),
+      GNAS_FIELD(repeats, "trainings per architecture for a label, each with its own seed"),
+      GNAS_FIELD(channels_last, "NHWC memory format for convolutions (faster on CPU)"),
+      GNAS_FIELD(augment.crop_padding, "zero padding of the random crop, pixels; 0 = no crop"),
+      GNAS_FIELD(augment.flip, "random horizontal flip"),
       GNAS_FIELD(search_space, "layerwise (the original's macro space)"),
       GNAS_FIELD(ops_name, "candidate ops of every layer, in gene order"),
       GNAS_FIELD(l_cfgs, "search layers, each [out_channels, stride]"),
@@ -243,6 +252,21 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(latency.warmup, "untimed forward passes before timing (>= 0)"),
       GNAS_FIELD(latency.repeats, "timed forward passes; the median is reported (>= 1)"),
       GNAS_FIELD(latency.threads, "intra-op threads while timing; 0 = LibTorch's default"),
+      GNAS_FIELD(predictor.type, "gnn (DESIGN 1.6's graph network) | mlp (on the flat op encoding)"),
+      GNAS_FIELD(predictor.variant, "original (DESIGN 1.6 exactly) | tuned (uses the switches below)"),
+      GNAS_FIELD(predictor.node_features, "tuned gnn: degree ([out-degree, 1, 1]) | ops (+ op type one-hot, MACs)"),
+      GNAS_FIELD(predictor.ranking_weight, "tuned: weight of the pairwise ranking loss beside MSE (>= 0)"),
+      GNAS_FIELD(predictor.ensemble, "tuned: independently seeded models whose predictions are averaged (>= 1)"),
+      GNAS_FIELD(predictor.hidden, "tuned: node embedding width (gnn) or hidden width (mlp) (>= 1)"),
+      GNAS_FIELD(predictor.blocks, "tuned gnn: aggregation + GRU blocks (>= 1)"),
+      GNAS_FIELD(predictor.epochs, "most passes over the training labels (>= 1)"),
+      GNAS_FIELD(predictor.batch_size, "architectures per minibatch (>= 1)"),
+      GNAS_FIELD(predictor.lr, "Adam learning rate (> 0)"),
+      GNAS_FIELD(predictor.weight_decay, "Adam L2 penalty (>= 0)"),
+      GNAS_FIELD(predictor.validation_share, "share of the training labels held out to pick the epoch, in [0, 1)"),
+      GNAS_FIELD(predictor.patience, "stop after N epochs without validation gain; 0 = never (>= 0)"),
+      GNAS_FIELD(predictor.test_count, "labels held out for the reported metrics; 0 = none (>= 0)"),
+      GNAS_FIELD(predictor.test_split, "last (the file's last test_count rows, as the original) | random (seeded)"),
   };
   return kFields;
 }
@@ -437,6 +461,10 @@ std::string list_text(const std::vector<double>& v) {
 
 bool Config::operator==(const Config& o) const {
   return cuda == o.cuda && ngpu == o.ngpu && num_workers == o.num_workers && seed == o.seed &&
+         device == o.device && num_threads == o.num_threads &&
+         label_smoothing == o.label_smoothing && train_subset == o.train_subset &&
+         test_subset == o.test_subset && repeats == o.repeats && channels_last == o.channels_last &&
+         augment == o.augment &&
          path_to_architecture == o.path_to_architecture &&
          path_to_evolution_architecture == o.path_to_evolution_architecture &&
          path_to_train_data == o.path_to_train_data &&
@@ -451,7 +479,8 @@ bool Config::operator==(const Config& o) const {
          decay_ratio == o.decay_ratio && search_space == o.search_space &&
          ops_name == o.ops_name && l_cfgs == o.l_cfgs && stem_channels == o.stem_channels &&
          head_channels == o.head_channels && macs_budget == o.macs_budget &&
-         sample_count == o.sample_count && sampling == o.sampling && latency == o.latency;
+         sample_count == o.sample_count && sampling == o.sampling && latency == o.latency &&
+         predictor == o.predictor;
 }
 
 const std::vector<ConfigKeyDoc>& config_keys() {
@@ -533,6 +562,18 @@ std::vector<std::string> validation_errors(const Config& c) {
   check(c.decay_ratio > 0 && c.decay_ratio <= 1, "decay_ratio", num(c.decay_ratio),
         "must be in (0, 1]");
   one_of("search_space", c.search_space, {"layerwise"});
+  const bool device_ok = c.device == "auto" || c.device == "cpu" || c.device == "cuda" ||
+                         (c.device.rfind("cuda:", 0) == 0 && c.device.size() > 5 &&
+                          c.device.find_first_not_of("0123456789", 5) == std::string::npos);
+  check(device_ok, "device", c.device, "must be auto, cpu, cuda or cuda:N");
+  check(c.num_threads >= 0, "num_threads", std::to_string(c.num_threads), "must be >= 0");
+  check(c.label_smoothing >= 0 && c.label_smoothing < 1, "label_smoothing",
+        num(c.label_smoothing), "must be in [0, 1)");
+  check(c.train_subset >= 0, "train_subset", std::to_string(c.train_subset), "must be >= 0");
+  check(c.test_subset >= 0, "test_subset", std::to_string(c.test_subset), "must be >= 0");
+  check(c.repeats >= 1, "repeats", std::to_string(c.repeats), "must be >= 1");
+  check(c.augment.crop_padding >= 0, "augment.crop_padding", std::to_string(c.augment.crop_padding),
+        "must be >= 0");
 
   check(!c.ops_name.empty(), "ops_name", "[]", "must name at least one op");
   std::string known_ops;
@@ -573,6 +614,23 @@ std::vector<std::string> validation_errors(const Config& c) {
         "must be >= 1");
   check(c.latency.threads >= 0, "latency.threads", std::to_string(c.latency.threads),
         "must be >= 0");
+  const PredictorConfig& p = c.predictor;
+  one_of("predictor.type", p.type, {"gnn", "mlp"});
+  one_of("predictor.variant", p.variant, {"original", "tuned"});
+  one_of("predictor.node_features", p.node_features, {"degree", "ops"});
+  check(p.ranking_weight >= 0, "predictor.ranking_weight", num(p.ranking_weight), "must be >= 0");
+  check(p.ensemble >= 1, "predictor.ensemble", std::to_string(p.ensemble), "must be >= 1");
+  check(p.hidden >= 1, "predictor.hidden", std::to_string(p.hidden), "must be >= 1");
+  check(p.blocks >= 1, "predictor.blocks", std::to_string(p.blocks), "must be >= 1");
+  check(p.epochs >= 1, "predictor.epochs", std::to_string(p.epochs), "must be >= 1");
+  check(p.batch_size >= 1, "predictor.batch_size", std::to_string(p.batch_size), "must be >= 1");
+  check(p.lr > 0, "predictor.lr", num(p.lr), "must be > 0");
+  check(p.weight_decay >= 0, "predictor.weight_decay", num(p.weight_decay), "must be >= 0");
+  check(p.validation_share >= 0 && p.validation_share < 1, "predictor.validation_share",
+        num(p.validation_share), "must be in [0, 1)");
+  check(p.patience >= 0, "predictor.patience", std::to_string(p.patience), "must be >= 0");
+  check(p.test_count >= 0, "predictor.test_count", std::to_string(p.test_count), "must be >= 0");
+  one_of("predictor.test_split", p.test_split, {"last", "random"});
   return errors;
 }
 

@@ -118,6 +118,24 @@ ArchGraph LayerwiseSpace::graph(const Architecture& arch) const {
   return g;
 }
 
+NodeAnnotations LayerwiseSpace::node_annotations(const Architecture& arch) const {
+  const std::size_t k_ops = num_ops();
+  const std::size_t n = num_layers() * (k_ops + 1) + 1;
+  NodeAnnotations a;
+  a.type_count = 2 + static_cast<int>(kOpNames.size());
+  a.types.assign(n, 0);
+  a.macs_m.assign(n, 0.0f);
+  a.types[n - 1] = 1;
+  for (std::size_t l = 0; l < num_layers(); ++l) {
+    for (std::size_t k = 0; k < k_ops; ++k) {
+      const std::size_t node = l * (k_ops + 1) + 1 + k;
+      a.types[node] = 2 + static_cast<int>(shape_.ops[k]);
+      if (uses(arch, l, k)) a.macs_m[node] = static_cast<float>(costs_.ops[l][k].macs) / 1e6f;
+    }
+  }
+  return a;
+}
+
 Cost LayerwiseSpace::cost(const Architecture& arch) const {
   std::int64_t macs = costs_.stem_head.macs;
   std::int64_t params = costs_.stem_head.params;

@@ -7,6 +7,11 @@
 
 namespace gnas {
 
+NodeAnnotations SearchSpace::node_annotations(const Architecture& arch) const {
+  const auto n = static_cast<std::size_t>(graph(arch).num_nodes);
+  return {1, std::vector<int>(n, 0), std::vector<float>(n, 0.0f)};
+}
+
 Architecture SearchSpace::mutate(const Architecture& arch, double rate, Rng& rng) const {
   Architecture child = arch;
   for (std::size_t i = 0; i < child.genes.size(); ++i) {

@@ -67,7 +67,7 @@ expect 0 "evaluate" "$bin/evaluate" "${common[@]}" --set latency.repeats=2 --set
 [ "$(wc -l <"$logs/evaluate_architectures.csv")" -eq 21 ] && passes=$((passes + 1)) || {
   echo "FAIL evaluate_architectures.csv rows"; fails=$((fails + 1)); }
 expect 0 "evaluate original format" "$bin/evaluate" "${common[@]}" --set latency.repeats=1 \
-  --arch-file "$src/tests/data/evolution_architecture.csv"
+  --arch-file "$src/tests/fixtures/evolution_architecture.csv"
 contains "evaluate prints the original's MACs" "$work/out" "14.461696"
 contains "evaluate prints the original's params" "$work/out" "740132"
 expect 2 "evaluate without a mode" "$bin/evaluate" "${common[@]}"

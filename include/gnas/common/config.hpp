@@ -44,6 +44,16 @@ struct SamplingConfig {
   }
 };
 
+/// Training-time augmentation (DESIGN 1.5), done on whole batches.
+struct AugmentConfig {
+  int crop_padding = 4;  ///< zero padding of the random crop, pixels; 0 = no crop
+  bool flip = true;      ///< random horizontal flip
+
+  bool operator==(const AugmentConfig& o) const {
+    return crop_padding == o.crop_padding && flip == o.flip;
+  }
+};
+
 /// How `evaluate` measures CPU latency.
 struct LatencyConfig {
   int warmup = 5;    ///< untimed forward passes before timing
@@ -55,12 +65,41 @@ struct LatencyConfig {
   }
 };
 
+/// The accuracy predictor and how `train_predictor` fits it (DESIGN 1.6 and issue 4).
+struct PredictorConfig {
+  std::string type = "gnn";           ///< gnn (DESIGN 1.6) | mlp (flat op encoding)
+  std::string variant = "tuned";      ///< original (DESIGN 1.6 exactly) | tuned (switches below)
+  std::string node_features = "ops";  ///< tuned gnn: degree ([out-degree, 1, 1]) | ops (+ op type, MACs)
+  double ranking_weight = 0.0;        ///< tuned: weight of the pairwise ranking loss beside MSE
+  int ensemble = 1;                   ///< tuned: independently seeded models, predictions averaged
+  int hidden = 128;                   ///< tuned: node embedding width (gnn), hidden width (mlp)
+  int blocks = 5;                     ///< tuned gnn: aggregation + GRU blocks
+  int epochs = 100;                   ///< most passes over the training labels
+  int batch_size = 16;                ///< architectures per minibatch
+  double lr = 1e-3;                   ///< Adam learning rate
+  double weight_decay = 0.0;          ///< Adam L2 penalty
+  double validation_share = 0.1;      ///< share of the training labels held out to pick the epoch
+  int patience = 20;                  ///< stop after N epochs without validation gain; 0 = never
+  int test_count = 50;                ///< labels held out for the reported metrics; 0 = none
+  std::string test_split = "last";    ///< last (the original: the file's last rows) | random
+
+  bool operator==(const PredictorConfig& o) const {
+    return type == o.type && variant == o.variant && node_features == o.node_features &&
+           ranking_weight == o.ranking_weight && ensemble == o.ensemble && hidden == o.hidden &&
+           blocks == o.blocks && epochs == o.epochs && batch_size == o.batch_size && lr == o.lr &&
+           weight_decay == o.weight_decay && validation_share == o.validation_share &&
+           patience == o.patience && test_count == o.test_count && test_split == o.test_split;
+  }
+};
+
 struct Config {
   // --- run environment ---
   bool cuda = true;       ///< train on CUDA when available (training steps)
   int ngpu = 1;           ///< GPUs to use
   int num_workers = 4;    ///< CPU threads for data loading and intra-op work
   std::uint64_t seed = 0; ///< seed of every random choice
+  std::string device = "auto";  ///< auto | cpu | cuda | cuda:N (auto: CUDA when `cuda` and available)
+  int num_threads = 0;          ///< CPU intra-op threads of training; 0 = LibTorch's default
 
   // --- files (relative paths are relative to the working directory) ---
   std::string path_to_architecture = "logs/architecture.csv";  ///< generate's output
@@ -87,6 +126,12 @@ struct Config {
   std::string lr_scheduler = "step";  ///< step | cosine
   int step_size = 25;                 ///< epochs between step decays
   double decay_ratio = 0.1;           ///< step decay factor
+  double label_smoothing = 0.1;       ///< cross-entropy target = one_hot (1 - e) + e / classes
+  int train_subset = 0;               ///< train on a seeded random N images; 0 = the whole split
+  int test_subset = 0;                ///< evaluate on a seeded random N images; 0 = all
+  int repeats = 2;                    ///< trainings per architecture for a label (different seeds)
+  bool channels_last = true;          ///< NHWC memory format for convolutions (faster on CPU)
+  AugmentConfig augment;
 
   // --- search space (DESIGN 1.1-1.2) ---
   std::string search_space = "layerwise";  ///< layerwise
@@ -101,6 +146,7 @@ struct Config {
   int sample_count = 300;     ///< architectures `generate` draws
   SamplingConfig sampling;
   LatencyConfig latency;
+  PredictorConfig predictor;
 
   bool operator==(const Config& o) const;
 };

@@ -41,6 +41,9 @@ class LayerwiseSpace : public SearchSpace {
   /// input -> op -> next input for each used op; a 1 on the diagonal of every node (as the
   /// original's adjacency files); features [out-degree without the self loop, 1, 1].
   ArchGraph graph(const Architecture& arch) const override;
+  /// Types: 0 layer input, 1 network output, 2 + OpKind for an op node (the op's kind, not its
+  /// position in ops_name); MACs of each used op node, 0 elsewhere.
+  NodeAnnotations node_annotations(const Architecture& arch) const override;
   Cost cost(const Architecture& arch) const override;
   double min_macs_m() const override;
 

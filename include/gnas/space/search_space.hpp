@@ -24,6 +24,14 @@ struct ArchGraph {
   std::vector<float> features;   ///< [num_nodes * feature_dim]
 };
 
+/// What each node of graph(arch) stands for, for predictors that go beyond the graph's own
+/// features (DESIGN 1.6 uses degrees only).
+struct NodeAnnotations {
+  int type_count = 1;          ///< node types take values 0 .. type_count - 1
+  std::vector<int> types;      ///< [num_nodes]; e.g. layer input, network output, op kind
+  std::vector<float> macs_m;   ///< [num_nodes]; MACs (millions) the node computes, 0 for none
+};
+
 /// Hardware cost of an architecture.
 struct Cost {
   double macs_m = 0;        ///< multiply-accumulates of one image, millions
@@ -60,6 +68,8 @@ class SearchSpace {
 
   /// Graph encoding for graph predictors.
   virtual ArchGraph graph(const Architecture& arch) const = 0;
+  /// Per-node type and cost of graph(arch), same node order. The default: one type, no MACs.
+  virtual NodeAnnotations node_annotations(const Architecture& arch) const;
 
   /// Whether cost() is meaningful (a space without a cost model returns false).
   virtual bool has_cost() const { return true; }

@@ -1,0 +1,34 @@
+// train: labels architectures for the predictor (--train-data) or trains the final model.
+#include "gnas/app/cli.hpp"
+#include "gnas/app/train.hpp"
+#include "gnas/common/errors.hpp"
+
+int main(int argc, char** argv) {
+  bool train_data = false, load_architecture = false, resume = false;
+  std::string shard = "0/1";
+  gnas::TrainFinalOptions final_options;
+  return gnas::app::run_main(
+      argc, argv, "train", "Trains architectures: labels for the predictor, or the final model.",
+      [&](CLI::App& cli) {
+        cli.add_flag("--load-architecture", load_architecture,
+                     "train architectures read from a file (required, as in the original)");
+        cli.add_flag("--train-data", train_data,
+                     "label every architecture of path_to_architecture into path_to_train_data");
+        cli.add_option("--shard", shard, "K/N: with --train-data, only indices with i % N == K");
+        cli.add_option("--arch-file", final_options.arch_file,
+                       "final model: architecture file (default path_to_architecture)");
+        cli.add_option("--index", final_options.index, "final model: row of the file (0-based)");
+        cli.add_flag("--resume", resume, "continue an interrupted training from its checkpoint");
+      },
+      [&](const gnas::app::StepContext& ctx) {
+        if (!load_architecture) {
+          throw gnas::UsageError("train: give --load-architecture (with --train-data for labels)");
+        }
+        if (train_data) {
+          gnas::run_train_data(ctx.config, {gnas::Shard::parse(shard), resume}, *ctx.log);
+        } else {
+          final_options.resume = resume;
+          gnas::run_train_final(ctx.config, final_options, *ctx.log);
+        }
+      });
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Predictor benchmark on synthetic labels (bench/synthetic_labels.awk) of the layer-wise space:
+#  1. quality: Kendall tau on the last 50 of 300 labelled architectures after training on the
+#     first 50 / 100 / 250, for every variant, mean over SEEDS seeds (each seed draws its own
+#     architectures, noise, initialisation and validation split);
+#  2. speed: training time of the default predictor on 250 labels, and batched inference
+#     graphs/s on 10,000 sampled architectures.
+# usage: bench/predictor.sh [SEEDS] [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seeds=${1:-5}
+bin=${2:-build}/bin
+[ -x "$bin/train_predictor" ] || bash scripts/setup.sh >&2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+variants=(
+  "original gnn|--set predictor.variant=original"
+  "original mlp|--set predictor.variant=original --set predictor.type=mlp"
+  "tuned gnn, degree features|--set predictor.variant=tuned --set predictor.node_features=degree --set predictor.ranking_weight=0 --set predictor.ensemble=1"
+  "tuned gnn, op features|--set predictor.variant=tuned --set predictor.node_features=ops --set predictor.ranking_weight=0 --set predictor.ensemble=1"
+  "tuned gnn, op features + ranking loss|--set predictor.variant=tuned --set predictor.node_features=ops --set predictor.ranking_weight=1 --set predictor.ensemble=1"
+  "tuned gnn, op features + ensemble of 5|--set predictor.variant=tuned --set predictor.node_features=ops --set predictor.ranking_weight=0 --set predictor.ensemble=5"
+  "tuned mlp|--set predictor.variant=tuned --set predictor.type=mlp --set predictor.ranking_weight=0 --set predictor.ensemble=1"
+  "default config|"
+)
+
+echo "predictor benchmark: synthetic labels, test = last 50 of 300, mean of $seeds seeds ($(date -u +%F), $(nproc) cores)"
+for s in $(seq 0 $((seeds - 1))); do
+  d="$work/seed$s"
+  "$bin/generate" --set "log_dir=$d" --set "path_to_architecture=$d/architecture.csv" \
+    --set seed=$s --set sample_count=300 2>/dev/null
+  awk -F, -v seed=$((s + 1)) -v noise=0.005 -f bench/synthetic_labels.awk "$d/architecture.csv" >"$d/train_data.csv"
+done
+printf '%-42s %8s %8s %8s   %s\n' variant "tau@50" "tau@100" "tau@250" "train s (all sizes, mean)"
+for entry in "${variants[@]}"; do
+  name=${entry%%|*}
+  read -r -a flags <<<"${entry#*|}"
+  for s in $(seq 0 $((seeds - 1))); do
+    d="$work/seed$s"
+    "$bin/evaluate" --set "log_dir=$d/curve" --set "path_to_train_data=$d/train_data.csv" --set seed=$s \
+      "${flags[@]}" --learning-curve --sizes 50,100,250 2>/dev/null >/dev/null
+    tail -n +2 "$d/curve/learning_curve.csv"
+  done | awk -F, -v name="$name" -v n="$seeds" '
+    { tau[$1] += $2; secs += $5 }
+    END { printf "%-42s %8.3f %8.3f %8.3f   %.1f\n", name, tau[50] / n, tau[100] / n, tau[250] / n, secs / n }'
+done
+
+d="$work/seed0"
+echo "speed of the default predictor (seed 0):"
+"$bin/train_predictor" --set "log_dir=$d/speed" --set "path_to_train_data=$d/train_data.csv" \
+  --set "path_to_save_predictor=$d/predictor.pt" 2>/dev/null
+grep -E '^(n_train|train_seconds|kendall_tau):' "$d/speed/train_predictor_summary.yml" | sed 's/^/  /'
+"$bin/evaluate" --set "log_dir=$d/speed" --set "predictor_pretrained=$d/predictor.pt" \
+  --set "path_to_train_data=$d/train_data.csv" --predictor --speed 10000 2>/dev/null | sed 's/^/  /'

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gnas/common/config.hpp"
+
+namespace gnas {
+
+/// `--shard K/N`: this process takes the architectures whose index % N == K.
+struct Shard {
+  int index = 0;  ///< K
+  int count = 1;  ///< N
+
+  /// Reads "K/N". Throws UsageError unless 0 <= K < N.
+  static Shard parse(const std::string& text);
+};
+
+struct TrainDataOptions {
+  Shard shard;
+  bool resume = false;  ///< continue an interrupted architecture from its checkpoint
+};
+
+struct TrainDataResult {
+  std::string output;  ///< the labelled CSV written
+  int trained = 0;     ///< architectures labelled by this run
+  int skipped = 0;     ///< already labelled (or failed) before this run, or another shard's
+  int failed = 0;      ///< diverged in this run (see <log_dir>/train_failures.csv)
+  double seconds = 0;
+  double peak_rss_mb = 0;
+};
+
+/// The labelled-data file of a shard: path_to_train_data itself for 1 shard, else
+/// "<stem>.shardKofN<ext>" beside it.
+std::string train_data_path(const Config& config, const Shard& shard);
+
+/// `train --train-data --load-architecture`: trains every architecture of path_to_architecture
+/// (of this shard) `repeats` times with seeds derived from `seed`; its label is the mean of the
+/// best top-1 (fraction). After each architecture, rewrites the labelled CSV atomically with one
+/// more row: id, arch, top1_1..top1_R, mean, macs_m, params, seconds, seed. Architectures already
+/// in the file (or in train_failures.csv) are skipped, so a killed run continues where it
+/// stopped. Throws DataError/ConfigError for bad inputs.
+TrainDataResult run_train_data(const Config& config, const TrainDataOptions& options,
+                               spdlog::logger& log);
+
+struct TrainFinalOptions {
+  std::string arch_file;  ///< empty: path_to_architecture
+  int index = 0;          ///< row of arch_file
+  bool resume = false;
+};
+
+struct TrainFinalResult {
+  std::string arch;
+  double best_top1 = 0;
+  double final_top1 = 0;
+  double macs_m = 0;
+  std::int64_t params = 0;
+  double seconds = 0;
+  double images_per_second = 0;
+  std::string model;  ///< the TorchScript file
+};
+
+/// `train --load-architecture`: trains one architecture (row `index` of the file) and exports it
+/// as TorchScript to <log_dir>/final_model.pt; writes <log_dir>/train_summary.yml.
+TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& options,
+                                 spdlog::logger& log);
+
+/// A seed for repeat `repeat` of architecture `id`, well mixed from the config's seed.
+std::uint64_t derive_seed(std::uint64_t base, std::uint64_t id, std::uint64_t repeat);
+
+}  // namespace gnas

@@ -1,0 +1,50 @@
+#pragma once
+
+// Architectures as predictor input: a batch of graphs from the search space's graph encoding
+// (dense adjacency + node features) and the flat op encoding, so one predictor interface serves
+// every space.
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "gnas/space/search_space.hpp"
+
+namespace gnas {
+
+/// How graph nodes are described to a graph predictor.
+enum class NodeFeatures {
+  kDegree,  ///< the space's own graph features (DESIGN 1.6: [out-degree, 1, 1])
+  kOps,     ///< [out-degree without self loop, one-hot node type, MACs (millions)]
+};
+
+/// "degree" / "ops" (config `predictor.node_features`). Throws ConfigError for another name.
+NodeFeatures node_features_from_name(const std::string& name);
+std::string node_features_name(NodeFeatures mode);
+
+/// B architectures, all float32 on the CPU.
+struct GraphBatch {
+  torch::Tensor adjacency;  ///< [B, N, N]; 1 for each edge s -> t at [b, s, t], 1 on the diagonal
+  torch::Tensor features;   ///< [B, N, F]
+  torch::Tensor genes;      ///< [B, G] flat op encoding (see flat_encoding_dim)
+
+  int64_t size() const { return adjacency.size(0); }
+  /// The rows `index` (int64 [K]) of every tensor.
+  GraphBatch select(const torch::Tensor& index) const;
+};
+
+/// Node feature width F for `mode` in `space`.
+int node_feature_dim(const SearchSpace& space, NodeFeatures mode);
+/// Graph node count N of `space` (all its architectures share it).
+int graph_node_count(const SearchSpace& space);
+/// Width G of the flat op encoding: one value per two-valued gene (the gene itself), a one-hot
+/// block per gene with more values.
+int flat_encoding_dim(const SearchSpace& space);
+
+/// Encodes `archs` (each valid in `space`). Throws DataError when the space's graphs of two
+/// architectures differ in size.
+GraphBatch encode_architectures(const SearchSpace& space, const std::vector<Architecture>& archs,
+                                NodeFeatures mode);
+
+}  // namespace gnas

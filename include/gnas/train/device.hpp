@@ -1,0 +1,21 @@
+#pragma once
+
+// The one place that knows about devices: everything else takes a torch::Device.
+
+#include <torch/torch.h>
+
+#include <string>
+
+#include "gnas/common/config.hpp"
+
+namespace gnas {
+
+/// The training device the config asks for: `device` (auto | cpu | cuda | cuda:N); with auto,
+/// CUDA when `cuda` is true and a GPU is present, else the CPU. Also applies `num_threads`.
+/// Throws ConfigError when a CUDA device is asked for and absent.
+torch::Device resolve_device(const Config& config);
+
+/// "cpu", "cuda:0", ... with the GPU's name when LibTorch knows it.
+std::string describe_device(const torch::Device& device);
+
+}  // namespace gnas

@@ -1,0 +1,74 @@
+#pragma once
+
+// Training one architecture with the config's recipe (DESIGN 1.5): optimizer from optim_state,
+// step or cosine schedule, label-smoothing cross-entropy, top-1/top-5 after every epoch, a
+// per-epoch CSV and an atomic checkpoint after every epoch that --resume continues from.
+
+#include <ATen/core/Generator.h>
+#include <spdlog/logger.h>
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gnas/common/config.hpp"
+#include "gnas/common/errors.hpp"
+#include "gnas/data/dataset.hpp"
+#include "gnas/data/loader.hpp"
+#include "gnas/nn/network.hpp"
+
+namespace gnas {
+
+/// A training whose loss became NaN or infinite.
+class TrainingDiverged : public Error {
+ public:
+  using Error::Error;
+};
+
+struct EpochRecord {
+  int epoch = 0;           ///< 1-based
+  double lr = 0;
+  double train_loss = 0;   ///< mean over the epoch's images
+  double train_top1 = 0;   ///< fraction, on the augmented training batches
+  double eval_top1 = 0;    ///< fraction, on the evaluation split
+  double eval_top5 = 0;
+  double seconds = 0;      ///< the epoch's wall time, evaluation included
+  double images_per_second = 0;  ///< training images per second of the training phase
+};
+
+struct TrainRunOptions {
+  std::string run;         ///< names <log_dir>/<run>/epochs.csv and <write_dir>/<run>/checkpoint.pt
+  std::string arch;        ///< text form, recorded in the checkpoint
+  std::uint64_t seed = 0;  ///< shuffling and augmentation (the caller seeds the initial weights)
+  bool resume = false;     ///< continue from the run's checkpoint when there is one
+  bool keep_checkpoint = true;  ///< false: delete the checkpoint once the training is complete
+};
+
+struct TrainResult {
+  double best_top1 = 0;   ///< best eval top-1 over all epochs, fraction in [0, 1]
+  double final_top1 = 0;  ///< eval top-1 after the last epoch
+  double final_top5 = 0;
+  int resumed_from = 0;   ///< epochs already done by the checkpoint resumed from (0: none)
+  double seconds = 0;     ///< wall time of this call
+  double images_per_second = 0;  ///< training images per second over this call's epochs
+  std::vector<EpochRecord> history;  ///< every epoch, resumed ones included
+};
+
+/// Learning rate of 0-based `epoch` under the config's schedule.
+double learning_rate(const Config& config, int epoch);
+
+/// Trains `net` (already on `device`, weights initialised by the caller) for config.epochs.
+/// Throws TrainingDiverged on a non-finite loss, DataError for a checkpoint of another
+/// architecture or seed, Error when files cannot be written.
+TrainResult train_network(nn::Network& net, const Config& config, const data::Splits& splits,
+                          torch::Device device, const TrainRunOptions& options, spdlog::logger& log);
+
+/// top-1 and top-5 (fractions) of `net` on every batch of `loader`, in eval mode.
+std::pair<double, double> evaluate_accuracy(nn::Network& net, data::Loader& loader,
+                                            at::Generator& generator);
+
+/// <write_dir>/<run>/checkpoint.pt
+std::string checkpoint_path(const Config& config, const std::string& run);
+
+}  // namespace gnas

@@ -1,0 +1,275 @@
+#include "gnas/app/train.hpp"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "gnas/app/summary.hpp"
+#include "gnas/common/csv.hpp"
+#include "gnas/common/errors.hpp"
+#include "gnas/common/io.hpp"
+#include "gnas/common/text.hpp"
+#include "gnas/data/dataset.hpp"
+#include "gnas/nn/export.hpp"
+#include "gnas/space/arch_io.hpp"
+#include "gnas/space/layerwise_space.hpp"
+#include "gnas/train/device.hpp"
+#include "gnas/train/trainer.hpp"
+
+namespace gnas {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+const LayerwiseSpace& layerwise(const SearchSpace& space) {
+  const auto* l = dynamic_cast<const LayerwiseSpace*>(&space);
+  if (l == nullptr) {
+    throw ConfigError("search_space (" + space.name() + "): train builds networks of the layerwise "
+                      "space only");
+  }
+  return *l;
+}
+
+std::vector<std::string> train_data_header(int repeats) {
+  std::vector<std::string> header{"id", "arch"};
+  for (int r = 1; r <= repeats; ++r) header.push_back("top1_" + std::to_string(r));
+  for (const char* c : {"mean", "macs_m", "params", "seconds", "seed"}) header.emplace_back(c);
+  return header;
+}
+
+// The rows of an existing file with this run's columns; none when there is no file.
+std::vector<std::vector<std::string>> existing_rows(const std::string& path,
+                                                    const std::vector<std::string>& header) {
+  if (!fs::exists(path)) return {};
+  const CsvTable table = read_csv(path);
+  if (table.header != header) {
+    std::string have, want;
+    for (const auto& h : table.header) have += (have.empty() ? "" : ",") + h;
+    for (const auto& h : header) want += (want.empty() ? "" : ",") + h;
+    throw DataError(path + ": has the columns " + have + " but this run writes " + want +
+                    " (did `repeats` change?); move the file away or restore the setting");
+  }
+  return table.rows;
+}
+
+// Trains architecture `arch` once; the caller seeds nothing.
+TrainResult train_once(const Config& config, const LayerwiseSpace& space, const Architecture& arch,
+                       const data::Splits& splits, torch::Device device, const std::string& run,
+                       std::uint64_t seed, bool resume, bool keep_checkpoint, spdlog::logger& log,
+                       nn::Network* trained = nullptr) {
+  torch::manual_seed(seed);
+  nn::Network net(space.shape(), arch);
+  net->to(device);
+  TrainRunOptions options;
+  options.run = run;
+  options.arch = space.format(arch);
+  options.seed = seed;
+  options.resume = resume;
+  options.keep_checkpoint = keep_checkpoint;
+  TrainResult result = train_network(net, config, splits, device, options, log);
+  if (trained != nullptr) *trained = net;
+  return result;
+}
+
+void log_data(const data::Splits& splits, const Config& config, const torch::Device& device,
+              spdlog::logger& log) {
+  log.info("[data] {}: {} training images, {} {} images of {}x{}x{}; device {}", config.dataset,
+           splits.train.size(), splits.eval.size(), splits.eval_is_validation ? "validation" : "test",
+           config.input_channels, config.input_size, config.input_size, describe_device(device));
+}
+
+}  // namespace
+
+Shard Shard::parse(const std::string& text) {
+  const auto parts = split(text, '/');
+  Shard s;
+  try {
+    if (parts.size() != 2) throw std::invalid_argument("parts");
+    std::size_t used_k = 0, used_n = 0;
+    s.index = std::stoi(parts[0], &used_k);
+    s.count = std::stoi(parts[1], &used_n);
+    if (used_k != parts[0].size() || used_n != parts[1].size()) throw std::invalid_argument("junk");
+  } catch (const std::exception&) {
+    throw UsageError("--shard (" + text + "): must be K/N with integers 0 <= K < N");
+  }
+  if (s.index < 0 || s.count < 1 || s.index >= s.count) {
+    throw UsageError("--shard (" + text + "): must be K/N with integers 0 <= K < N");
+  }
+  return s;
+}
+
+std::string train_data_path(const Config& config, const Shard& shard) {
+  if (shard.count == 1) return config.path_to_train_data;
+  const fs::path p(config.path_to_train_data);
+  const std::string name = p.stem().string() + ".shard" + std::to_string(shard.index) + "of" +
+                           std::to_string(shard.count) + p.extension().string();
+  return (p.parent_path() / name).string();
+}
+
+std::uint64_t derive_seed(std::uint64_t base, std::uint64_t id, std::uint64_t repeat) {
+  // splitmix64 of a combination: nearby ids and repeats get unrelated streams.
+  std::uint64_t z = base * 0x9E3779B97F4A7C15ULL + id * 0xBF58476D1CE4E5B9ULL + repeat + 1;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return (z ^ (z >> 31)) >> 1;  // keep it positive as an int64 too
+}
+
+TrainDataResult run_train_data(const Config& config, const TrainDataOptions& options,
+                               spdlog::logger& log) {
+  const auto start = Clock::now();
+  const auto space_ptr = make_search_space(config);
+  const LayerwiseSpace& space = layerwise(*space_ptr);
+  const auto archs = read_architectures(config.path_to_architecture, space);
+  TrainDataResult result;
+  result.output = train_data_path(config, options.shard);
+  const auto header = train_data_header(config.repeats);
+  auto rows = existing_rows(result.output, header);
+  std::set<std::string> done;
+  for (const auto& row : rows) done.insert(row[1]);
+  const std::string failures_path = join_path(config.log_dir, "train_failures.csv");
+  const std::vector<std::string> failure_header{"id", "arch", "repeat", "seed", "message"};
+  std::vector<std::vector<std::string>> failures;
+  if (fs::exists(failures_path)) {
+    const CsvTable table = read_csv(failures_path);
+    if (table.header != failure_header) throw DataError(failures_path + ": unexpected columns");
+    failures = table.rows;
+    for (const auto& row : failures) done.insert(row[1]);
+  }
+
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < archs.size(); ++i) {
+    if (static_cast<int>(i % static_cast<std::size_t>(options.shard.count)) != options.shard.index) continue;
+    if (done.count(space.format(archs[i]))) {
+      ++result.skipped;
+      continue;
+    }
+    todo.push_back(i);
+  }
+  log.info("[train] {} architectures in {}; shard {}/{}: {} to label, {} already done",
+           archs.size(), config.path_to_architecture, options.shard.index, options.shard.count,
+           todo.size(), result.skipped);
+  if (!todo.empty()) {
+    const torch::Device device = resolve_device(config);
+    const data::Splits splits = data::load_splits(config);
+    log_data(splits, config, device, log);
+    for (std::size_t n = 0; n < todo.size(); ++n) {
+      const std::size_t id = todo[n];
+      const Architecture& arch = archs[id];
+      const std::string text = space.format(arch);
+      const auto arch_start = Clock::now();
+      std::vector<std::string> row{std::to_string(id), text};
+      double sum = 0;
+      bool diverged = false;
+      for (int r = 0; r < config.repeats && !diverged; ++r) {
+        const std::uint64_t seed = derive_seed(config.seed, id, static_cast<std::uint64_t>(r));
+        const std::string run = "train/arch" + std::to_string(id) + "_r" + std::to_string(r + 1);
+        try {
+          const TrainResult t = train_once(config, space, arch, splits, device, run, seed,
+                                           options.resume, false, log);
+          row.push_back(format_fixed(t.best_top1, 6));
+          sum += t.best_top1;
+        } catch (const TrainingDiverged& e) {
+          log.error("[train] {}", e.what());
+          failures.push_back({std::to_string(id), text, std::to_string(r + 1), std::to_string(seed),
+                              e.what()});
+          write_file_atomic(failures_path, format_csv(failure_header, failures));
+          diverged = true;
+        }
+      }
+      if (diverged) {
+        ++result.failed;
+        continue;
+      }
+      const Cost cost = space.cost(arch);
+      const double mean = sum / config.repeats;
+      const double seconds = std::chrono::duration<double>(Clock::now() - arch_start).count();
+      for (const std::string& v : {format_fixed(mean, 6), format_fixed(cost.macs_m, 6),
+                                   std::to_string(cost.params), format_fixed(seconds, 2),
+                                   std::to_string(derive_seed(config.seed, id, 0))}) {
+        row.push_back(v);
+      }
+      rows.push_back(std::move(row));
+      write_file_atomic(result.output, format_csv(header, rows));
+      ++result.trained;
+      log.info("[train] {}/{} arch {} ({}): label {:.4f}, {:.1f} s, peak RSS {:.0f} MB", n + 1,
+               todo.size(), id, text, mean, seconds, peak_rss_mb());
+    }
+  }
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.peak_rss_mb = peak_rss_mb();
+  YAML::Node values;
+  values["mode"] = "train_data";
+  values["output"] = result.output;
+  values["shard"] = std::to_string(options.shard.index) + "/" + std::to_string(options.shard.count);
+  values["trained"] = result.trained;
+  values["skipped"] = result.skipped;
+  values["failed"] = result.failed;
+  values["labelled"] = static_cast<int>(rows.size());
+  values["peak_rss_mb"] = format_fixed(result.peak_rss_mb, 1);
+  app::write_summary(config, "train", values, result.seconds);
+  return result;
+}
+
+TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& options,
+                                 spdlog::logger& log) {
+  const auto start = Clock::now();
+  const auto space_ptr = make_search_space(config);
+  const LayerwiseSpace& space = layerwise(*space_ptr);
+  const std::string file = options.arch_file.empty() ? config.path_to_architecture : options.arch_file;
+  const auto archs = read_architectures(file, space);
+  if (options.index < 0 || options.index >= static_cast<int>(archs.size())) {
+    throw UsageError("--index (" + std::to_string(options.index) + "): " + file + " holds " +
+                     std::to_string(archs.size()) + " architectures (0-based rows)");
+  }
+  const Architecture& arch = archs[static_cast<std::size_t>(options.index)];
+  const torch::Device device = resolve_device(config);
+  const data::Splits splits = data::load_splits(config);
+  log_data(splits, config, device, log);
+  TrainFinalResult result;
+  result.arch = space.format(arch);
+  log.info("[train] final model: {} (row {} of {})", result.arch, options.index, file);
+  nn::Network net(space.shape(), arch);
+  const TrainResult t = train_once(config, space, arch, splits, device, "final",
+                                   derive_seed(config.seed, 0, 0), options.resume, true, log, &net);
+  result.model = join_path(config.log_dir, "final_model.pt");
+  nn::export_torchscript(net, space.shape(), arch, result.model);
+  const Cost cost = space.cost(arch);
+  result.best_top1 = t.best_top1;
+  result.final_top1 = t.final_top1;
+  result.macs_m = cost.macs_m;
+  result.params = cost.params;
+  result.images_per_second = t.images_per_second;
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  log.info("[train] {}: best top-1 {:.4f}, final top-1 {:.4f}; model {}", result.arch,
+           result.best_top1, result.final_top1, result.model);
+  YAML::Node values;
+  values["mode"] = "final";
+  values["arch"] = result.arch;
+  values["best_top1"] = format_fixed(result.best_top1, 6);
+  values["final_top1"] = format_fixed(result.final_top1, 6);
+  values["final_top5"] = format_fixed(t.final_top5, 6);
+  values["macs_m"] = format_fixed(result.macs_m, 6);
+  values["params"] = result.params;
+  values["images_per_second"] = format_fixed(result.images_per_second, 1);
+  values["epochs"] = static_cast<int>(t.history.size());
+  values["resumed_from"] = t.resumed_from;
+  values["eval_split"] = splits.eval_is_validation ? "validation" : "test";
+  values["device"] = describe_device(device);
+  values["model"] = result.model;
+  values["peak_rss_mb"] = format_fixed(peak_rss_mb(), 1);
+  app::write_summary(config, "train", values, result.seconds);
+  return result;
+}
+
+}  // namespace gnas

@@ -1,0 +1,68 @@
+#include "gnas/app/train_predictor.hpp"
+
+#include <chrono>
+
+#include "gnas/app/summary.hpp"
+#include "gnas/common/io.hpp"
+#include "gnas/common/text.hpp"
+#include "gnas/predictor/labels.hpp"
+#include "gnas/predictor/report.hpp"
+#include "gnas/predictor/training.hpp"
+
+namespace gnas {
+
+TrainPredictorResult run_train_predictor(const Config& config,
+                                         const std::vector<std::string>& data_files,
+                                         spdlog::logger& log) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto space = make_search_space(config);
+  const std::vector<std::string> files =
+      data_files.empty() ? labelled_data_files(config.path_to_train_data) : data_files;
+  const LabelledSet data = read_labelled(files, *space);
+  const PredictorConfig& pc = config.predictor;
+  const TrainTestSplit split =
+      split_train_test(data, pc.test_count, pc.test_split == "random", config.seed);
+  log.info("[predictor] {} labelled architectures from {} file(s): {} to train, {} to test ({})",
+           data.size(), files.size(), split.train.size(), split.test.size(), pc.test_split);
+
+  FitResult fit = fit_predictor(pc, config.seed, *space, split.train, log);
+  TrainPredictorResult result;
+  result.n_train = split.train.size();
+  result.n_test = split.test.size();
+  result.train_seconds = fit.seconds;
+  result.predictor = config.path_to_save_predictor;
+  fit.predictor.save(result.predictor);
+  log.info("[predictor] trained in {:.2f} s; saved {}", fit.seconds, result.predictor);
+
+  YAML::Node values;
+  values["type"] = pc.type;
+  values["variant"] = pc.variant;
+  values["predictor"] = result.predictor;
+  values["n_train"] = static_cast<int>(result.n_train);
+  values["n_test"] = static_cast<int>(result.n_test);
+  values["n_validation"] = static_cast<int>(fit.members.front().n_validation);
+  values["train_seconds"] = format_fixed(fit.seconds, 3);
+  for (const auto& m : fit.members) {
+    values["epochs"].push_back(m.epochs);
+    values["best_epoch"].push_back(m.best_epoch);
+  }
+  if (!split.test.archs.empty()) {
+    const std::vector<double> predicted = fit.predictor.predict(*space, split.test.archs);
+    result.metrics = rank_metrics(split.test.labels, predicted);
+    result.predictions = join_path(config.log_dir, "predictions.csv");
+    write_predictions_csv(result.predictions, *space, split.test.archs, split.test.labels, predicted);
+    write_scatter_svg(join_path(config.log_dir, "train_predictor_scatter.svg"),
+                      pc.variant + " " + pc.type + ", test split", split.test.labels, predicted,
+                      result.metrics);
+    add_metric_keys(values, result.metrics);
+    log.info("[predictor] test split: Kendall tau {:.4f}, Spearman {:.4f}, MAE {:.4f}, "
+             "precision@5 {:.2f}, precision@10 {:.2f}",
+             result.metrics.kendall_tau, result.metrics.spearman, result.metrics.mae,
+             result.metrics.precision_at_5, result.metrics.precision_at_10);
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  app::write_summary(config, "train_predictor", values, result.seconds);
+  return result;
+}
+
+}  // namespace gnas

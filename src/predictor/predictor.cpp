@@ -1,0 +1,215 @@
+#include "gnas/predictor/predictor.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <set>
+
+#include "gnas/common/errors.hpp"
+#include "gnas/common/io.hpp"
+#include "gnas/common/text.hpp"
+#include "gnas/nn/network.hpp"
+#include "gnas/predictor/encoding.hpp"
+#include "gnas/predictor/models.hpp"
+
+namespace gnas {
+namespace {
+
+constexpr const char* kSpecKey = "gnas_predictor";
+constexpr int64_t kPredictChunk = 4096;
+
+PredictorNetOptions net_options(const PredictorSpec& s) {
+  return PredictorNetOptions()
+      .type(s.type)
+      .num_nodes(s.num_nodes)
+      .feature_dim(s.feature_dim)
+      .gene_dim(s.gene_dim)
+      .hidden(s.hidden)
+      .blocks(s.blocks)
+      .decoder_hidden(s.decoder_hidden)
+      .sigmoid(s.sigmoid);
+}
+
+std::string spec_yaml(const PredictorSpec& s) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "type" << YAML::Value << s.type;
+  out << YAML::Key << "variant" << YAML::Value << s.variant;
+  out << YAML::Key << "node_features" << YAML::Value << s.node_features;
+  out << YAML::Key << "num_nodes" << YAML::Value << s.num_nodes;
+  out << YAML::Key << "feature_dim" << YAML::Value << s.feature_dim;
+  out << YAML::Key << "gene_dim" << YAML::Value << s.gene_dim;
+  out << YAML::Key << "hidden" << YAML::Value << s.hidden;
+  out << YAML::Key << "blocks" << YAML::Value << s.blocks;
+  out << YAML::Key << "decoder_hidden" << YAML::Value << s.decoder_hidden;
+  out << YAML::Key << "sigmoid" << YAML::Value << s.sigmoid;
+  out << YAML::Key << "members" << YAML::Value << s.members;
+  out << YAML::Key << "target_offset" << YAML::Value << format_number(s.target_offset);
+  out << YAML::Key << "target_scale" << YAML::Value << format_number(s.target_scale);
+  out << YAML::Key << "space_fingerprint" << YAML::Value << s.space_fingerprint;
+  out << YAML::EndMap;
+  return out.c_str();
+}
+
+PredictorSpec parse_spec(const std::string& text, const std::string& path) {
+  try {
+    const YAML::Node n = YAML::Load(text);
+    PredictorSpec s;
+    s.type = n["type"].as<std::string>();
+    s.variant = n["variant"].as<std::string>();
+    s.node_features = n["node_features"].as<std::string>();
+    s.num_nodes = n["num_nodes"].as<int>();
+    s.feature_dim = n["feature_dim"].as<int>();
+    s.gene_dim = n["gene_dim"].as<int>();
+    s.hidden = n["hidden"].as<int>();
+    s.blocks = n["blocks"].as<int>();
+    s.decoder_hidden = n["decoder_hidden"].as<int>();
+    s.sigmoid = n["sigmoid"].as<bool>();
+    s.members = n["members"].as<int>();
+    s.target_offset = n["target_offset"].as<double>();
+    s.target_scale = n["target_scale"].as<double>();
+    s.space_fingerprint = n["space_fingerprint"].as<std::string>();
+    if (s.members < 1) throw DataError("members must be >= 1");
+    return s;
+  } catch (const std::exception& e) {
+    throw DataError(path + ": damaged predictor description (" + e.what() + ")");
+  }
+}
+
+// The original's state dict (DESIGN 1.6) read as a spec: dimensions from the tensor shapes.
+PredictorSpec original_spec(const std::map<std::string, torch::Tensor>& t, const SearchSpace& space,
+                            const std::string& path) {
+  for (const char* key : {"e.first.weight", "predictor.0.weight", "predictor.2.weight"}) {
+    if (!t.count(key)) {
+      throw DataError(path + ": neither a gnas predictor nor the original's weights (no " +
+                      std::string(key) + ")");
+    }
+  }
+  PredictorSpec s;
+  s.hidden = static_cast<int>(t.at("e.first.weight").size(0));
+  s.feature_dim = static_cast<int>(t.at("e.first.weight").size(1));
+  s.decoder_hidden = static_cast<int>(t.at("predictor.0.weight").size(0));
+  s.num_nodes = static_cast<int>(t.at("predictor.0.weight").size(1) / s.hidden);
+  s.blocks = 0;
+  while (t.count("e.layers." + std::to_string(s.blocks) + ".gru.weight_ih_l0")) ++s.blocks;
+  s.gene_dim = flat_encoding_dim(space);
+  s.space_fingerprint = space.fingerprint();
+  const int n = graph_node_count(space);
+  const int f = node_feature_dim(space, NodeFeatures::kDegree);
+  if (s.num_nodes != n || s.feature_dim != f) {
+    throw DataError(path + ": the original's weights expect graphs of " + std::to_string(s.num_nodes) +
+                    " nodes with " + std::to_string(s.feature_dim) + " features; the space " +
+                    space.name() + " has " + std::to_string(n) + " nodes with " + std::to_string(f));
+  }
+  return s;
+}
+
+}  // namespace
+
+bool PredictorSpec::operator==(const PredictorSpec& o) const {
+  return spec_yaml(*this) == spec_yaml(o);
+}
+
+PredictorSpec spec_from_config(const PredictorConfig& config, const SearchSpace& space) {
+  PredictorSpec s;
+  s.type = config.type;
+  s.variant = config.variant;
+  const bool tuned = config.variant == "tuned";
+  s.node_features = tuned && config.type == "gnn" ? config.node_features : "degree";
+  const NodeFeatures mode = node_features_from_name(s.node_features);
+  s.num_nodes = graph_node_count(space);
+  s.feature_dim = node_feature_dim(space, mode);
+  s.gene_dim = flat_encoding_dim(space);
+  if (tuned) {  // the original's dimensions are DESIGN 1.6's, PredictorSpec's defaults
+    s.hidden = config.hidden;
+    s.blocks = config.blocks;
+  }
+  s.sigmoid = !tuned;
+  s.members = tuned ? config.ensemble : 1;
+  s.space_fingerprint = space.fingerprint();
+  return s;
+}
+
+Predictor::Predictor(PredictorSpec spec) : spec_(std::move(spec)) {
+  for (int i = 0; i < spec_.members; ++i) members_.push_back(make_predictor_net(net_options(spec_)));
+}
+
+Predictor Predictor::load(const std::string& path, const SearchSpace& space) {
+  const std::string bytes = read_file(path);
+  c10::IValue value;
+  try {
+    value = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
+  } catch (const std::exception& e) {
+    throw DataError(path + ": not a predictor file (torch.save format): " + e.what());
+  }
+  if (!value.isGenericDict()) throw DataError(path + ": not a predictor file (expected a dict)");
+  std::map<std::string, torch::Tensor> tensors;
+  std::string spec_text;
+  for (const auto& entry : value.toGenericDict()) {
+    if (!entry.key().isString()) continue;
+    if (entry.key().toStringRef() == kSpecKey && entry.value().isString()) {
+      spec_text = entry.value().toStringRef();
+    } else if (entry.value().isTensor()) {
+      tensors[entry.key().toStringRef()] = entry.value().toTensor();
+    }
+  }
+  const bool original = spec_text.empty();
+  const PredictorSpec spec = original ? original_spec(tensors, space, path) : parse_spec(spec_text, path);
+  if (spec.space_fingerprint != space.fingerprint()) {
+    throw DataError(path + ": the predictor was trained on the search space '" +
+                    spec.space_fingerprint + "', the configuration's is '" + space.fingerprint() +
+                    "'; train a predictor for this space");
+  }
+  Predictor predictor(spec);
+  for (int m = 0; m < spec.members; ++m) {
+    std::map<std::string, torch::Tensor> own;
+    const std::string prefix = original ? "" : "member" + std::to_string(m) + ".";
+    for (const auto& [name, t] : tensors) {
+      if (name.rfind(prefix, 0) == 0) own[name.substr(prefix.size())] = t.to(torch::kFloat32);
+    }
+    try {
+      nn::load_tensors(*predictor.members_[static_cast<std::size_t>(m)], own);
+    } catch (const DataError& e) {
+      throw DataError(path + ": " + e.what());
+    }
+  }
+  return predictor;
+}
+
+void Predictor::save(const std::string& path) const {
+  c10::impl::GenericDict dict(c10::StringType::get(), c10::AnyType::get());
+  dict.insert(kSpecKey, spec_yaml(spec_));
+  for (std::size_t m = 0; m < members_.size(); ++m) {
+    const std::string prefix = "member" + std::to_string(m) + ".";
+    for (const auto& p : members_[m]->named_parameters()) {
+      dict.insert(prefix + p.key(), p.value().detach().clone());
+    }
+  }
+  const std::vector<char> bytes = torch::pickle_save(dict);
+  write_file_atomic(path, std::string(bytes.begin(), bytes.end()));
+}
+
+std::vector<double> Predictor::predict(const SearchSpace& space,
+                                       const std::vector<Architecture>& archs) const {
+  torch::NoGradGuard no_grad;
+  const NodeFeatures mode = node_features_from_name(spec_.node_features);
+  std::vector<double> out;
+  out.reserve(archs.size());
+  for (auto& member : members_) member->eval();
+  for (std::size_t start = 0; start < archs.size(); start += kPredictChunk) {
+    const std::size_t end = std::min(archs.size(), start + static_cast<std::size_t>(kPredictChunk));
+    const GraphBatch batch = encode_architectures(
+        space, std::vector<Architecture>(archs.begin() + static_cast<long>(start),
+                                         archs.begin() + static_cast<long>(end)),
+        mode);
+    torch::Tensor sum = torch::zeros({batch.size()});
+    for (auto& member : members_) sum += member->forward(batch);
+    const torch::Tensor accuracy =
+        (sum / static_cast<double>(members_.size())) * spec_.target_scale + spec_.target_offset;
+    const auto a = accuracy.to(torch::kFloat64).contiguous();
+    out.insert(out.end(), a.data_ptr<double>(), a.data_ptr<double>() + a.numel());
+  }
+  return out;
+}
+
+}  // namespace gnas

@@ -1,0 +1,287 @@
+#include "gnas/train/trainer.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "gnas/common/csv.hpp"
+#include "gnas/common/io.hpp"
+#include "gnas/common/text.hpp"
+
+namespace gnas {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(nn::Network& net, const Config& config) {
+  const OptimState& o = config.optim_state;
+  if (o.optimizer == "adam") {
+    return std::make_unique<torch::optim::Adam>(
+        net->parameters(), torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
+  }
+  if (o.optimizer == "rmsprop") {
+    return std::make_unique<torch::optim::RMSprop>(
+        net->parameters(),
+        torch::optim::RMSpropOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay));
+  }
+  return std::make_unique<torch::optim::SGD>(
+      net->parameters(),
+      torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay));
+}
+
+// A progress line refreshed in place on a terminal; plain log lines every print_freq batches
+// otherwise.
+class Progress {
+ public:
+  Progress(spdlog::logger& log, std::string label, int64_t batches, int print_freq)
+      : log_(log), label_(std::move(label)), batches_(batches), print_freq_(print_freq),
+        tty_(::isatty(STDERR_FILENO) != 0), start_(Clock::now()) {}
+
+  void update(int64_t done_batches, int64_t images) {
+    const double elapsed = seconds_since(start_);
+    const double rate = images / std::max(elapsed, 1e-9);
+    const double eta = elapsed / static_cast<double>(done_batches) *
+                       static_cast<double>(batches_ - done_batches);
+    char line[200];
+    std::snprintf(line, sizeof line, "%s %3.0f%%  %.0f img/s  ETA %.0f s", label_.c_str(),
+                  100.0 * static_cast<double>(done_batches) / static_cast<double>(batches_), rate, eta);
+    if (tty_) {
+      std::fprintf(stderr, "\r%-78s", line);
+      std::fflush(stderr);
+    } else if (done_batches % print_freq_ == 0 || done_batches == batches_) {
+      log_.info("{}", line);
+    }
+  }
+
+  void finish() {
+    if (tty_) std::fprintf(stderr, "\r%78s\r", "");
+  }
+
+ private:
+  spdlog::logger& log_;
+  std::string label_;
+  int64_t batches_;
+  int print_freq_;
+  bool tty_;
+  Clock::time_point start_;
+};
+
+void write_epochs_csv(const std::string& path, const std::vector<EpochRecord>& history) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : history) {
+    char lr[32];
+    std::snprintf(lr, sizeof lr, "%.10g", e.lr);  // 0.005, not 0.005000000000000001
+    rows.push_back({std::to_string(e.epoch), lr, format_fixed(e.train_loss, 6),
+                    format_fixed(e.train_top1, 6), format_fixed(e.eval_top1, 6),
+                    format_fixed(e.eval_top5, 6), format_fixed(e.seconds, 3),
+                    format_fixed(e.images_per_second, 1)});
+  }
+  write_file_atomic(path, format_csv({"epoch", "lr", "train_loss", "train_top1", "eval_top1",
+                                      "eval_top5", "seconds", "images_per_second"},
+                                     rows));
+}
+
+torch::Tensor history_tensor(const std::vector<EpochRecord>& history) {
+  std::vector<double> values;
+  for (const auto& e : history) {
+    values.insert(values.end(), {static_cast<double>(e.epoch), e.lr, e.train_loss, e.train_top1,
+                                 e.eval_top1, e.eval_top5, e.seconds, e.images_per_second});
+  }
+  return torch::tensor(values, torch::kFloat64).reshape({static_cast<int64_t>(history.size()), 8});
+}
+
+std::vector<EpochRecord> history_from(const torch::Tensor& t) {
+  std::vector<EpochRecord> history;
+  const auto a = t.accessor<double, 2>();
+  for (int64_t i = 0; i < t.size(0); ++i) {
+    history.push_back({static_cast<int>(a[i][0]), a[i][1], a[i][2], a[i][3], a[i][4], a[i][5],
+                       a[i][6], a[i][7]});
+  }
+  return history;
+}
+
+void save_checkpoint(const std::string& path, nn::Network& net, torch::optim::Optimizer& optimizer,
+                     const at::Generator& generator, const std::vector<EpochRecord>& history,
+                     const TrainRunOptions& options) {
+  torch::serialize::OutputArchive archive;
+  torch::serialize::OutputArchive model;
+  net->save(model);
+  archive.write("model", model);
+  torch::serialize::OutputArchive optim;
+  optimizer.save(optim);
+  archive.write("optimizer", optim);
+  archive.write("generator", generator.get_state());
+  archive.write("history", history_tensor(history));
+  archive.write("arch", c10::IValue(options.arch));
+  archive.write("seed", c10::IValue(static_cast<int64_t>(options.seed)));
+  const fs::path p(path);
+  ensure_directory(p.parent_path().string());
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  archive.save_to(tmp);
+  std::error_code ec;
+  fs::rename(tmp, p, ec);
+  if (ec) throw Error(path + ": cannot replace the checkpoint: " + ec.message());
+}
+
+// Loads a checkpoint into net, optimizer and generator; returns its history.
+std::vector<EpochRecord> load_checkpoint(const std::string& path, nn::Network& net,
+                                         torch::optim::Optimizer& optimizer,
+                                         at::Generator& generator, const TrainRunOptions& options,
+                                         torch::Device device) {
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path, device);
+  } catch (const c10::Error& e) {
+    throw DataError(path + ": not a gnas checkpoint (" + std::string(e.what_without_backtrace()) + ")");
+  }
+  c10::IValue arch, seed;
+  archive.read("arch", arch);
+  archive.read("seed", seed);
+  if (arch.toStringRef() != options.arch || seed.toInt() != static_cast<int64_t>(options.seed)) {
+    throw DataError(path + ": the checkpoint is of architecture " + arch.toStringRef() + " seed " +
+                    std::to_string(seed.toInt()) + ", not of " + options.arch + " seed " +
+                    std::to_string(options.seed) + "; remove it or resume the matching run");
+  }
+  torch::serialize::InputArchive model;
+  archive.read("model", model);
+  net->load(model);
+  torch::serialize::InputArchive optim;
+  archive.read("optimizer", optim);
+  optimizer.load(optim);
+  torch::Tensor state, history;
+  archive.read("generator", state);
+  archive.read("history", history);
+  generator.set_state(state.to(torch::kCPU));
+  return history_from(history.to(torch::kCPU));
+}
+
+}  // namespace
+
+std::string checkpoint_path(const Config& config, const std::string& run) {
+  return join_path(join_path(config.write_dir, run), "checkpoint.pt");
+}
+
+double learning_rate(const Config& config, int epoch) {
+  const double lr = config.optim_state.lr;
+  if (config.lr_scheduler == "cosine") {
+    return 0.5 * lr * (1 + std::cos(M_PI * epoch / config.epochs));
+  }
+  return lr * std::pow(config.decay_ratio, epoch / config.step_size);
+}
+
+std::pair<double, double> evaluate_accuracy(nn::Network& net, data::Loader& loader,
+                                            at::Generator& generator) {
+  torch::NoGradGuard no_grad;
+  net->eval();
+  int64_t top1 = 0, top5 = 0;
+  const int64_t batches = loader.start_epoch(generator);
+  for (int64_t b = 0; b < batches; ++b) {
+    auto [x, y] = loader.batch(b, generator);
+    const torch::Tensor logits = net->forward(x);
+    const int64_t k = std::min<int64_t>(5, logits.size(1));
+    const torch::Tensor best = std::get<1>(logits.topk(k, 1));
+    const torch::Tensor hit = best.eq(y.unsqueeze(1));
+    top1 += hit.select(1, 0).sum().item<int64_t>();
+    top5 += hit.any(1).sum().item<int64_t>();
+  }
+  const double n = static_cast<double>(loader.num_images());
+  return {static_cast<double>(top1) / n, static_cast<double>(top5) / n};
+}
+
+TrainResult train_network(nn::Network& net, const Config& config, const data::Splits& splits,
+                          torch::Device device, const TrainRunOptions& options, spdlog::logger& log) {
+  const auto start = Clock::now();
+  if (config.channels_last) {
+    for (auto& p : net->parameters()) {
+      if (p.dim() == 4) p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
+    }
+  }
+  auto optimizer = make_optimizer(net, config);
+  at::Generator generator = at::detail::createCPUGenerator(options.seed);
+  data::Loader train_loader(splits.train, config, device, true);
+  data::Loader eval_loader(splits.eval, config, device, false);
+  const std::string ckpt = checkpoint_path(config, options.run);
+  const std::string epochs_csv = join_path(join_path(config.log_dir, options.run), "epochs.csv");
+
+  TrainResult result;
+  if (options.resume && fs::exists(ckpt)) {
+    result.history = load_checkpoint(ckpt, net, *optimizer, generator, options, device);
+    result.resumed_from = static_cast<int>(result.history.size());
+    log.info("[train] {}: resumed from {} after epoch {}", options.run, ckpt, result.resumed_from);
+  }
+  const auto loss_options = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(
+      config.label_smoothing);
+  int64_t trained_images = 0;
+  double train_seconds = 0;
+  for (int epoch = result.resumed_from; epoch < config.epochs; ++epoch) {
+    const auto epoch_start = Clock::now();
+    const double lr = learning_rate(config, epoch);
+    for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
+    net->train();
+    const int64_t batches = train_loader.start_epoch(generator);
+    Progress progress(log, options.run + " epoch " + std::to_string(epoch + 1) + "/" +
+                               std::to_string(config.epochs), batches, config.print_freq);
+    double loss_sum = 0;
+    int64_t correct = 0, seen = 0;
+    for (int64_t b = 0; b < batches; ++b) {
+      auto [x, y] = train_loader.batch(b, generator);
+      const torch::Tensor logits = net->forward(x);
+      const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y, loss_options);
+      const double loss_value = loss.item<double>();
+      if (!std::isfinite(loss_value)) {
+        progress.finish();
+        throw TrainingDiverged(options.run + ": the loss became " + format_number(loss_value) +
+                               " at epoch " + std::to_string(epoch + 1) + ", batch " +
+                               std::to_string(b + 1) + " (lr " + format_number(lr) + ")");
+      }
+      optimizer->zero_grad();
+      loss.backward();
+      optimizer->step();
+      loss_sum += loss_value * static_cast<double>(y.size(0));
+      correct += logits.argmax(1).eq(y).sum().item<int64_t>();
+      seen += y.size(0);
+      progress.update(b + 1, seen);
+    }
+    progress.finish();
+    const double train_phase = seconds_since(epoch_start);
+    const auto [top1, top5] = evaluate_accuracy(net, eval_loader, generator);
+    EpochRecord record{epoch + 1, lr, loss_sum / static_cast<double>(seen),
+                       static_cast<double>(correct) / static_cast<double>(seen), top1, top5,
+                       seconds_since(epoch_start), static_cast<double>(seen) / train_phase};
+    trained_images += seen;
+    train_seconds += train_phase;
+    result.history.push_back(record);
+    log.info("[train] {} epoch {}/{}: lr {} loss {:.4f} train top-1 {:.4f} {} top-1 {:.4f} "
+             "top-5 {:.4f} ({:.1f} s, {:.0f} img/s)",
+             options.run, record.epoch, config.epochs, format_number(lr), record.train_loss,
+             record.train_top1, splits.eval_is_validation ? "val" : "test", top1, top5,
+             record.seconds, record.images_per_second);
+    write_epochs_csv(epochs_csv, result.history);
+    save_checkpoint(ckpt, net, *optimizer, generator, result.history, options);
+  }
+  if (result.history.empty()) throw Error(options.run + ": no epoch was trained");
+  for (const auto& e : result.history) result.best_top1 = std::max(result.best_top1, e.eval_top1);
+  result.final_top1 = result.history.back().eval_top1;
+  result.final_top5 = result.history.back().eval_top5;
+  result.seconds = seconds_since(start);
+  result.images_per_second =
+      train_seconds > 0 ? static_cast<double>(trained_images) / train_seconds : 0;
+  if (!options.keep_checkpoint) {
+    std::error_code ignored;
+    fs::remove(ckpt, ignored);
+  }
+  return result;
+}
+
+}  // namespace gnas

@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
+#include <torch/script.h>
+#include <yaml-cpp/yaml.h>
+
+#include "gnas/app/train.hpp"
+#include "gnas/common/csv.hpp"
+#include "gnas/common/errors.hpp"
+#include "gnas/common/io.hpp"
+#include "synthetic_data.hpp"
+
+namespace gnas {
+namespace {
+
+using test::TempDir;
+
+spdlog::logger quiet() { return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>()); }
+
+Config label_config(const TempDir& dir) {
+  Config c = test::tiny_training_config(dir);
+  c.epochs = 1;
+  c.repeats = 2;
+  write_file_atomic(c.path_to_architecture,
+                    "id,arch\n0,110-011\n1,001-100\n2,111-111\n");
+  return c;
+}
+
+TEST(TrainData, LabelsEveryArchitectureAndSkipsThemOnRestart) {
+  TempDir dir;
+  const Config c = label_config(dir);
+  auto log = quiet();
+  const TrainDataResult first = run_train_data(c, {}, log);
+  EXPECT_EQ(first.trained, 3);
+  EXPECT_EQ(first.output, c.path_to_train_data);
+  const CsvTable table = read_csv(c.path_to_train_data);
+  EXPECT_EQ(table.header, (std::vector<std::string>{"id", "arch", "top1_1", "top1_2", "mean",
+                                                    "macs_m", "params", "seconds", "seed"}));
+  ASSERT_EQ(table.rows.size(), 3u);
+  for (const auto& row : table.rows) {
+    const double mean = std::stod(row[4]);
+    EXPECT_NEAR(mean, (std::stod(row[2]) + std::stod(row[3])) / 2, 1e-6);
+    EXPECT_GE(mean, 0.0);
+    EXPECT_LE(mean, 1.0);
+  }
+  EXPECT_EQ(table.rows[1][1], "001-100");
+  // No checkpoints are left behind by label runs.
+  EXPECT_FALSE(std::filesystem::exists(dir.file("logs/checkpoints/train/arch0_r1/checkpoint.pt")));
+
+  const TrainDataResult again = run_train_data(c, {}, log);
+  EXPECT_EQ(again.trained, 0);
+  EXPECT_EQ(again.skipped, 3);
+
+  // A run killed after the first architecture: only the missing ones are trained.
+  write_file_atomic(c.path_to_train_data, format_csv(table.header, {table.rows[0]}));
+  const TrainDataResult resumed = run_train_data(c, {}, log);
+  EXPECT_EQ(resumed.trained, 2);
+  EXPECT_EQ(read_csv(c.path_to_train_data).rows.size(), 3u);
+  const YAML::Node summary = YAML::LoadFile(dir.file("logs/train_summary.yml"));
+  EXPECT_EQ(summary["trained"].as<int>(), 2);
+  EXPECT_EQ(summary["labelled"].as<int>(), 3);
+}
+
+TEST(TrainData, ShardsSplitTheArchitectures) {
+  TempDir dir;
+  const Config c = label_config(dir);
+  auto log = quiet();
+  const TrainDataResult shard = run_train_data(c, {Shard::parse("1/2"), false}, log);
+  EXPECT_EQ(shard.output, dir.file("logs/train_data.shard1of2.csv"));
+  const CsvTable table = read_csv(shard.output);
+  ASSERT_EQ(table.rows.size(), 1u);
+  EXPECT_EQ(table.rows[0][0], "1");
+  EXPECT_THROW(Shard::parse("2/2"), UsageError);
+  EXPECT_THROW(Shard::parse("1/0"), UsageError);
+  EXPECT_THROW(Shard::parse("a/2"), UsageError);
+}
+
+TEST(TrainData, RefusesAFileWrittenWithOtherRepeats) {
+  TempDir dir;
+  Config c = label_config(dir);
+  auto log = quiet();
+  write_file_atomic(c.path_to_train_data, "id,arch,top1_1,mean,macs_m,params,seconds,seed\n");
+  try {
+    run_train_data(c, {}, log);
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("(did `repeats` change?)"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TrainData, SeedsAreDistinctPerArchitectureAndRepeat) {
+  EXPECT_NE(derive_seed(0, 0, 0), derive_seed(0, 0, 1));
+  EXPECT_NE(derive_seed(0, 1, 0), derive_seed(0, 0, 1));
+  EXPECT_NE(derive_seed(1, 0, 0), derive_seed(0, 0, 0));
+  EXPECT_EQ(derive_seed(7, 3, 1), derive_seed(7, 3, 1));
+}
+
+TEST(TrainFinal, ExportsATorchScriptModelThatReloads) {
+  TempDir dir;
+  Config c = label_config(dir);
+  c.epochs = 3;
+  auto log = quiet();
+  TrainFinalOptions options;
+  options.index = 2;
+  const TrainFinalResult result = run_train_final(c, options, log);
+  EXPECT_EQ(result.arch, "111-111");
+  EXPECT_GT(result.best_top1, 0.25);
+  torch::jit::Module model = torch::jit::load(result.model);
+  const torch::Tensor y = model.forward({torch::randn({2, 1, 12, 12})}).toTensor();
+  EXPECT_EQ(y.sizes(), (std::vector<int64_t>{2, 4}));
+  const YAML::Node summary = YAML::LoadFile(dir.file("logs/train_summary.yml"));
+  for (const char* key : {"best_top1", "final_top1", "macs_m", "params", "seconds", "images_per_second"}) {
+    EXPECT_TRUE(summary[key]) << key;
+  }
+  options.index = 3;
+  EXPECT_THROW(run_train_final(c, options, log), UsageError);
+}
+
+}  // namespace
+}  // namespace gnas

@@ -1,0 +1,233 @@
+#include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
+
+#include "gnas/common/csv.hpp"
+#include "gnas/common/errors.hpp"
+#include "gnas/predictor/encoding.hpp"
+#include "gnas/predictor/metrics.hpp"
+#include "gnas/predictor/models.hpp"
+#include "gnas/predictor/predictor.hpp"
+#include "gnas/predictor/training.hpp"
+#include "predictor/synthetic.hpp"
+#include "test_util.hpp"
+
+namespace gnas {
+namespace {
+
+LayerwiseSpace default_space() {
+  const Config defaults;
+  return LayerwiseSpace(MacroShape::from_config(defaults));
+}
+
+spdlog::logger quiet() { return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>()); }
+
+// Small and quick: the tests check behaviour, not the default's quality.
+PredictorConfig small_config() {
+  PredictorConfig c;
+  c.hidden = 32;
+  c.blocks = 2;
+  c.epochs = 60;
+  c.patience = 15;
+  c.batch_size = 16;
+  return c;
+}
+
+TEST(PredictorEncoding, ShapesFollowTheSpace) {
+  const LayerwiseSpace space = default_space();
+  Rng rng(1);
+  const std::vector<Architecture> archs{space.sample(rng), space.sample(rng), space.sample(rng)};
+  const GraphBatch degree = encode_architectures(space, archs, NodeFeatures::kDegree);
+  EXPECT_EQ(degree.adjacency.sizes(), (std::vector<int64_t>{3, 36, 36}));
+  EXPECT_EQ(degree.features.sizes(), (std::vector<int64_t>{3, 36, 3}));
+  EXPECT_EQ(degree.genes.sizes(), (std::vector<int64_t>{3, 30}));
+  const GraphBatch ops = encode_architectures(space, archs, NodeFeatures::kOps);
+  EXPECT_EQ(ops.features.sizes(), (std::vector<int64_t>{3, 36, 10}));  // degree, 8 types, MACs
+  // Same degree column in both modes; each node exactly one type.
+  EXPECT_TRUE(torch::equal(ops.features.select(2, 0), degree.features.select(2, 0)));
+  EXPECT_TRUE(torch::equal(ops.features.slice(2, 1, 9).sum(2), torch::ones({3, 36})));
+  // Layer 1's sep_conv_3x3 node (1 + 1) carries its MACs (DESIGN 1.3: 819200) when used.
+  const float used = archs[0].genes[1] ? 0.8192f : 0.0f;
+  EXPECT_FLOAT_EQ(ops.features[0][2][9].item<float>(), used);
+}
+
+// DESIGN 1.6: aggregate = D^-1/2 M^T D^-1/2 X, M = adjacency with the identity added again.
+TEST(PredictorGnn, PropagationIsTheOriginalsNormalisedAggregation) {
+  // 3 nodes, edges 0 -> 1 -> 2, self loops: M = A + I has diagonal 2, d = (3, 3, 2).
+  const torch::Tensor a = torch::tensor({1.f, 1.f, 0.f, 0.f, 1.f, 1.f, 0.f, 0.f, 1.f}).view({1, 3, 3});
+  const torch::Tensor p = gcn_propagation(a)[0];
+  EXPECT_NEAR(p[0][0].item<float>(), 2.0 / 3.0, 1e-6);              // self: 2 / sqrt(3 * 3)
+  EXPECT_NEAR(p[1][0].item<float>(), 1.0 / 3.0, 1e-6);              // node 1 hears node 0
+  EXPECT_NEAR(p[2][1].item<float>(), 1.0 / std::sqrt(6.0), 1e-6);   // 1 / sqrt(3 * 2)
+  EXPECT_NEAR(p[2][2].item<float>(), 1.0, 1e-6);                    // 2 / sqrt(2 * 2)
+  EXPECT_EQ(p[0][1].item<float>(), 0.0f);                           // no flow backwards
+}
+
+TEST(PredictorGnn, ForwardBackwardAndShapes) {
+  const LayerwiseSpace space = default_space();
+  torch::manual_seed(0);
+  for (const std::string type : {"gnn", "mlp"}) {
+    PredictorConfig c = small_config();
+    c.type = type;
+    c.variant = "original";
+    Predictor predictor(spec_from_config(c, space));
+    PredictorNet& net = *predictor.members()[0];
+    Rng rng(2);
+    const std::vector<Architecture> archs{space.sample(rng), space.sample(rng)};
+    const torch::Tensor out = net.forward(encode_architectures(space, archs, NodeFeatures::kDegree));
+    ASSERT_EQ(out.sizes(), (std::vector<int64_t>{2})) << type;
+    EXPECT_TRUE((out > 0).all().item<bool>() && (out < 1).all().item<bool>()) << type;
+    out.sum().backward();
+    for (const auto& p : net.named_parameters()) {
+      ASSERT_TRUE(p.value().grad().defined()) << type << " " << p.key();
+    }
+  }
+}
+
+TEST(PredictorGnn, ReproducesTheOriginalPredictions) {
+  const std::string shared = test::shared_data_dir();
+  if (shared.empty()) GTEST_SKIP() << "../shared/data is absent: the original's weights are there";
+  const LayerwiseSpace space = default_space();
+  const Predictor predictor = Predictor::load(shared + "/seed/predictor_weights.pt", space);
+  EXPECT_EQ(predictor.spec().hidden, 128);
+  EXPECT_EQ(predictor.spec().blocks, 5);
+  EXPECT_EQ(predictor.spec().num_nodes, 36);
+  const CsvTable reference = read_csv(test::test_data("predictor_reference.csv"));
+  ASSERT_EQ(reference.rows.size(), 25u);
+  std::vector<Architecture> archs;
+  for (const auto& row : reference.rows) archs.push_back(space.parse(row[0]));
+  const std::vector<double> together = predictor.predict(space, archs);
+  for (std::size_t i = 0; i < archs.size(); ++i) {
+    EXPECT_NEAR(together[i], std::stod(reference.rows[i][1]), 1e-5) << reference.rows[i][0];
+    // A graph's prediction does not depend on the rest of its batch.
+    EXPECT_NEAR(predictor.predict(space, {archs[i]})[0], together[i], 1e-6);
+  }
+}
+
+TEST(PredictorGnn, OriginalWeightsRefuseAnotherGraphShape) {
+  const std::string shared = test::shared_data_dir();
+  if (shared.empty()) GTEST_SKIP() << "../shared/data is absent: the original's weights are there";
+  Config four_layers;
+  four_layers.l_cfgs.pop_back();
+  const LayerwiseSpace space(MacroShape::from_config(four_layers));
+  try {
+    Predictor::load(shared + "/seed/predictor_weights.pt", space);
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("expect graphs of 36 nodes with 3 features; the space "
+                                         "layerwise has 29 nodes with 3"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(PredictorFile, SaveLoadRoundTripAndSpaceCheck) {
+  test::TempDir dir;
+  const LayerwiseSpace space = default_space();
+  PredictorConfig c = small_config();
+  c.ensemble = 2;
+  torch::manual_seed(3);
+  Predictor predictor(spec_from_config(c, space));
+  predictor.spec().target_offset = 0.5;
+  predictor.spec().target_scale = 0.02;
+  const std::string path = dir.file("sub/predictor.pt");
+  predictor.save(path);
+  const Predictor loaded = Predictor::load(path, space);
+  EXPECT_TRUE(loaded.spec() == predictor.spec());
+  EXPECT_EQ(loaded.members().size(), 2u);
+  Rng rng(4);
+  std::vector<Architecture> archs;
+  for (int i = 0; i < 20; ++i) archs.push_back(space.sample(rng));
+  EXPECT_EQ(loaded.predict(space, archs), predictor.predict(space, archs));
+
+  Config other;
+  other.l_cfgs[4].out_channels = 256;
+  const LayerwiseSpace other_space(MacroShape::from_config(other));
+  try {
+    Predictor::load(path, other_space);
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              path + ": the predictor was trained on the search space '" + space.fingerprint() +
+                  "', the configuration's is '" + other_space.fingerprint() +
+                  "'; train a predictor for this space");
+  }
+  const std::string junk = dir.write("junk.pt", "not a torch file");
+  EXPECT_THROW(Predictor::load(junk, space), DataError);
+  EXPECT_THROW(Predictor::load(dir.file("none.pt"), space), DataError);
+}
+
+TEST(PredictorLabels, ReadsShardsPercentsAndRejectsBadRows) {
+  test::TempDir dir;
+  const LayerwiseSpace space = default_space();
+  const LabelledSet set = test::synthetic_set(space, 6, 5);
+  const std::string a = dir.write("train_data.shard0of2.csv", test::labelled_csv(space, set, 0, 3));
+  const std::string b =
+      dir.write("train_data.shard1of2.csv", test::labelled_csv(space, set, 3, 6, 100));
+  EXPECT_EQ(labelled_data_files(dir.file("train_data.csv")), (std::vector<std::string>{a, b}));
+  const LabelledSet read = read_labelled({a, b}, space);
+  ASSERT_EQ(read.size(), 6u);
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(read.archs[i], set.archs[i]);
+    EXPECT_NEAR(read.labels[i], set.labels[i], 1e-6);  // the percent shard divided by 100
+  }
+  EXPECT_THROW(read_labelled({a, a}, space), DataError);  // the same architectures twice
+  const std::string bad = dir.write(
+      "bad.csv", "arch,mean\n111000-011101-111111-111111-011101,high\n");
+  try {
+    read_labelled({bad}, space);
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              bad + ":2: mean 'high' must be an accuracy, a fraction in [0, 1] or a percent in [0, 100]");
+  }
+  EXPECT_THROW(labelled_data_files(dir.file("none.csv")), DataError);
+
+  const TrainTestSplit last = split_train_test(read, 2, false, 0);
+  EXPECT_EQ(last.test.archs, (std::vector<Architecture>{set.archs[4], set.archs[5]}));
+  const TrainTestSplit random = split_train_test(read, 2, true, 9);
+  EXPECT_EQ(random.train.size(), 4u);
+  EXPECT_EQ(split_train_test(read, 2, true, 9).test.archs, random.test.archs);
+  EXPECT_THROW(split_train_test(read, 5, false, 0), DataError);
+}
+
+TEST(PredictorTraining, LearnsASyntheticRankingDeterministically) {
+  const LayerwiseSpace space = default_space();
+  const LabelledSet data = test::synthetic_set(space, 140, 11);
+  const TrainTestSplit split = split_train_test(data, 40, false, 0);
+  auto log = quiet();
+  for (const std::string variant : {"original", "tuned"}) {
+    PredictorConfig c = small_config();
+    c.variant = variant;
+    if (variant == "original") c.epochs = 12;  // DESIGN 1.6's full size: keep the test quick
+    const FitResult fit = fit_predictor(c, 7, space, split.train, log);
+    ASSERT_EQ(fit.members.size(), 1u);
+    EXPECT_EQ(fit.members[0].n_validation, 10u);
+    EXPECT_EQ(fit.members[0].n_train, 90u);
+    EXPECT_GE(fit.members[0].best_epoch, 1);
+    const std::vector<double> predicted = fit.predictor.predict(space, split.test.archs);
+    EXPECT_GT(kendall_tau(split.test.labels, predicted), 0.6) << variant;
+    const FitResult again = fit_predictor(c, 7, space, split.train, log);
+    EXPECT_EQ(again.predictor.predict(space, split.test.archs), predicted) << variant;
+  }
+}
+
+TEST(PredictorTraining, MlpRankingLossAndEnsemble) {
+  const LayerwiseSpace space = default_space();
+  const LabelledSet data = test::synthetic_set(space, 140, 12);
+  const TrainTestSplit split = split_train_test(data, 40, false, 0);
+  auto log = quiet();
+  PredictorConfig c = small_config();
+  c.type = "mlp";
+  c.ranking_weight = 1.0;
+  c.ensemble = 3;
+  const FitResult fit = fit_predictor(c, 7, space, split.train, log);
+  EXPECT_EQ(fit.members.size(), 3u);
+  EXPECT_EQ(fit.predictor.members().size(), 3u);
+  const std::vector<double> predicted = fit.predictor.predict(space, split.test.archs);
+  EXPECT_GT(kendall_tau(split.test.labels, predicted), 0.6);
+  // Predictions come back in the labels' unit (fractions), not the normalised one.
+  EXPECT_NEAR(mean_absolute_error(split.test.labels, predicted), 0.0, 0.05);
+}
+
+}  // namespace
+}  // namespace gnas

@@ -1,0 +1,140 @@
+#include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
+
+#include "gnas/common/csv.hpp"
+#include "gnas/data/dataset.hpp"
+#include "gnas/space/layerwise_space.hpp"
+#include "gnas/train/device.hpp"
+#include "gnas/train/trainer.hpp"
+#include "synthetic_data.hpp"
+
+namespace gnas {
+namespace {
+
+using test::TempDir;
+
+spdlog::logger quiet() { return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>()); }
+
+struct Trained {
+  nn::Network net{nullptr};
+  TrainResult result;
+};
+
+Trained train(const Config& config, const std::string& arch_text, bool resume,
+              std::uint64_t seed = 3) {
+  const LayerwiseSpace space(MacroShape::from_config(config));
+  const Architecture arch = space.parse(arch_text);
+  torch::manual_seed(seed);
+  Trained t;
+  t.net = nn::Network(space.shape(), arch);
+  TrainRunOptions options;
+  options.run = "run";
+  options.arch = arch_text;
+  options.seed = seed;
+  options.resume = resume;
+  auto log = quiet();
+  t.result = train_network(t.net, config, data::load_splits(config), torch::kCPU, options, log);
+  return t;
+}
+
+TEST(Trainer, LearnsTheSyntheticTaskAndRecordsEveryEpoch) {
+  TempDir dir;
+  Config c = test::tiny_training_config(dir);
+  c.epochs = 3;
+  const Trained t = train(c, "110-011", false);
+  ASSERT_EQ(t.result.history.size(), 3u);
+  EXPECT_GT(t.result.best_top1, 0.6);  // chance is 0.25
+  EXPECT_EQ(t.result.final_top1, t.result.history.back().eval_top1);
+  EXPECT_GE(t.result.final_top5, t.result.final_top1);
+  EXPECT_GT(t.result.images_per_second, 0);
+  const CsvTable epochs = read_csv(dir.file("logs/run/epochs.csv"));
+  EXPECT_EQ(epochs.header, (std::vector<std::string>{"epoch", "lr", "train_loss", "train_top1",
+                                                     "eval_top1", "eval_top5", "seconds",
+                                                     "images_per_second"}));
+  ASSERT_EQ(epochs.rows.size(), 3u);
+  EXPECT_EQ(epochs.rows[1][1], "0.1");
+  EXPECT_TRUE(std::filesystem::exists(checkpoint_path(c, "run")));
+}
+
+TEST(Trainer, ResumedTrainingEndsWithTheSameWeights) {
+  TempDir a, b;
+  Config ca = test::tiny_training_config(a);
+  Config cb = test::tiny_training_config(b);
+  ca.epochs = 3;
+  const Trained whole = train(ca, "111-101", false);
+  cb.epochs = 1;  // "interrupted" after one epoch
+  train(cb, "111-101", false);
+  cb.epochs = 3;
+  const Trained resumed = train(cb, "111-101", true);
+  EXPECT_EQ(resumed.result.resumed_from, 1);
+  ASSERT_EQ(resumed.result.history.size(), 3u);
+  EXPECT_EQ(resumed.result.history.back().eval_top1, whole.result.history.back().eval_top1);
+  const auto whole_state = whole.net->named_parameters();
+  for (const auto& p : resumed.net->named_parameters()) {
+    EXPECT_TRUE(torch::equal(p.value(), whole_state[p.key()])) << p.key();
+  }
+  const auto whole_buffers = whole.net->named_buffers();
+  for (const auto& p : resumed.net->named_buffers()) {
+    EXPECT_TRUE(torch::equal(p.value(), whole_buffers[p.key()])) << p.key();
+  }
+}
+
+TEST(Trainer, RefusesTheCheckpointOfAnotherArchitecture) {
+  TempDir dir;
+  Config c = test::tiny_training_config(dir);
+  c.epochs = 1;
+  train(c, "111-101", false);
+  c.epochs = 2;
+  EXPECT_THROW(train(c, "100-101", true), DataError);
+}
+
+TEST(Trainer, ADivergingLossStopsWithAClearError) {
+  TempDir dir;
+  Config c = test::tiny_training_config(dir);
+  c.optim_state.lr = 1e30;
+  c.optim_state.momentum = 0;
+  try {
+    train(c, "010-010", false);
+    FAIL() << "no error";
+  } catch (const TrainingDiverged& e) {
+    EXPECT_NE(std::string(e.what()).find("run: the loss became"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Trainer, OptimizersAndSchedules) {
+  TempDir dir;
+  Config c = test::tiny_training_config(dir);
+  c.epochs = 10;
+  c.optim_state.lr = 0.1;
+  c.step_size = 4;
+  c.decay_ratio = 0.5;
+  EXPECT_DOUBLE_EQ(learning_rate(c, 3), 0.1);
+  EXPECT_DOUBLE_EQ(learning_rate(c, 4), 0.05);
+  EXPECT_DOUBLE_EQ(learning_rate(c, 9), 0.025);
+  c.lr_scheduler = "cosine";
+  EXPECT_DOUBLE_EQ(learning_rate(c, 0), 0.1);
+  EXPECT_NEAR(learning_rate(c, 5), 0.05, 1e-12);
+  c.epochs = 3;
+  c.lr_scheduler = "step";
+  for (const char* optimizer : {"adam", "rmsprop"}) {
+    c.optim_state.optimizer = optimizer;
+    c.optim_state.lr = 0.003;
+    EXPECT_GT(train(c, "110-011", false).result.best_top1, 0.25) << optimizer;
+  }
+}
+
+TEST(Trainer, DeviceFollowsTheConfig) {
+  Config c;
+  c.device = "cpu";
+  EXPECT_TRUE(resolve_device(c).is_cpu());
+  c.device = "auto";
+  c.cuda = false;
+  EXPECT_TRUE(resolve_device(c).is_cpu());
+  if (!torch::cuda::is_available()) {
+    c.device = "cuda:0";
+    EXPECT_THROW(resolve_device(c), ConfigError);
+  }
+}
+
+}  // namespace
+}  // namespace gnas
