@@ -5,7 +5,9 @@
 
 int main(int argc, char** argv) {
   bool train_data = false, load_architecture = false, resume = false;
-  std::string shard = "0/1";
+  std::string shard;
+  CLI::Option* arch_file = nullptr;
+  CLI::Option* index = nullptr;
   gnas::TrainFinalOptions final_options;
   return gnas::app::run_main(
       argc, argv, "train", "Trains architectures: labels for the predictor, or the final model.",
@@ -15,17 +17,27 @@ int main(int argc, char** argv) {
         cli.add_flag("--train-data", train_data,
                      "label every architecture of path_to_architecture into path_to_train_data");
         cli.add_option("--shard", shard, "K/N: with --train-data, only indices with i % N == K");
-        cli.add_option("--arch-file", final_options.arch_file,
+        arch_file = cli.add_option("--arch-file", final_options.arch_file,
                        "final model: architecture file (default path_to_architecture)");
-        cli.add_option("--index", final_options.index, "final model: row of the file (0-based)");
+        index = cli.add_option("--index", final_options.index, "final model: row of the file (0-based)");
         cli.add_flag("--resume", resume, "continue an interrupted training from its checkpoint");
       },
       [&](const gnas::app::StepContext& ctx) {
+        const bool picks_one = arch_file->count() > 0 || index->count() > 0;
         if (!load_architecture) {
           throw gnas::UsageError("train: give --load-architecture (with --train-data for labels)");
         }
+        if (train_data && picks_one) {
+          throw gnas::UsageError(
+              "train: --arch-file/--index choose the final model's architecture; --train-data "
+              "labels every architecture of path_to_architecture");
+        }
+        if (!train_data && !shard.empty()) {
+          throw gnas::UsageError("train: --shard only applies with --train-data");
+        }
         if (train_data) {
-          gnas::run_train_data(ctx.config, {gnas::Shard::parse(shard), resume}, *ctx.log);
+          gnas::run_train_data(ctx.config, {gnas::Shard::parse(shard.empty() ? "0/1" : shard), resume},
+                               *ctx.log);
         } else {
           final_options.resume = resume;
           gnas::run_train_final(ctx.config, final_options, *ctx.log);

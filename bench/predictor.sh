@@ -5,7 +5,8 @@
 #     architectures, noise, initialisation and validation split);
 #  2. speed: training time of the default predictor on 250 labels, and batched inference
 #     graphs/s on 10,000 sampled architectures.
-# usage: bench/predictor.sh [SEEDS] [BUILD_DIR]
+# usage: [ONLY=REGEX] bench/predictor.sh [SEEDS] [BUILD_DIR]   (ONLY: run the variants whose
+#        name matches, e.g. ONLY='64 wide|default')
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${1:-5}
@@ -14,14 +15,17 @@ bin=${2:-build}/bin
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+T="--set predictor.variant=tuned"
 variants=(
-  "original gnn|--set predictor.variant=original"
+  "original gnn (128 wide)|--set predictor.variant=original"
   "original mlp|--set predictor.variant=original --set predictor.type=mlp"
-  "tuned gnn, degree features|--set predictor.variant=tuned --set predictor.node_features=degree --set predictor.ranking_weight=0 --set predictor.ensemble=1"
-  "tuned gnn, op features|--set predictor.variant=tuned --set predictor.node_features=ops --set predictor.ranking_weight=0 --set predictor.ensemble=1"
-  "tuned gnn, op features + ranking loss|--set predictor.variant=tuned --set predictor.node_features=ops --set predictor.ranking_weight=1 --set predictor.ensemble=1"
-  "tuned gnn, op features + ensemble of 5|--set predictor.variant=tuned --set predictor.node_features=ops --set predictor.ranking_weight=0 --set predictor.ensemble=5"
-  "tuned mlp|--set predictor.variant=tuned --set predictor.type=mlp --set predictor.ranking_weight=0 --set predictor.ensemble=1"
+  "tuned gnn, degree features, 128 wide|$T --set predictor.node_features=degree --set predictor.hidden=128 --set predictor.ranking_weight=0 --set predictor.ensemble=1"
+  "tuned gnn, op features, 128 wide|$T --set predictor.node_features=ops --set predictor.hidden=128 --set predictor.ranking_weight=0 --set predictor.ensemble=1"
+  "tuned gnn, op features, 64 wide|$T --set predictor.node_features=ops --set predictor.hidden=64 --set predictor.ranking_weight=0 --set predictor.ensemble=1"
+  "tuned gnn, op features, 32 wide|$T --set predictor.node_features=ops --set predictor.hidden=32 --set predictor.ranking_weight=0 --set predictor.ensemble=1"
+  "  ... 64 wide + ranking loss|$T --set predictor.node_features=ops --set predictor.hidden=64 --set predictor.ranking_weight=1 --set predictor.ensemble=1"
+  "  ... 64 wide + ensemble of 5|$T --set predictor.node_features=ops --set predictor.hidden=64 --set predictor.ranking_weight=0 --set predictor.ensemble=5"
+  "tuned mlp (128 wide)|$T --set predictor.type=mlp --set predictor.hidden=128 --set predictor.ranking_weight=0 --set predictor.ensemble=1"
   "default config|"
 )
 
@@ -32,9 +36,10 @@ for s in $(seq 0 $((seeds - 1))); do
     --set seed=$s --set sample_count=300 2>/dev/null
   awk -F, -v seed=$((s + 1)) -v noise=0.005 -f bench/synthetic_labels.awk "$d/architecture.csv" >"$d/train_data.csv"
 done
-printf '%-42s %8s %8s %8s   %s\n' variant "tau@50" "tau@100" "tau@250" "train s (all sizes, mean)"
+printf '%-40s %8s %8s %8s   %s\n' variant "tau@50" "tau@100" "tau@250" "train s @250 (mean)"
 for entry in "${variants[@]}"; do
   name=${entry%%|*}
+  [[ -z ${ONLY:-} || $name =~ ${ONLY:-} ]] || continue
   read -r -a flags <<<"${entry#*|}"
   for s in $(seq 0 $((seeds - 1))); do
     d="$work/seed$s"
@@ -42,8 +47,8 @@ for entry in "${variants[@]}"; do
       "${flags[@]}" --learning-curve --sizes 50,100,250 2>/dev/null >/dev/null
     tail -n +2 "$d/curve/learning_curve.csv"
   done | awk -F, -v name="$name" -v n="$seeds" '
-    { tau[$1] += $2; secs += $5 }
-    END { printf "%-42s %8.3f %8.3f %8.3f   %.1f\n", name, tau[50] / n, tau[100] / n, tau[250] / n, secs / n }'
+    { tau[$1] += $2; if ($1 == 250) secs += $5 }
+    END { printf "%-40s %8.3f %8.3f %8.3f   %.1f\n", name, tau[50] / n, tau[100] / n, tau[250] / n, secs / n }'
 done
 
 d="$work/seed0"
@@ -53,3 +58,9 @@ echo "speed of the default predictor (seed 0):"
 grep -E '^(n_train|train_seconds|kendall_tau):' "$d/speed/train_predictor_summary.yml" | sed 's/^/  /'
 "$bin/evaluate" --set "log_dir=$d/speed" --set "predictor_pretrained=$d/predictor.pt" \
   --set "path_to_train_data=$d/train_data.csv" --predictor --speed 10000 2>/dev/null | sed 's/^/  /'
+weights=../shared/data/seed/predictor_weights.pt
+if [ -f "$weights" ]; then
+  echo "speed of the original's 128-wide GNN (its weights, $weights):"
+  "$bin/evaluate" --set "log_dir=$d/speed128" --set "predictor_pretrained=$weights" \
+    --set "path_to_train_data=$d/train_data.csv" --predictor --speed 10000 2>/dev/null | tail -1 | sed 's/^/  /'
+fi

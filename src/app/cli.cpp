@@ -7,6 +7,7 @@
 #include "gnas/common/io.hpp"
 #include "gnas/common/logging.hpp"
 #include "gnas/common/version.hpp"
+#include "gnas/train/device.hpp"
 
 namespace gnas::app {
 
@@ -58,6 +59,7 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
   }
   try {
     ctx.config = load_config(ctx.config_path, overrides);
+    configure_cpu_runtime(ctx.config);
     add_log_file(*ctx.log, join_path(ctx.config.log_dir, step + ".log"));
     ctx.log->info("gnas {} ({}) {}", version(), git_hash(), step);
     ctx.log->info("command line: {}", command_line(argc, argv));

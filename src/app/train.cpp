@@ -1,6 +1,9 @@
 #include "gnas/app/train.hpp"
 
 #include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <chrono>
 #include <filesystem>
@@ -30,6 +33,14 @@ double peak_rss_mb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+// Between architectures: hands the heap's free pages back to the system, so that the process's
+// memory follows the network in training (docs/benchmarks.md, memory).
+void release_free_memory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
 }
 
 const LayerwiseSpace& layerwise(const SearchSpace& space) {
@@ -202,6 +213,7 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
       rows.push_back(std::move(row));
       write_file_atomic(result.output, format_csv(header, rows));
       ++result.trained;
+      release_free_memory();
       log.info("[train] {}/{} arch {} ({}): label {:.4f}, {:.1f} s, peak RSS {:.0f} MB", n + 1,
                todo.size(), id, text, mean, seconds, peak_rss_mb());
     }

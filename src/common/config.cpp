@@ -207,7 +207,7 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(num_workers, "CPU threads for data loading and intra-op work (>= 0)"),
       GNAS_FIELD(seed, "seed of every random choice"),
       GNAS_FIELD(device, "auto | cpu | cuda | cuda:N (auto: CUDA when cuda is true and available)"),
-      GNAS_FIELD(num_threads, "CPU intra-op threads of training; 0 = LibTorch's default"),
+      GNAS_FIELD(num_threads, "CPU intra-op threads of every step; 0 = every CPU the process may use"),
       GNAS_FIELD(path_to_architecture, "CSV of sampled architectures (generate writes it)"),
       GNAS_FIELD(path_to_evolution_architecture, "CSV of the searched architecture"),
       GNAS_FIELD(path_to_train_data, "CSV of labelled architectures"),
@@ -246,12 +246,13 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(stem_channels, "output channels of the 3x3 stem conv (>= 1)"),
       GNAS_FIELD(head_channels, "output channels of the 1x1 head conv (>= 1)"),
       GNAS_FIELD(macs_budget, "hardware budget, millions of MACs (> 0)"),
+      GNAS_FIELD(params_budget, "parameter budget of evolution, millions; 0 = none (>= 0)"),
       GNAS_FIELD(sample_count, "architectures generate draws (>= 1)"),
       GNAS_FIELD(sampling.within_budget, "generate keeps only architectures within macs_budget"),
       GNAS_FIELD(sampling.max_attempts, "draws allowed before generate gives up (>= 1)"),
       GNAS_FIELD(latency.warmup, "untimed forward passes before timing (>= 0)"),
       GNAS_FIELD(latency.repeats, "timed forward passes; the median is reported (>= 1)"),
-      GNAS_FIELD(latency.threads, "intra-op threads while timing; 0 = LibTorch's default"),
+      GNAS_FIELD(latency.threads, "intra-op threads while timing; 0 = num_threads"),
       GNAS_FIELD(predictor.type, "gnn (DESIGN 1.6's graph network) | mlp (on the flat op encoding)"),
       GNAS_FIELD(predictor.variant, "original (DESIGN 1.6 exactly) | tuned (uses the switches below)"),
       GNAS_FIELD(predictor.node_features, "tuned gnn: degree ([out-degree, 1, 1]) | ops (+ op type one-hot, MACs)"),
@@ -267,6 +268,11 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(predictor.patience, "stop after N epochs without validation gain; 0 = never (>= 0)"),
       GNAS_FIELD(predictor.test_count, "labels held out for the reported metrics; 0 = none (>= 0)"),
       GNAS_FIELD(predictor.test_split, "last (the file's last test_count rows, as the original) | random (seeded)"),
+      GNAS_FIELD(evolution.population, "architectures per generation (>= 2)"),
+      GNAS_FIELD(evolution.parents, "top-k pool the parents are drawn from (>= 1)"),
+      GNAS_FIELD(evolution.mutation_prob, "per-gene mutation probability, in [0, 1]"),
+      GNAS_FIELD(evolution.generations, "generations after the initial population (>= 0)"),
+      GNAS_FIELD(evolution.max_attempts, "redraws of a child that breaks a constraint (>= 1)"),
   };
   return kFields;
 }
@@ -480,7 +486,7 @@ bool Config::operator==(const Config& o) const {
          ops_name == o.ops_name && l_cfgs == o.l_cfgs && stem_channels == o.stem_channels &&
          head_channels == o.head_channels && macs_budget == o.macs_budget &&
          sample_count == o.sample_count && sampling == o.sampling && latency == o.latency &&
-         predictor == o.predictor;
+         predictor == o.predictor && params_budget == o.params_budget && evolution == o.evolution;
 }
 
 const std::vector<ConfigKeyDoc>& config_keys() {
@@ -606,6 +612,15 @@ std::vector<std::string> validation_errors(const Config& c) {
   check(c.stem_channels >= 1, "stem_channels", std::to_string(c.stem_channels), "must be >= 1");
   check(c.head_channels >= 1, "head_channels", std::to_string(c.head_channels), "must be >= 1");
   check(c.macs_budget > 0, "macs_budget", num(c.macs_budget), "must be > 0");
+  check(c.params_budget >= 0, "params_budget", num(c.params_budget), "must be >= 0");
+  const EvolutionConfig& e = c.evolution;
+  check(e.population >= 2, "evolution.population", std::to_string(e.population), "must be >= 2");
+  check(e.parents >= 1, "evolution.parents", std::to_string(e.parents), "must be >= 1");
+  check(e.mutation_prob >= 0 && e.mutation_prob <= 1, "evolution.mutation_prob",
+        num(e.mutation_prob), "must be in [0, 1]");
+  check(e.generations >= 0, "evolution.generations", std::to_string(e.generations), "must be >= 0");
+  check(e.max_attempts >= 1, "evolution.max_attempts", std::to_string(e.max_attempts),
+        "must be >= 1");
   check(c.sample_count >= 1, "sample_count", std::to_string(c.sample_count), "must be >= 1");
   check(c.sampling.max_attempts >= 1, "sampling.max_attempts",
         std::to_string(c.sampling.max_attempts), "must be >= 1");

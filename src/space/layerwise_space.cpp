@@ -159,6 +159,19 @@ double LayerwiseSpace::min_macs_m() const {
   return static_cast<double>(macs) / 1e6;
 }
 
+Architecture LayerwiseSpace::cheapest(bool by_params) const {
+  Architecture arch;
+  arch.genes.assign(gene_count(), 0);
+  for (std::size_t l = 0; l < num_layers(); ++l) {
+    const auto& ops = costs_.ops[l];
+    const auto best = std::min_element(ops.begin(), ops.end(), [&](const PartCost& a, const PartCost& b) {
+      return by_params ? a.params < b.params : a.macs < b.macs;
+    });
+    arch.genes[l * num_ops() + static_cast<std::size_t>(best - ops.begin())] = 1;
+  }
+  return arch;
+}
+
 Architecture LayerwiseSpace::from_adjacency(const std::vector<float>& matrix) const {
   const std::size_t k_ops = num_ops();
   const std::size_t n = num_layers() * (k_ops + 1) + 1;

@@ -1,11 +1,37 @@
 #include "gnas/train/device.hpp"
 
+#include <sched.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#include <thread>
+
 #include "gnas/common/errors.hpp"
 
 namespace gnas {
 
+int available_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+  return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+}
+
+void configure_cpu_runtime(const Config& config) {
+  // LibTorch's own default here is one intra-op thread, half of a 2-core machine.
+  torch::set_num_threads(config.num_threads > 0 ? config.num_threads : available_cpus());
+#ifdef __GLIBC__
+  // Activations of a training batch are tens of MB. glibc serves blocks that large with a fresh
+  // mmap each time, and the kernel then zero-fills every page on first touch: at batch 1024 that
+  // made training 5x slower (docs/benchmarks.md). Keeping them in the heap lets freed blocks be
+  // reused; train --train-data calls malloc_trim between architectures to hand back the rest.
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
 torch::Device resolve_device(const Config& config) {
-  if (config.num_threads > 0) torch::set_num_threads(config.num_threads);
   const bool available = torch::cuda::is_available();
   if (config.device == "auto") {
     return config.cuda && available ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);

@@ -262,9 +262,9 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
     trained_images += seen;
     train_seconds += train_phase;
     result.history.push_back(record);
-    log.info("[train] {} epoch {}/{}: lr {} loss {:.4f} train top-1 {:.4f} {} top-1 {:.4f} "
+    log.info("[train] {} epoch {}/{}: lr {:.6g} loss {:.4f} train top-1 {:.4f} {} top-1 {:.4f} "
              "top-5 {:.4f} ({:.1f} s, {:.0f} img/s)",
-             options.run, record.epoch, config.epochs, format_number(lr), record.train_loss,
+             options.run, record.epoch, config.epochs, lr, record.train_loss,
              record.train_top1, splits.eval_is_validation ? "val" : "test", top1, top5,
              record.seconds, record.images_per_second);
     write_epochs_csv(epochs_csv, result.history);

@@ -77,5 +77,28 @@ printf 'id,arch\n0,1110\n' >"$work/bad.csv"
 expect 2 "evaluate malformed arch" "$bin/evaluate" "${common[@]}" --arch-file "$work/bad.csv"
 contains "malformed arch message" "$work/err" "$work/bad.csv:2: architecture '1110'"
 
+# train and train_predictor: usage errors and bad data exit 2 with a message, before any work.
+expect 2 "train without --load-architecture" "$bin/train" "${common[@]}"
+contains "train usage message" "$work/err" "--load-architecture"
+expect 2 "train --shard without --train-data" "$bin/train" "${common[@]}" --load-architecture --shard 0/2
+contains "shard usage message" "$work/err" "--shard only applies with --train-data"
+expect 2 "train --train-data with --index" "$bin/train" "${common[@]}" --load-architecture --train-data --index 1
+expect 2 "train bad shard" "$bin/train" "${common[@]}" --load-architecture --train-data --shard 2/2
+contains "bad shard message" "$work/err" "--shard (2/2): must be K/N"
+expect 2 "train index out of range" "$bin/train" "${common[@]}" --load-architecture --index 20
+contains "index message" "$work/err" "--index (20)"
+expect 2 "train missing data set" "$bin/train" "${common[@]}" --load-architecture \
+  --set "dataset_dir=$work/nodata" --set device=cpu
+contains "missing data set message" "$work/err" "$work/nodata/cifar-100-binary"
+expect 2 "train_predictor without labels" "$bin/train_predictor" "${common[@]}" \
+  --set "path_to_train_data=$work/none.csv"
+contains "missing labels message" "$work/err" "$work/none.csv"
+
+# evolution: an impossible budget or a missing predictor stop before any search (exit 2).
+expect 2 "evolution impossible budget" "$bin/evolution" "${common[@]}" --set macs_budget=1
+contains "impossible budget message" "$work/err" "macs_budget (1): must be >= 7.669760"
+expect 2 "evolution missing predictor" "$bin/evolution" "${common[@]}" --set "predictor_pretrained=$work/none.pt"
+contains "missing predictor message" "$work/err" "$work/none.pt"
+
 echo "cli: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

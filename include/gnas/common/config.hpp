@@ -58,10 +58,25 @@ struct AugmentConfig {
 struct LatencyConfig {
   int warmup = 5;    ///< untimed forward passes before timing
   int repeats = 20;  ///< timed forward passes; the median is reported
-  int threads = 1;   ///< intra-op threads while timing; 0 = LibTorch's default
+  int threads = 1;   ///< intra-op threads while timing; 0 = num_threads
 
   bool operator==(const LatencyConfig& o) const {
     return warmup == o.warmup && repeats == o.repeats && threads == o.threads;
+  }
+};
+
+/// The evolutionary search (DESIGN 1.7; defaults are the original's).
+struct EvolutionConfig {
+  int population = 20;         ///< architectures per generation
+  int parents = 10;            ///< size of the top-k pool the parents come from
+  double mutation_prob = 0.1;  ///< per-gene mutation probability
+  int generations = 1000;
+  int max_attempts = 1000;     ///< redraws of one child that breaks a constraint
+
+  bool operator==(const EvolutionConfig& o) const {
+    return population == o.population && parents == o.parents &&
+           mutation_prob == o.mutation_prob && generations == o.generations &&
+           max_attempts == o.max_attempts;
   }
 };
 
@@ -72,7 +87,7 @@ struct PredictorConfig {
   std::string node_features = "ops";  ///< tuned gnn: degree ([out-degree, 1, 1]) | ops (+ op type, MACs)
   double ranking_weight = 0.0;        ///< tuned: weight of the pairwise ranking loss beside MSE
   int ensemble = 1;                   ///< tuned: independently seeded models, predictions averaged
-  int hidden = 128;                   ///< tuned: node embedding width (gnn), hidden width (mlp)
+  int hidden = 64;                    ///< tuned: node embedding width (gnn), hidden width (mlp)
   int blocks = 5;                     ///< tuned gnn: aggregation + GRU blocks
   int epochs = 100;                   ///< most passes over the training labels
   int batch_size = 16;                ///< architectures per minibatch
@@ -99,7 +114,7 @@ struct Config {
   int num_workers = 4;    ///< CPU threads for data loading and intra-op work
   std::uint64_t seed = 0; ///< seed of every random choice
   std::string device = "auto";  ///< auto | cpu | cuda | cuda:N (auto: CUDA when `cuda` and available)
-  int num_threads = 0;          ///< CPU intra-op threads of training; 0 = LibTorch's default
+  int num_threads = 0;          ///< CPU intra-op threads of every step; 0 = every CPU the process may use
 
   // --- files (relative paths are relative to the working directory) ---
   std::string path_to_architecture = "logs/architecture.csv";  ///< generate's output
@@ -143,10 +158,12 @@ struct Config {
 
   // --- search ---
   double macs_budget = 15.0;  ///< hardware budget, millions of multiply-accumulates
+  double params_budget = 0;   ///< parameter budget, millions; 0 = none
   int sample_count = 300;     ///< architectures `generate` draws
   SamplingConfig sampling;
   LatencyConfig latency;
   PredictorConfig predictor;
+  EvolutionConfig evolution;
 
   bool operator==(const Config& o) const;
 };

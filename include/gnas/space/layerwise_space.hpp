@@ -46,6 +46,8 @@ class LayerwiseSpace : public SearchSpace {
   NodeAnnotations node_annotations(const Architecture& arch) const override;
   Cost cost(const Architecture& arch) const override;
   double min_macs_m() const override;
+  /// Each layer's single cheapest op (layer costs add up over the ops it uses).
+  Architecture cheapest(bool by_params) const override;
 
   /// Decodes one architecture from the original's flattened adjacency matrix (N*N values,
   /// N = graph node count). Throws DataError when the size or the wiring does not fit the space.

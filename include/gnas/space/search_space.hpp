@@ -76,6 +76,9 @@ class SearchSpace {
   virtual Cost cost(const Architecture& arch) const = 0;
   /// The smallest MACs any valid architecture of the space has.
   virtual double min_macs_m() const = 0;
+  /// A valid architecture with the fewest MACs (`by_params` false) or parameters (true): what a
+  /// budget must at least allow.
+  virtual Architecture cheapest(bool by_params) const = 0;
 
   /// Per-gene mutation: each gene redrawn uniformly with probability `rate`; the result may be
   /// invalid (callers check and redraw).

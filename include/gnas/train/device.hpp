@@ -10,8 +10,15 @@
 
 namespace gnas {
 
+/// CPUs this process may run on (its affinity mask).
+int available_cpus();
+
+/// Process-wide CPU settings every step applies first: `num_threads` intra-op threads (0 = every
+/// available CPU) and, with glibc, an allocator policy that keeps large tensors in the heap.
+void configure_cpu_runtime(const Config& config);
+
 /// The training device the config asks for: `device` (auto | cpu | cuda | cuda:N); with auto,
-/// CUDA when `cuda` is true and a GPU is present, else the CPU. Also applies `num_threads`.
+/// CUDA when `cuda` is true and a GPU is present, else the CPU.
 /// Throws ConfigError when a CUDA device is asked for and absent.
 torch::Device resolve_device(const Config& config);
 

@@ -1,0 +1,247 @@
+#include "gnas/search/evolution.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <unordered_map>
+
+#include "gnas/common/config.hpp"
+#include "gnas/common/errors.hpp"
+#include "gnas/common/text.hpp"
+
+namespace gnas {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Scores architectures once each: a batch's new members go to the fitness in one call.
+class Scorer {
+ public:
+  Scorer(const SearchSpace& space, const Fitness& fitness, SearchResult& result)
+      : space_(space), fitness_(fitness), result_(result) {}
+
+  std::vector<Scored> score(const std::vector<Architecture>& batch) {
+    std::vector<Architecture> fresh;
+    for (const auto& arch : batch) {
+      if (index_.count(arch)) continue;
+      index_.emplace(arch, result_.explored.size() + fresh.size());
+      fresh.push_back(arch);
+    }
+    if (!fresh.empty()) {
+      const std::vector<double> values = fitness_(fresh);
+      if (values.size() != fresh.size()) {
+        throw Error("the fitness returned " + std::to_string(values.size()) + " values for " +
+                    std::to_string(fresh.size()) + " architectures");
+      }
+      for (std::size_t i = 0; i < fresh.size(); ++i) {
+        result_.explored.push_back({fresh[i], values[i], space_.cost(fresh[i])});
+      }
+      result_.queries = result_.explored.size();
+    }
+    std::vector<Scored> out;
+    out.reserve(batch.size());
+    for (const auto& arch : batch) out.push_back(result_.explored[index_.at(arch)]);
+    return out;
+  }
+
+ private:
+  const SearchSpace& space_;
+  const Fitness& fitness_;
+  SearchResult& result_;
+  std::unordered_map<Architecture, std::size_t, ArchitectureHash> index_;
+};
+
+bool complies(const SearchSpace& space, const Constraints& constraints, const Architecture& arch) {
+  return space.is_valid(arch) && constraints.violation(space.cost(arch)).empty();
+}
+
+// Best first; ties broken by the genome so that results do not depend on arrival order.
+bool better(const Scored& a, const Scored& b) {
+  return a.fitness != b.fitness ? a.fitness > b.fitness : a.arch < b.arch;
+}
+
+void merge_top(std::vector<Scored>& top, const std::vector<Scored>& candidates, std::size_t k) {
+  for (const auto& c : candidates) {
+    const bool known = std::any_of(top.begin(), top.end(), [&](const Scored& t) { return t.arch == c.arch; });
+    if (!known) top.push_back(c);
+  }
+  std::sort(top.begin(), top.end(), better);
+  if (top.size() > k) top.resize(k);
+}
+
+// `count` compliant draws by the space's rule (each at most max_attempts tries); when draws run
+// out, the cheapest compliant architecture stands in, so a tight budget still gets a population.
+std::vector<Architecture> first_population(const SearchSpace& space, const Constraints& constraints,
+                                           std::size_t count, int max_attempts, Rng& rng) {
+  std::vector<Architecture> population;
+  std::vector<Architecture> fallback;
+  for (const bool by_params : {false, true}) {
+    const Architecture cheap = space.cheapest(by_params);
+    if (complies(space, constraints, cheap)) fallback.push_back(cheap);
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    bool found = false;
+    for (int attempt = 0; attempt < max_attempts && !found; ++attempt) {
+      Architecture arch = space.sample(rng);
+      if (complies(space, constraints, arch)) {
+        population.push_back(std::move(arch));
+        found = true;
+      }
+    }
+    if (found) continue;
+    if (fallback.empty()) {
+      throw ConfigError("macs_budget (" + format_number(constraints.macs_m) + ") and params_budget (" +
+                        format_number(constraints.params_m) + "): no architecture of the space met " +
+                        "both in " + std::to_string(max_attempts) + " draws, and neither the " +
+                        "cheapest by MACs nor by parameters does; relax one of them");
+    }
+    population.push_back(fallback[i % fallback.size()]);
+  }
+  return population;
+}
+
+}  // namespace
+
+std::string Constraints::violation(const Cost& cost) const {
+  if (macs_m > 0 && cost.macs_m > macs_m) {
+    return format_fixed(cost.macs_m, 6) + " M MACs > macs_budget " + format_number(macs_m);
+  }
+  if (params_m > 0 && static_cast<double>(cost.params) / 1e6 > params_m) {
+    return std::to_string(cost.params) + " parameters > params_budget " + format_number(params_m) + " M";
+  }
+  return {};
+}
+
+void check_feasible(const SearchSpace& space, const Constraints& constraints) {
+  if (!space.has_cost()) {
+    if (constraints.macs_m > 0 || constraints.params_m > 0) {
+      throw ConfigError("search_space (" + space.name() + "): has no cost model, so macs_budget " +
+                        "and params_budget cannot apply; set them to 0");
+    }
+    return;
+  }
+  if (constraints.macs_m > 0 && space.min_macs_m() > constraints.macs_m) {
+    throw ConfigError("macs_budget (" + format_number(constraints.macs_m) + "): must be >= " +
+                      format_fixed(space.min_macs_m(), 6) +
+                      ", the fewest MACs (millions) any architecture of the space has");
+  }
+  if (constraints.params_m > 0) {
+    const double least = static_cast<double>(space.cost(space.cheapest(true)).params) / 1e6;
+    if (least > constraints.params_m) {
+      throw ConfigError("params_budget (" + format_number(constraints.params_m) + "): must be >= " +
+                        format_fixed(least, 6) +
+                        ", the fewest parameters (millions) any architecture of the space has");
+    }
+  }
+}
+
+EvolutionOptions EvolutionOptions::from_config(const Config& config) {
+  EvolutionOptions o;
+  o.population = config.evolution.population;
+  o.parents = config.evolution.parents;
+  o.mutation_prob = config.evolution.mutation_prob;
+  o.generations = config.evolution.generations;
+  o.max_attempts = config.evolution.max_attempts;
+  o.seed = config.seed;
+  return o;
+}
+
+SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
+                    const EvolutionOptions& options, const Fitness& fitness) {
+  const auto start = Clock::now();
+  check_feasible(space, constraints);
+  Rng rng(options.seed);
+  SearchResult result;
+  Scorer scorer(space, fitness, result);
+  const auto population = static_cast<std::size_t>(options.population);
+  const auto pool = static_cast<std::size_t>(options.parents);
+
+  auto record = [&](int generation, const std::vector<Scored>& members) {
+    double sum = 0;
+    for (const auto& m : members) sum += m.fitness;
+    result.history.push_back({generation, result.top.front().fitness,
+                              sum / static_cast<double>(members.size()), result.explored.size(),
+                              seconds_since(start)});
+  };
+
+  std::vector<Scored> members = scorer.score(
+      first_population(space, constraints, population, options.max_attempts, rng));
+  merge_top(result.top, members, pool);
+  record(0, members);
+
+  const std::size_t crossed = population / 2;
+  for (int generation = 1; generation <= options.generations; ++generation) {
+    std::vector<Architecture> children;
+    children.reserve(population);
+    for (std::size_t i = 0; i < population; ++i) {
+      const Architecture* first = nullptr;
+      bool found = false;
+      for (int attempt = 0; attempt < options.max_attempts && !found; ++attempt) {
+        const Architecture& a = result.top[rng.below(result.top.size())].arch;
+        first = &a;
+        Architecture child = i < crossed
+                                 ? space.crossover(a, result.top[rng.below(result.top.size())].arch, rng)
+                                 : space.mutate(a, options.mutation_prob, rng);
+        if (complies(space, constraints, child)) {
+          children.push_back(std::move(child));
+          found = true;
+        }
+      }
+      if (!found) {  // parents always comply
+        children.push_back(*first);
+        ++result.fallbacks;
+      }
+    }
+    members = scorer.score(children);
+    merge_top(result.top, members, pool);
+    record(generation, members);
+  }
+  result.seconds = seconds_since(start);
+  return result;
+}
+
+SearchResult random_search(const SearchSpace& space, const Constraints& constraints,
+                           std::size_t queries, const EvolutionOptions& options,
+                           const Fitness& fitness) {
+  const auto start = Clock::now();
+  check_feasible(space, constraints);
+  Rng rng(options.seed);
+  SearchResult result;
+  Scorer scorer(space, fitness, result);
+  const auto batch_size = static_cast<std::size_t>(options.population);
+  std::unordered_map<Architecture, bool, ArchitectureHash> drawn;
+  const std::size_t attempts = queries * static_cast<std::size_t>(options.max_attempts);
+  std::vector<Architecture> batch;
+  int generation = 0;
+  auto flush = [&] {
+    if (batch.empty()) return;
+    const std::vector<Scored> members = scorer.score(batch);
+    merge_top(result.top, members, static_cast<std::size_t>(options.parents));
+    double sum = 0;
+    for (const auto& m : members) sum += m.fitness;
+    result.history.push_back({generation++, result.top.front().fitness,
+                              sum / static_cast<double>(members.size()), result.explored.size(),
+                              seconds_since(start)});
+    batch.clear();
+  };
+  for (std::size_t attempt = 0; attempt < attempts && drawn.size() < queries; ++attempt) {
+    Architecture arch = space.sample(rng);
+    if (drawn.count(arch) || !complies(space, constraints, arch)) continue;
+    drawn.emplace(arch, true);
+    batch.push_back(std::move(arch));
+    if (batch.size() == batch_size) flush();
+  }
+  flush();
+  if (result.explored.empty()) {
+    throw ConfigError("macs_budget (" + format_number(constraints.macs_m) + "): random search drew " +
+                      "no architecture within the constraints in " + std::to_string(attempts) +
+                      " draws; raise the budget or evolution.max_attempts");
+  }
+  result.seconds = seconds_since(start);
+  return result;
+}
+
+}  // namespace gnas

@@ -1,0 +1,139 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "gnas/common/config.hpp"
+#include "gnas/common/errors.hpp"
+#include "gnas/search/evolution.hpp"
+#include "gnas/space/layerwise_space.hpp"
+
+namespace gnas {
+namespace {
+
+// 3 layers x 4 ops: 15^3 = 3375 architectures, few enough for brute force.
+LayerwiseSpace small_space() {
+  Config c;
+  c.ops_name = {"skip", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3"};
+  c.l_cfgs = {{16, 1}, {32, 2}, {40, 2}};
+  return LayerwiseSpace(MacroShape::from_config(c));
+}
+
+std::vector<Architecture> all_valid(const SearchSpace& space) {
+  std::vector<Architecture> out;
+  const std::size_t n = space.gene_count();
+  for (std::uint32_t bits = 0; bits < (1U << n); ++bits) {
+    Architecture a;
+    for (std::size_t i = 0; i < n; ++i) a.genes.push_back(static_cast<std::uint8_t>((bits >> i) & 1U));
+    if (space.is_valid(a)) out.push_back(a);
+  }
+  return out;
+}
+
+// A known fitness: fixed weights per gene plus one interaction, so that the constrained optimum
+// is a knapsack-like choice, not simply the most expensive architecture.
+double known_fitness(const Architecture& a) {
+  static const double w[12] = {0.30, 0.52, 0.61, 0.44, 0.25, 0.70, 0.66, 0.35, 0.20, 0.48, 0.90, 0.41};
+  double f = 0;
+  for (std::size_t i = 0; i < a.genes.size(); ++i) f += w[i] * a.genes[i];
+  return f + 0.5 * a.genes[1] * a.genes[10];
+}
+
+struct CountingFitness {
+  std::vector<Architecture> seen;
+  Fitness function() {
+    return [this](const std::vector<Architecture>& archs) {
+      std::vector<double> out;
+      for (const auto& a : archs) {
+        seen.push_back(a);
+        out.push_back(known_fitness(a));
+      }
+      return out;
+    };
+  }
+};
+
+double brute_force_best(const SearchSpace& space, const Constraints& constraints) {
+  double best = -1;
+  for (const auto& a : all_valid(space)) {
+    if (constraints.violation(space.cost(a)).empty()) best = std::max(best, known_fitness(a));
+  }
+  return best;
+}
+
+TEST(Evolution, FindsTheConstrainedOptimumOfEveryBudget) {
+  const LayerwiseSpace space = small_space();
+  double lo = 1e9, hi = 0;
+  for (const auto& a : all_valid(space)) {
+    lo = std::min(lo, space.cost(a).macs_m);
+    hi = std::max(hi, space.cost(a).macs_m);
+  }
+  EXPECT_DOUBLE_EQ(lo, space.min_macs_m());
+  for (const double budget : {space.min_macs_m(), lo + 0.1 * (hi - lo), (lo + hi) / 2, hi}) {
+    const Constraints constraints{budget, 0};
+    CountingFitness counter;
+    const SearchResult r = evolve(space, constraints, EvolutionOptions{}, counter.function());
+    EXPECT_DOUBLE_EQ(r.best().fitness, brute_force_best(space, constraints)) << "budget " << budget;
+    for (const auto& e : r.explored) {
+      EXPECT_TRUE(space.is_valid(e.arch));
+      EXPECT_EQ(constraints.violation(e.cost), "") << space.format(e.arch);
+    }
+    // Memoised: every architecture reaches the fitness exactly once.
+    const std::set<Architecture> unique(counter.seen.begin(), counter.seen.end());
+    EXPECT_EQ(unique.size(), counter.seen.size());
+    EXPECT_EQ(r.queries, counter.seen.size());
+    EXPECT_EQ(r.history.size(), 1001u);
+  }
+}
+
+TEST(Evolution, RespectsAParameterBudgetToo) {
+  const LayerwiseSpace space = small_space();
+  const double least = static_cast<double>(space.cost(space.cheapest(true)).params) / 1e6;
+  const Constraints constraints{0, least * 1.02};
+  CountingFitness counter;
+  const SearchResult r = evolve(space, constraints, EvolutionOptions{}, counter.function());
+  for (const auto& e : r.explored) EXPECT_EQ(constraints.violation(e.cost), "");
+  EXPECT_DOUBLE_EQ(r.best().fitness, brute_force_best(space, constraints));
+}
+
+TEST(Evolution, AnImpossibleBudgetFailsFastWithTheMinimum) {
+  const LayerwiseSpace space = small_space();
+  CountingFitness counter;
+  try {
+    evolve(space, {space.min_macs_m() * 0.99, 0}, EvolutionOptions{}, counter.function());
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("macs_budget"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("must be >="), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(evolve(space, {0, 1e-6}, EvolutionOptions{}, counter.function()), ConfigError);
+  EXPECT_TRUE(counter.seen.empty());
+}
+
+TEST(Evolution, IsDeterministicForASeed) {
+  const LayerwiseSpace space = small_space();
+  EvolutionOptions o;
+  o.generations = 30;
+  o.seed = 7;
+  CountingFitness a, b;
+  const SearchResult ra = evolve(space, {10, 0}, o, a.function());
+  const SearchResult rb = evolve(space, {10, 0}, o, b.function());
+  EXPECT_EQ(a.seen, b.seen);
+  EXPECT_EQ(ra.best().arch, rb.best().arch);
+}
+
+TEST(RandomSearch, SpendsItsQueriesOnDistinctArchitecturesWithinTheBudget) {
+  const LayerwiseSpace space = small_space();
+  const double budget = (space.min_macs_m() + space.cost(space.parse("1111-1111-1111")).macs_m) / 2;
+  CountingFitness counter;
+  const SearchResult r = random_search(space, {budget, 0}, 200, EvolutionOptions{}, counter.function());
+  EXPECT_EQ(r.queries, 200u);
+  const std::set<Architecture> unique(counter.seen.begin(), counter.seen.end());
+  EXPECT_EQ(unique.size(), 200u);
+  for (const auto& e : r.explored) EXPECT_LE(e.cost.macs_m, budget);
+  double best = -1;
+  for (const auto& e : r.explored) best = std::max(best, e.fitness);
+  EXPECT_EQ(r.best().fitness, best);
+}
+
+}  // namespace
+}  // namespace gnas
