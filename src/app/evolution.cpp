@@ -1,5 +1,7 @@
 #include "gnas/app/evolution.hpp"
 
+#include <unordered_set>
+
 #include "gnas/app/summary.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/io.hpp"
@@ -38,13 +40,34 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   const EvolutionOptions options = EvolutionOptions::from_config(config);
   EvolutionRunResult result;
   const std::string mode = random ? "random_search" : "evolution";
+  const bool pareto = config.evolution.pareto;
+  std::vector<Scored> pooled;  // Pareto mode: every architecture scored at any budget
   if (random) {
     const auto queries = static_cast<std::size_t>(options.population) *
                          static_cast<std::size_t>(options.generations + 1);
     result.search = random_search(*space, constraints, queries, options, fitness);
+  } else if (pareto) {
+    // One search per budget, evenly spaced from the space's minimum up to macs_budget (the last
+    // is the reported search); the front is taken over everything any of them scored.
+    std::unordered_set<Architecture, ArchitectureHash> seen;
+    const int n = config.evolution.pareto_budgets;
+    const double lo = space->min_macs_m();
+    for (int i = 1; i <= n; ++i) {
+      Constraints at = constraints;
+      at.macs_m = lo + (config.macs_budget - lo) * i / n;
+      EvolutionOptions o = options;
+      o.seed = options.seed + static_cast<std::uint64_t>(i);
+      result.search = evolve(*space, at, o, fitness);
+      log.info("[evolution] pareto budget {}/{}: {:.3f} M MACs, best predicted {:.4f}", i, n,
+               at.macs_m, result.search.best().fitness);
+      for (const auto& e : result.search.explored) {
+        if (seen.insert(e.arch).second) pooled.push_back(e);
+      }
+    }
   } else {
     result.search = evolve(*space, constraints, options, fitness);
   }
+  if (pareto && pooled.empty()) pooled = result.search.explored;
   const SearchResult& s = result.search;
   const Scored& best = s.best();
   log.info("[evolution] {}: best {} predicted {:.4f}, {:.3f} M MACs, {} parameters; {} "
@@ -87,6 +110,29 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   progress.series = {best_line, mean_line};
   write_file_atomic(join_path(config.log_dir, "evolution_progress.svg"), render_svg(progress));
 
+  std::vector<Scored> front;
+  if (pareto) {
+    front = pareto_front(pooled);
+    write_file_atomic(join_path(config.log_dir, "evolution_pareto.csv"), scored_csv(*space, front));
+    Plot plot{mode + ": predicted accuracy vs MACs, " + std::to_string(front.size()) +
+                  "-point front of " + std::to_string(pooled.size()) + " architectures",
+              "MACs (millions)", "predicted accuracy", {}, false, 640, 480};
+    PlotSeries cloud{"explored", {}, {}, false};
+    PlotSeries line{"Pareto front", {}, {}, true};
+    for (const auto& e : pooled) {
+      cloud.x.push_back(e.cost.macs_m);
+      cloud.y.push_back(e.fitness);
+    }
+    for (const auto& e : front) {
+      line.x.push_back(e.cost.macs_m);
+      line.y.push_back(e.fitness);
+    }
+    plot.series = {cloud, line};
+    write_file_atomic(join_path(config.log_dir, "evolution_pareto.svg"), render_svg(plot));
+    log.info("[evolution] Pareto front: {} architectures of {} ({}/evolution_pareto.csv)",
+             front.size(), pooled.size(), config.log_dir);
+  }
+
   YAML::Node values;
   values["mode"] = mode;
   values["output"] = result.output;
@@ -99,6 +145,10 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   values["generations"] = static_cast<int>(s.history.size()) - 1;
   values["unique_evaluated"] = static_cast<int>(s.queries);
   values["fallbacks"] = static_cast<int>(s.fallbacks);
+  if (pareto) {
+    values["pareto_points"] = static_cast<int>(front.size());
+    values["pareto_explored"] = static_cast<int>(pooled.size());
+  }
   values["search_seconds"] = format_fixed(s.seconds, 3);
   values["predictions_per_second"] = format_fixed(static_cast<double>(s.queries) / s.seconds, 1);
   app::write_summary(config, "evolution", values, s.seconds);

@@ -273,6 +273,8 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(evolution.mutation_prob, "per-gene mutation probability, in [0, 1]"),
       GNAS_FIELD(evolution.generations, "generations after the initial population (>= 0)"),
       GNAS_FIELD(evolution.max_attempts, "redraws of a child that breaks a constraint (>= 1)"),
+      GNAS_FIELD(evolution.pareto, "search at pareto_budgets budgets up to macs_budget and report the accuracy-MACs front"),
+      GNAS_FIELD(evolution.pareto_budgets, "MACs budgets of the Pareto mode, evenly spaced from the space's minimum (>= 1)"),
   };
   return kFields;
 }
@@ -620,6 +622,8 @@ std::vector<std::string> validation_errors(const Config& c) {
         num(e.mutation_prob), "must be in [0, 1]");
   check(e.generations >= 0, "evolution.generations", std::to_string(e.generations), "must be >= 0");
   check(e.max_attempts >= 1, "evolution.max_attempts", std::to_string(e.max_attempts),
+        "must be >= 1");
+  check(e.pareto_budgets >= 1, "evolution.pareto_budgets", std::to_string(e.pareto_budgets),
         "must be >= 1");
   check(c.sample_count >= 1, "sample_count", std::to_string(c.sample_count), "must be >= 1");
   check(c.sampling.max_attempts >= 1, "sampling.max_attempts",

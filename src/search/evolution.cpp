@@ -203,6 +203,18 @@ SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
   return result;
 }
 
+std::vector<Scored> pareto_front(std::vector<Scored> explored) {
+  std::sort(explored.begin(), explored.end(), [](const Scored& a, const Scored& b) {
+    if (a.cost.macs_m != b.cost.macs_m) return a.cost.macs_m < b.cost.macs_m;
+    return better(a, b);
+  });
+  std::vector<Scored> front;
+  for (auto& s : explored) {
+    if (front.empty() || s.fitness > front.back().fitness) front.push_back(std::move(s));
+  }
+  return front;
+}
+
 SearchResult random_search(const SearchSpace& space, const Constraints& constraints,
                            std::size_t queries, const EvolutionOptions& options,
                            const Fitness& fitness) {

@@ -135,5 +135,31 @@ TEST(RandomSearch, SpendsItsQueriesOnDistinctArchitecturesWithinTheBudget) {
   EXPECT_EQ(r.best().fitness, best);
 }
 
+TEST(Pareto, KeepsOnlyTheArchitecturesNoCheaperOneBeats) {
+  auto point = [](std::uint8_t id, double macs, double fitness) {
+    return Scored{Architecture{{id}}, fitness, Cost{macs, 0}};
+  };
+  const std::vector<Scored> front = pareto_front({point(1, 5, 0.50), point(2, 4, 0.60), point(3, 6, 0.55),
+                                                  point(4, 7, 0.70), point(5, 7, 0.65), point(6, 3, 0.40)});
+  ASSERT_EQ(front.size(), 3u);
+  EXPECT_EQ(front[0].arch.genes[0], 6);
+  EXPECT_EQ(front[1].arch.genes[0], 2);
+  EXPECT_EQ(front[2].arch.genes[0], 4);
+}
+
+TEST(Pareto, NoExploredArchitectureDominatesTheFront) {
+  const LayerwiseSpace space = small_space();
+  EvolutionOptions o;
+  o.generations = 50;
+  CountingFitness counter;
+  const SearchResult r = evolve(space, {0, 0}, o, counter.function());
+  const std::vector<Scored> front = pareto_front(r.explored);
+  for (const auto& f : front) {
+    for (const auto& e : r.explored) {
+      EXPECT_FALSE(e.cost.macs_m <= f.cost.macs_m && e.fitness > f.fitness) << space.format(e.arch);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace gnas

@@ -72,11 +72,13 @@ struct EvolutionConfig {
   double mutation_prob = 0.1;  ///< per-gene mutation probability
   int generations = 1000;
   int max_attempts = 1000;     ///< redraws of one child that breaks a constraint
+  bool pareto = false;         ///< search at pareto_budgets MACs budgets up to macs_budget; report the front
+  int pareto_budgets = 8;
 
   bool operator==(const EvolutionConfig& o) const {
     return population == o.population && parents == o.parents &&
            mutation_prob == o.mutation_prob && generations == o.generations &&
-           max_attempts == o.max_attempts;
+           max_attempts == o.max_attempts && pareto == o.pareto && pareto_budgets == o.pareto_budgets;
   }
 };
 

@@ -76,6 +76,10 @@ struct SearchResult {
 SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
                     const EvolutionOptions& options, const Fitness& fitness);
 
+/// The architectures of `explored` that no other beats on both counts: sorted by MACs, each with
+/// a higher fitness than every cheaper one (ties in MACs: the fitter; equal points once).
+std::vector<Scored> pareto_front(std::vector<Scored> explored);
+
 /// The baseline: `queries` distinct architectures drawn by the space's rule within the
 /// constraints (rejection, bounded), scored in batches; same result shape as evolve().
 SearchResult random_search(const SearchSpace& space, const Constraints& constraints,
