@@ -1,7 +1,5 @@
 #include "gnas/app/evolution.hpp"
 
-#include <unordered_set>
-
 #include "gnas/app/summary.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/io.hpp"
@@ -41,33 +39,27 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   EvolutionRunResult result;
   const std::string mode = random ? "random_search" : "evolution";
   const bool pareto = config.evolution.pareto;
-  std::vector<Scored> pooled;  // Pareto mode: every architecture scored at any budget
+  std::vector<Scored> pooled, front;  // Pareto mode: everything scored, and its front
   if (random) {
     const auto queries = static_cast<std::size_t>(options.population) *
                          static_cast<std::size_t>(options.generations + 1);
     result.search = random_search(*space, constraints, queries, options, fitness);
-  } else if (pareto) {
-    // One search per budget, evenly spaced from the space's minimum up to macs_budget (the last
-    // is the reported search); the front is taken over everything any of them scored.
-    std::unordered_set<Architecture, ArchitectureHash> seen;
-    const int n = config.evolution.pareto_budgets;
-    const double lo = space->min_macs_m();
-    for (int i = 1; i <= n; ++i) {
-      Constraints at = constraints;
-      at.macs_m = lo + (config.macs_budget - lo) * i / n;
-      EvolutionOptions o = options;
-      o.seed = options.seed + static_cast<std::uint64_t>(i);
-      result.search = evolve(*space, at, o, fitness);
-      log.info("[evolution] pareto budget {}/{}: {:.3f} M MACs, best predicted {:.4f}", i, n,
-               at.macs_m, result.search.best().fitness);
-      for (const auto& e : result.search.explored) {
-        if (seen.insert(e.arch).second) pooled.push_back(e);
-      }
+    if (pareto) {
+      pooled = result.search.explored;
+      front = pareto_front(pooled);
     }
+  } else if (pareto) {
+    ParetoResult p = pareto_search(*space, constraints, config.evolution.pareto_budgets, options, fitness);
+    for (std::size_t i = 0; i < p.budgets.size(); ++i) {
+      log.info("[evolution] pareto budget {}/{}: {:.3f} M MACs, best predicted {:.4f}", i + 1,
+               p.budgets.size(), p.budgets[i], p.best_per_budget[i].fitness);
+    }
+    result.search = std::move(p.search);
+    pooled = std::move(p.explored);
+    front = std::move(p.front);
   } else {
     result.search = evolve(*space, constraints, options, fitness);
   }
-  if (pareto && pooled.empty()) pooled = result.search.explored;
   const SearchResult& s = result.search;
   const Scored& best = s.best();
   log.info("[evolution] {}: best {} predicted {:.4f}, {:.3f} M MACs, {} parameters; {} "
@@ -110,9 +102,7 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   progress.series = {best_line, mean_line};
   write_file_atomic(join_path(config.log_dir, "evolution_progress.svg"), render_svg(progress));
 
-  std::vector<Scored> front;
   if (pareto) {
-    front = pareto_front(pooled);
     write_file_atomic(join_path(config.log_dir, "evolution_pareto.csv"), scored_csv(*space, front));
     Plot plot{mode + ": predicted accuracy vs MACs, " + std::to_string(front.size()) +
                   "-point front of " + std::to_string(pooled.size()) + " architectures",

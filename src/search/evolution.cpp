@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
@@ -103,6 +104,17 @@ std::vector<Architecture> first_population(const SearchSpace& space, const Const
   return population;
 }
 
+// Folds one generation (or batch) into the pool of the best and the history.
+void record_generation(SearchResult& result, int generation, const std::vector<Scored>& members,
+                       std::size_t pool, Clock::time_point start) {
+  merge_top(result.top, members, pool);
+  double sum = 0;
+  for (const auto& m : members) sum += m.fitness;
+  result.history.push_back({generation, result.top.front().fitness,
+                            sum / static_cast<double>(members.size()), result.explored.size(),
+                            seconds_since(start)});
+}
+
 }  // namespace
 
 std::string Constraints::violation(const Cost& cost) const {
@@ -159,18 +171,10 @@ SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
   const auto population = static_cast<std::size_t>(options.population);
   const auto pool = static_cast<std::size_t>(options.parents);
 
-  auto record = [&](int generation, const std::vector<Scored>& members) {
-    double sum = 0;
-    for (const auto& m : members) sum += m.fitness;
-    result.history.push_back({generation, result.top.front().fitness,
-                              sum / static_cast<double>(members.size()), result.explored.size(),
-                              seconds_since(start)});
-  };
-
-  std::vector<Scored> members = scorer.score(
-      first_population(space, constraints, population, options.max_attempts, rng));
-  merge_top(result.top, members, pool);
-  record(0, members);
+  record_generation(result, 0,
+                    scorer.score(first_population(space, constraints, population,
+                                                  options.max_attempts, rng)),
+                    pool, start);
 
   const std::size_t crossed = population / 2;
   for (int generation = 1; generation <= options.generations; ++generation) {
@@ -195,9 +199,7 @@ SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
         ++result.fallbacks;
       }
     }
-    members = scorer.score(children);
-    merge_top(result.top, members, pool);
-    record(generation, members);
+    record_generation(result, generation, scorer.score(children), pool, start);
   }
   result.seconds = seconds_since(start);
   return result;
@@ -215,6 +217,27 @@ std::vector<Scored> pareto_front(std::vector<Scored> explored) {
   return front;
 }
 
+ParetoResult pareto_search(const SearchSpace& space, const Constraints& constraints, int budgets,
+                           const EvolutionOptions& options, const Fitness& fitness) {
+  ParetoResult result;
+  std::unordered_set<Architecture, ArchitectureHash> seen;
+  const double lo = space.min_macs_m();
+  for (int i = 1; i <= budgets; ++i) {
+    Constraints at = constraints;
+    at.macs_m = lo + (constraints.macs_m - lo) * i / budgets;
+    EvolutionOptions o = options;
+    o.seed = options.seed + static_cast<std::uint64_t>(i);
+    result.search = evolve(space, at, o, fitness);
+    result.budgets.push_back(at.macs_m);
+    result.best_per_budget.push_back(result.search.best());
+    for (const auto& e : result.search.explored) {
+      if (seen.insert(e.arch).second) result.explored.push_back(e);
+    }
+  }
+  result.front = pareto_front(result.explored);
+  return result;
+}
+
 SearchResult random_search(const SearchSpace& space, const Constraints& constraints,
                            std::size_t queries, const EvolutionOptions& options,
                            const Fitness& fitness) {
@@ -224,25 +247,20 @@ SearchResult random_search(const SearchSpace& space, const Constraints& constrai
   SearchResult result;
   Scorer scorer(space, fitness, result);
   const auto batch_size = static_cast<std::size_t>(options.population);
-  std::unordered_map<Architecture, bool, ArchitectureHash> drawn;
+  std::unordered_set<Architecture, ArchitectureHash> drawn;
   const std::size_t attempts = queries * static_cast<std::size_t>(options.max_attempts);
   std::vector<Architecture> batch;
   int generation = 0;
   auto flush = [&] {
     if (batch.empty()) return;
-    const std::vector<Scored> members = scorer.score(batch);
-    merge_top(result.top, members, static_cast<std::size_t>(options.parents));
-    double sum = 0;
-    for (const auto& m : members) sum += m.fitness;
-    result.history.push_back({generation++, result.top.front().fitness,
-                              sum / static_cast<double>(members.size()), result.explored.size(),
-                              seconds_since(start)});
+    record_generation(result, generation++, scorer.score(batch),
+                      static_cast<std::size_t>(options.parents), start);
     batch.clear();
   };
   for (std::size_t attempt = 0; attempt < attempts && drawn.size() < queries; ++attempt) {
     Architecture arch = space.sample(rng);
     if (drawn.count(arch) || !complies(space, constraints, arch)) continue;
-    drawn.emplace(arch, true);
+    drawn.insert(arch);
     batch.push_back(std::move(arch));
     if (batch.size() == batch_size) flush();
   }

@@ -161,5 +161,22 @@ TEST(Pareto, NoExploredArchitectureDominatesTheFront) {
   }
 }
 
+TEST(Pareto, SearchesEachBudgetAndKeepsEveryPointWithinItsOwn) {
+  const LayerwiseSpace space = small_space();
+  EvolutionOptions o;
+  o.generations = 40;
+  CountingFitness counter;
+  const double top = space.cost(space.parse("1111-1111-1111")).macs_m;
+  const ParetoResult r = pareto_search(space, {top, 0}, 4, o, counter.function());
+  ASSERT_EQ(r.budgets.size(), 4u);
+  EXPECT_DOUBLE_EQ(r.budgets.back(), top);
+  for (std::size_t i = 0; i < r.budgets.size(); ++i) {
+    EXPECT_LE(r.best_per_budget[i].cost.macs_m, r.budgets[i]);
+  }
+  EXPECT_EQ(r.front.size(), pareto_front(r.explored).size());
+  const std::set<Architecture> unique(counter.seen.begin(), counter.seen.end());
+  EXPECT_EQ(unique.size(), r.explored.size());
+}
+
 }  // namespace
 }  // namespace gnas

@@ -80,6 +80,19 @@ SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
 /// a higher fitness than every cheaper one (ties in MACs: the fitter; equal points once).
 std::vector<Scored> pareto_front(std::vector<Scored> explored);
 
+struct ParetoResult {
+  SearchResult search;                 ///< the search at the largest budget
+  std::vector<double> budgets;         ///< MACs budgets searched, ascending
+  std::vector<Scored> best_per_budget;
+  std::vector<Scored> explored;        ///< every architecture any search scored, once
+  std::vector<Scored> front;           ///< pareto_front(explored)
+};
+
+/// Pareto mode: evolve() at `budgets` MACs budgets evenly spaced from the space's minimum up to
+/// constraints.macs_m (each with its own seed), and the front over everything they scored.
+ParetoResult pareto_search(const SearchSpace& space, const Constraints& constraints, int budgets,
+                           const EvolutionOptions& options, const Fitness& fitness);
+
 /// The baseline: `queries` distinct architectures drawn by the space's rule within the
 /// constraints (rejection, bounded), scored in batches; same result shape as evolve().
 SearchResult random_search(const SearchSpace& space, const Constraints& constraints,
