@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Predictor benchmark on synthetic labels (bench/synthetic_labels.awk) of the layer-wise space:
-#  1. quality: Kendall tau on the last 50 of 300 labelled architectures after training on the
-#     first 50 / 100 / 250, for every variant, mean over SEEDS seeds (each seed draws its own
-#     architectures, noise, initialisation and validation split);
+# Predictor benchmark, on synthetic labels of the layer-wise space (bench/synthetic_labels.awk) or,
+# with TABLE=PATH, on a benchmark table's published accuracies in the NAS-Bench-201 space
+# (config/nasbench201.yml):
+#  1. quality: Kendall tau on TEST held-out architectures (the last TEST of 250 + TEST drawn)
+#     after training on the first 50 / 100 / 250, for every variant, mean over SEEDS seeds (each
+#     seed draws its own architectures, noise, initialisation and validation split); TEST is 50
+#     (the original's protocol) on synthetic labels and 1000 on a table, where labels cost nothing;
 #  2. speed: training time of the default predictor on 250 labels, and batched inference
 #     graphs/s on 10,000 sampled architectures.
-# usage: [ONLY=REGEX] bench/predictor.sh [SEEDS] [BUILD_DIR]   (ONLY: run the variants whose
-#        name matches, e.g. ONLY='64 wide|default')
+# usage: [ONLY=REGEX] [TABLE=PATH] [TEST=N] bench/predictor.sh [SEEDS] [BUILD_DIR]
+#        (ONLY: run the variants whose name matches, e.g. ONLY='64 wide|default')
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${1:-5}
@@ -29,12 +32,28 @@ variants=(
   "default config|"
 )
 
-echo "predictor benchmark: synthetic labels, test = last 50 of 300, mean of $seeds seeds ($(date -u +%F), $(nproc) cores)"
+table=${TABLE:-}
+cfg=()
+if [ -n "$table" ]; then
+  test_count=${TEST:-1000}
+  cfg=(--cfg config/nasbench201.yml --set "benchmark_table=$table")
+  labels="NAS-Bench-201 table $table"
+else
+  test_count=${TEST:-50}
+  labels="synthetic labels"
+fi
+drawn=$((250 + test_count))
+echo "predictor benchmark: $labels, test = last $test_count of $drawn, mean of $seeds seeds ($(date -u +%F), $(nproc) cores)"
 for s in $(seq 0 $((seeds - 1))); do
   d="$work/seed$s"
-  "$bin/generate" --set "log_dir=$d" --set "path_to_architecture=$d/architecture.csv" \
-    --set seed=$s --set sample_count=300 2>/dev/null
-  awk -F, -v seed=$((s + 1)) -v noise=0.005 -f bench/synthetic_labels.awk "$d/architecture.csv" >"$d/train_data.csv"
+  files=(--set "log_dir=$d" --set "path_to_architecture=$d/architecture.csv"
+         --set "path_to_train_data=$d/train_data.csv")
+  "$bin/generate" "${cfg[@]}" "${files[@]}" --set seed=$s --set sample_count=$drawn 2>/dev/null
+  if [ -n "$table" ]; then
+    "$bin/train" "${cfg[@]}" "${files[@]}" --load-architecture --train-data 2>/dev/null
+  else
+    awk -F, -v seed=$((s + 1)) -v noise=0.005 -f bench/synthetic_labels.awk "$d/architecture.csv" >"$d/train_data.csv"
+  fi
 done
 printf '%-40s %8s %8s %8s   %s\n' variant "tau@50" "tau@100" "tau@250" "train s @250 (mean)"
 for entry in "${variants[@]}"; do
@@ -43,8 +62,8 @@ for entry in "${variants[@]}"; do
   read -r -a flags <<<"${entry#*|}"
   for s in $(seq 0 $((seeds - 1))); do
     d="$work/seed$s"
-    "$bin/evaluate" --set "log_dir=$d/curve" --set "path_to_train_data=$d/train_data.csv" --set seed=$s \
-      "${flags[@]}" --learning-curve --sizes 50,100,250 2>/dev/null >/dev/null
+    "$bin/evaluate" "${cfg[@]}" --set "log_dir=$d/curve" --set "path_to_train_data=$d/train_data.csv" --set seed=$s \
+      --set predictor.test_count=$test_count --set predictor.test_split=last "${flags[@]}" --learning-curve --sizes 50,100,250 2>/dev/null >/dev/null
     tail -n +2 "$d/curve/learning_curve.csv"
   done | awk -F, -v name="$name" -v n="$seeds" '
     { tau[$1] += $2; if ($1 == 250) secs += $5 }
@@ -53,13 +72,13 @@ done
 
 d="$work/seed0"
 echo "speed of the default predictor (seed 0):"
-"$bin/train_predictor" --set "log_dir=$d/speed" --set "path_to_train_data=$d/train_data.csv" \
-  --set "path_to_save_predictor=$d/predictor.pt" 2>/dev/null
+"$bin/train_predictor" "${cfg[@]}" --set "log_dir=$d/speed" --set "path_to_train_data=$d/train_data.csv" \
+  --set "path_to_save_predictor=$d/predictor.pt" --set predictor.test_count=$test_count 2>/dev/null
 grep -E '^(n_train|train_seconds|kendall_tau):' "$d/speed/train_predictor_summary.yml" | sed 's/^/  /'
-"$bin/evaluate" --set "log_dir=$d/speed" --set "predictor_pretrained=$d/predictor.pt" \
+"$bin/evaluate" "${cfg[@]}" --set "log_dir=$d/speed" --set "predictor_pretrained=$d/predictor.pt" \
   --set "path_to_train_data=$d/train_data.csv" --predictor --speed 10000 2>/dev/null | sed 's/^/  /'
 weights=../shared/data/seed/predictor_weights.pt
-if [ -f "$weights" ]; then
+if [ -z "$table" ] && [ -f "$weights" ]; then
   echo "speed of the original's 128-wide GNN (its weights, $weights):"
   "$bin/evaluate" --set "log_dir=$d/speed128" --set "predictor_pretrained=$weights" \
     --set "path_to_train_data=$d/train_data.csv" --predictor --speed 10000 2>/dev/null | tail -1 | sed 's/^/  /'

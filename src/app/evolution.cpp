@@ -79,15 +79,21 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   write_file_atomic(join_path(config.log_dir, "evolution_history.csv"),
                     format_csv({"generation", "best", "mean", "unique", "seconds"}, history));
 
+  // A space without a cost model is plotted against the order of scoring instead of MACs.
+  const bool costed = space->has_cost();
   Plot explored{mode + ": " + std::to_string(s.queries) + " architectures scored",
-                "MACs (millions)", "predicted accuracy", {}, false, 640, 480};
+                costed ? "MACs (millions)" : "architecture, in the order scored",
+                "predicted accuracy", {}, false, 640, 480};
   PlotSeries all{"explored", {}, {}, false};
-  for (const auto& e : s.explored) {
-    all.x.push_back(e.cost.macs_m);
+  double best_x = best.cost.macs_m;
+  for (std::size_t i = 0; i < s.explored.size(); ++i) {
+    const Scored& e = s.explored[i];
+    all.x.push_back(costed ? e.cost.macs_m : static_cast<double>(i));
     all.y.push_back(e.fitness);
+    if (!costed && e.arch == best.arch) best_x = static_cast<double>(i);
   }
   explored.series.push_back(all);
-  explored.series.push_back({"best: " + space->format(best.arch), {best.cost.macs_m}, {best.fitness}, false});
+  explored.series.push_back({"best: " + space->format(best.arch), {best_x}, {best.fitness}, false});
   write_file_atomic(join_path(config.log_dir, "evolution_explored.svg"), render_svg(explored));
   Plot progress{mode + ": best predicted accuracy so far", "generation", "predicted accuracy",
                 {}, false, 640, 480};

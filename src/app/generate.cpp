@@ -6,12 +6,32 @@
 #include <unordered_set>
 
 #include "gnas/app/summary.hpp"
+#include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
+#include "gnas/predictor/labels.hpp"
 #include "gnas/space/arch_io.hpp"
 #include "gnas/space/search_space.hpp"
 
 namespace gnas {
+
+namespace {
+
+// The (group, choice) a gene value counts towards in the usage statistics: a yes/no gene named
+// "group.choice" counts when set (the layer-wise space: "layer1.skip"); any other gene counts
+// its value under its own name (NAS-Bench-201: "edge0to1" -> "nor_conv_3x3").
+std::pair<std::string, std::string> usage_key(const SearchSpace& space, std::size_t i,
+                                              std::uint8_t value) {
+  const std::string label = space.gene_label(i);
+  const auto dot = label.find('.');
+  if (space.gene_values(i) == 2 && dot != std::string::npos) {
+    return {label.substr(0, dot), value ? label.substr(dot + 1) : std::string()};
+  }
+  return {label, space.value_label(i, value)};
+}
+
+}  // namespace
 
 GenerateResult run_generate(const Config& config, spdlog::logger& log) {
   const auto start = std::chrono::steady_clock::now();
@@ -39,11 +59,10 @@ GenerateResult run_generate(const Config& config, spdlog::logger& log) {
   int within_budget = 0;
   for (const auto& arch : result.archs) {
     macs.push_back(space->cost(arch).macs_m);
-    within_budget += macs.back() <= config.macs_budget;
+    within_budget += config.macs_budget <= 0 || macs.back() <= config.macs_budget;
     for (std::size_t i = 0; i < arch.genes.size(); ++i) {
-      const std::string label = space->gene_label(i);
-      const auto dot = label.find('.');
-      usage[label.substr(0, dot)][label.substr(dot + 1)] += arch.genes[i] != 0;
+      const auto [group, choice] = usage_key(*space, i, arch.genes[i]);
+      if (!choice.empty()) usage[group][choice] += 1;
     }
   }
   std::sort(macs.begin(), macs.end());
@@ -56,9 +75,11 @@ GenerateResult run_generate(const Config& config, spdlog::logger& log) {
 
   log.info("wrote {} architectures to {} in {:.3f} s", n, config.path_to_architecture,
            result.seconds);
-  log.info("MACs (M): min {:.6f}, median {:.6f}, max {:.6f}; {} of {} within macs_budget {}",
-           result.macs_min_m, result.macs_median_m, result.macs_max_m, within_budget, n,
-           format_number(config.macs_budget));
+  if (space->has_cost()) {
+    log.info("MACs (M): min {:.6f}, median {:.6f}, max {:.6f}; {} of {} within macs_budget {}",
+             result.macs_min_m, result.macs_median_m, result.macs_max_m, within_budget, n,
+             format_number(config.macs_budget));
+  }
   YAML::Node values;
   values["count"] = static_cast<int>(n);
   values["output"] = config.path_to_architecture;
@@ -71,16 +92,97 @@ GenerateResult run_generate(const Config& config, spdlog::logger& log) {
     std::string line = group + ":";
     // Keep the space's gene order, not alphabetical order, in the log line.
     for (std::size_t i = 0; i < space->gene_count(); ++i) {
-      const std::string label = space->gene_label(i);
-      if (label.rfind(group + ".", 0) != 0) continue;
-      const std::string choice = label.substr(group.size() + 1);
-      line += " " + choice + " " + std::to_string(choices.at(choice));
-      op_usage[group][choice] = choices.at(choice);
+      for (int v = 0; v < space->gene_values(i); ++v) {
+        const auto [g, choice] = usage_key(*space, i, static_cast<std::uint8_t>(v));
+        if (g != group || choice.empty() || op_usage[group][choice]) continue;
+        const auto count = choices.count(choice) ? choices.at(choice) : 0;
+        line += " " + choice + " " + std::to_string(count);
+        op_usage[group][choice] = count;
+      }
     }
     log.info("chosen {}", line);
   }
   values["op_usage"] = op_usage;
   app::write_summary(config, "generate", values, result.seconds);
+  return result;
+}
+
+RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
+  const auto start = std::chrono::steady_clock::now();
+  if (round < 1) throw UsageError("--refine (" + std::to_string(round) + "): rounds count from 1");
+  const auto space = make_search_space(config);
+  RefineResult result;
+  result.round = round;
+  std::vector<Architecture> archs = read_architectures(config.path_to_architecture, *space);
+  const auto per_round = static_cast<std::size_t>(config.search.per_round);
+  const std::size_t before = static_cast<std::size_t>(config.sample_count) +
+                             static_cast<std::size_t>(round - 1) * per_round;
+  const std::size_t target = before + per_round;
+  if (archs.size() < before) {
+    throw DataError(config.path_to_architecture + ": holds " + std::to_string(archs.size()) +
+                    " architectures; refinement round " + std::to_string(round) + " starts from " +
+                    std::to_string(before) + " (sample_count + (round - 1) x search.per_round): "
+                    "run the rounds in order");
+  }
+  if (archs.size() >= target) {
+    log.info("[refine] round {}: {} already holds {} architectures; nothing to add", round,
+             config.path_to_architecture, archs.size());
+    result.total = archs.size();
+    return result;
+  }
+  // Architectures labelled or waiting for a label are not proposed again.
+  std::unordered_set<Architecture, ArchitectureHash> known(archs.begin(), archs.end());
+  std::size_t unlabelled = archs.size();
+  for (const auto& file : labelled_data_files(config.path_to_train_data)) {
+    const LabelledSet labelled = read_labelled({file}, *space);
+    for (const auto& a : labelled.archs) unlabelled -= known.count(a);
+    known.insert(labelled.archs.begin(), labelled.archs.end());
+  }
+  if (unlabelled > 0) {
+    log.warn("[refine] {} architectures of {} have no label yet (train --train-data labels them)",
+             unlabelled, config.path_to_architecture);
+  }
+  const std::string explored_path = join_path(config.log_dir, "evolution_explored.csv");
+  const CsvTable explored = read_csv(explored_path);
+  const std::size_t arch_col = explored.column("arch");
+  const std::size_t predicted_col = explored.column("predicted");
+  std::vector<std::pair<double, Architecture>> candidates;
+  for (std::size_t r = 0; r < explored.rows.size(); ++r) {
+    const std::string where = explored_path + ":" + std::to_string(explored.lines[r]);
+    Architecture arch;
+    try {
+      arch = space->parse(trim(explored.rows[r][arch_col]));
+    } catch (const DataError& e) {
+      throw DataError(where + ": " + e.what());
+    }
+    if (known.count(arch)) continue;
+    candidates.emplace_back(parse_double(explored.rows[r][predicted_col], where + ": predicted"), arch);
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  const std::size_t need = target - archs.size();
+  for (std::size_t i = 0; i < candidates.size() && result.added.size() < need; ++i) {
+    if (!known.insert(candidates[i].second).second) continue;
+    result.added.push_back(candidates[i].second);
+    archs.push_back(candidates[i].second);
+    log.info("[refine] round {}: + {} (predicted {:.4f})", round, space->format(candidates[i].second),
+             candidates[i].first);
+  }
+  if (result.added.size() < need) {
+    log.warn("[refine] round {}: only {} of {} wanted architectures in {} are new", round,
+             result.added.size(), need, explored_path);
+  }
+  write_architecture_csv(config.path_to_architecture, *space, archs);
+  result.total = archs.size();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  YAML::Node values;
+  values["mode"] = "refine";
+  values["round"] = round;
+  values["added"] = static_cast<int>(result.added.size());
+  values["count"] = static_cast<int>(result.total);
+  values["output"] = config.path_to_architecture;
+  app::write_summary(config, "generate", values, seconds);
   return result;
 }
 

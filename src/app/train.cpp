@@ -8,9 +8,11 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "gnas/app/summary.hpp"
+#include "gnas/benchmark/table.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
@@ -100,6 +102,50 @@ void log_data(const data::Splits& splits, const Config& config, const torch::Dev
            config.input_channels, config.input_size, config.input_size, describe_device(device));
 }
 
+std::optional<BenchmarkTable> load_table(const Config& config, const SearchSpace& space,
+                                         spdlog::logger& log) {
+  if (config.benchmark_table.empty()) return std::nullopt;
+  BenchmarkTable table = BenchmarkTable::load(config.benchmark_table, space);
+  log.info("[train] benchmark mode: {} accuracies of {} (best {:.4f} %)", table.size(),
+           table.path(), table.best());
+  return table;
+}
+
+// Benchmark mode's final "training": the table's accuracy and its rank.
+TrainFinalResult lookup_final(const Config& config, const SearchSpace& space,
+                              const BenchmarkTable& table, const Architecture& arch,
+                              Clock::time_point start, spdlog::logger& log) {
+  TrainFinalResult result;
+  result.arch = space.format(arch);
+  const double percent = table.accuracy(arch, result.arch);
+  result.best_top1 = result.final_top1 = result.true_accuracy = percent / 100.0;
+  result.rank = table.rank(percent);
+  result.percentile = table.percentile(percent);
+  const Cost cost = space.cost(arch);
+  result.macs_m = cost.macs_m;
+  result.params = cost.params;
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  log.info("[train] {}: true accuracy {:.4f} %, rank {} of {} (best {:.4f} %, percentile {:.2f})",
+           result.arch, percent, result.rank, table.size(), table.best(), result.percentile);
+  YAML::Node values;
+  values["mode"] = "final_lookup";
+  values["arch"] = result.arch;
+  values["best_top1"] = format_fixed(result.best_top1, 6);
+  values["final_top1"] = format_fixed(result.final_top1, 6);
+  values["true_accuracy"] = format_fixed(result.true_accuracy, 6);
+  values["rank"] = result.rank;
+  values["percentile"] = format_fixed(result.percentile, 4);
+  values["table_size"] = table.size();
+  values["table_best"] = format_fixed(table.best() / 100.0, 6);
+  values["benchmark_table"] = table.path();
+  if (space.has_cost()) {
+    values["macs_m"] = format_fixed(result.macs_m, 6);
+    values["params"] = result.params;
+  }
+  app::write_summary(config, "train", values, result.seconds);
+  return result;
+}
+
 }  // namespace
 
 Shard Shard::parse(const std::string& text) {
@@ -140,7 +186,8 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
                                spdlog::logger& log) {
   const auto start = Clock::now();
   const auto space_ptr = make_search_space(config);
-  const LayerwiseSpace& space = layerwise(*space_ptr);
+  const SearchSpace& space = *space_ptr;
+  const std::optional<BenchmarkTable> table = load_table(config, space, log);
   const auto archs = read_architectures(config.path_to_architecture, space);
   TrainDataResult result;
   result.output = train_data_path(config, options.shard);
@@ -152,9 +199,9 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
   const std::vector<std::string> failure_header{"id", "arch", "repeat", "seed", "message"};
   std::vector<std::vector<std::string>> failures;
   if (fs::exists(failures_path)) {
-    const CsvTable table = read_csv(failures_path);
-    if (table.header != failure_header) throw DataError(failures_path + ": unexpected columns");
-    failures = table.rows;
+    const CsvTable failed = read_csv(failures_path);
+    if (failed.header != failure_header) throw DataError(failures_path + ": unexpected columns");
+    failures = failed.rows;
     for (const auto& row : failures) done.insert(row[1]);
   }
 
@@ -167,13 +214,14 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
     }
     todo.push_back(i);
   }
-  log.info("[train] {} architectures in {}; shard {}/{}: {} to label, {} already done",
+  log.info("[train] {} architectures in {}; shard {}/{}: {} to label{}, {} already done",
            archs.size(), config.path_to_architecture, options.shard.index, options.shard.count,
-           todo.size(), result.skipped);
+           todo.size(), table ? " from the benchmark table" : "", result.skipped);
   if (!todo.empty()) {
-    const torch::Device device = resolve_device(config);
-    const data::Splits splits = data::load_splits(config);
-    log_data(splits, config, device, log);
+    // Benchmark mode looks labels up: no device, no data set.
+    const torch::Device device = table ? torch::Device(torch::kCPU) : resolve_device(config);
+    const data::Splits splits = table ? data::Splits{} : data::load_splits(config);
+    if (!table) log_data(splits, config, device, log);
     for (std::size_t n = 0; n < todo.size(); ++n) {
       const std::size_t id = todo[n];
       const Architecture& arch = archs[id];
@@ -186,10 +234,12 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
         const std::uint64_t seed = derive_seed(config.seed, id, static_cast<std::uint64_t>(r));
         const std::string run = "train/arch" + std::to_string(id) + "_r" + std::to_string(r + 1);
         try {
-          const TrainResult t = train_once(config, space, arch, splits, device, run, seed,
-                                           options.resume, false, log);
-          row.push_back(format_fixed(t.best_top1, 6));
-          sum += t.best_top1;
+          const double top1 = table ? table->accuracy(arch, text) / 100.0
+                                    : train_once(config, layerwise(space), arch, splits, device,
+                                                 run, seed, options.resume, false, log)
+                                          .best_top1;
+          row.push_back(format_fixed(top1, 6));
+          sum += top1;
         } catch (const TrainingDiverged& e) {
           log.error("[train] {}", e.what());
           failures.push_back({std::to_string(id), text, std::to_string(r + 1), std::to_string(seed),
@@ -213,6 +263,7 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
       rows.push_back(std::move(row));
       write_file_atomic(result.output, format_csv(header, rows));
       ++result.trained;
+      if (table) continue;
       release_free_memory();
       log.info("[train] {}/{} arch {} ({}): label {:.4f}, {:.1f} s, peak RSS {:.0f} MB", n + 1,
                todo.size(), id, text, mean, seconds, peak_rss_mb());
@@ -221,7 +272,8 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   result.peak_rss_mb = peak_rss_mb();
   YAML::Node values;
-  values["mode"] = "train_data";
+  values["mode"] = table ? "train_data_lookup" : "train_data";
+  if (table) values["benchmark_table"] = table->path();
   values["output"] = result.output;
   values["shard"] = std::to_string(options.shard.index) + "/" + std::to_string(options.shard.count);
   values["trained"] = result.trained;
@@ -237,14 +289,17 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
                                  spdlog::logger& log) {
   const auto start = Clock::now();
   const auto space_ptr = make_search_space(config);
-  const LayerwiseSpace& space = layerwise(*space_ptr);
   const std::string file = options.arch_file.empty() ? config.path_to_architecture : options.arch_file;
-  const auto archs = read_architectures(file, space);
+  const auto archs = read_architectures(file, *space_ptr);
   if (options.index < 0 || options.index >= static_cast<int>(archs.size())) {
     throw UsageError("--index (" + std::to_string(options.index) + "): " + file + " holds " +
                      std::to_string(archs.size()) + " architectures (0-based rows)");
   }
   const Architecture& arch = archs[static_cast<std::size_t>(options.index)];
+  if (const auto table = load_table(config, *space_ptr, log)) {
+    return lookup_final(config, *space_ptr, *table, arch, start, log);
+  }
+  const LayerwiseSpace& space = layerwise(*space_ptr);
   const torch::Device device = resolve_device(config);
   const data::Splits splits = data::load_splits(config);
   log_data(splits, config, device, log);

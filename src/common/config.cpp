@@ -240,12 +240,13 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(channels_last, "NHWC memory format for convolutions (faster on CPU)"),
       GNAS_FIELD(augment.crop_padding, "zero padding of the random crop, pixels; 0 = no crop"),
       GNAS_FIELD(augment.flip, "random horizontal flip"),
-      GNAS_FIELD(search_space, "layerwise (the original's macro space)"),
+      GNAS_FIELD(search_space, "layerwise (the original's macro space) | nasbench201 (the NAS-Bench-201 cell space)"),
+      GNAS_FIELD(benchmark_table, "benchmark mode: CSV arch,test_acc (percent) that train looks architectures up in instead of training them; empty = train for real"),
       GNAS_FIELD(ops_name, "candidate ops of every layer, in gene order"),
       GNAS_FIELD(l_cfgs, "search layers, each [out_channels, stride]"),
       GNAS_FIELD(stem_channels, "output channels of the 3x3 stem conv (>= 1)"),
       GNAS_FIELD(head_channels, "output channels of the 1x1 head conv (>= 1)"),
-      GNAS_FIELD(macs_budget, "hardware budget, millions of MACs (> 0)"),
+      GNAS_FIELD(macs_budget, "hardware budget, millions of MACs; 0 = none (>= 0)"),
       GNAS_FIELD(params_budget, "parameter budget of evolution, millions; 0 = none (>= 0)"),
       GNAS_FIELD(sample_count, "architectures generate draws (>= 1)"),
       GNAS_FIELD(sampling.within_budget, "generate keeps only architectures within macs_budget"),
@@ -275,6 +276,8 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(evolution.max_attempts, "redraws of a child that breaks a constraint (>= 1)"),
       GNAS_FIELD(evolution.pareto, "search at pareto_budgets budgets up to macs_budget and report the accuracy-MACs front"),
       GNAS_FIELD(evolution.pareto_budgets, "MACs budgets of the Pareto mode, evenly spaced from the space's minimum (>= 1)"),
+      GNAS_FIELD(search.rounds, "iterative refinement rounds after the first search; 0 = none, as the original (>= 0)"),
+      GNAS_FIELD(search.per_round, "architectures labelled per refinement round: the best predicted not yet labelled (>= 1)"),
   };
   return kFields;
 }
@@ -488,7 +491,8 @@ bool Config::operator==(const Config& o) const {
          ops_name == o.ops_name && l_cfgs == o.l_cfgs && stem_channels == o.stem_channels &&
          head_channels == o.head_channels && macs_budget == o.macs_budget &&
          sample_count == o.sample_count && sampling == o.sampling && latency == o.latency &&
-         predictor == o.predictor && params_budget == o.params_budget && evolution == o.evolution;
+         predictor == o.predictor && params_budget == o.params_budget && evolution == o.evolution &&
+         benchmark_table == o.benchmark_table && search == o.search;
 }
 
 const std::vector<ConfigKeyDoc>& config_keys() {
@@ -569,7 +573,7 @@ std::vector<std::string> validation_errors(const Config& c) {
   check(c.step_size >= 1, "step_size", std::to_string(c.step_size), "must be >= 1");
   check(c.decay_ratio > 0 && c.decay_ratio <= 1, "decay_ratio", num(c.decay_ratio),
         "must be in (0, 1]");
-  one_of("search_space", c.search_space, {"layerwise"});
+  one_of("search_space", c.search_space, {"layerwise", "nasbench201"});
   const bool device_ok = c.device == "auto" || c.device == "cpu" || c.device == "cuda" ||
                          (c.device.rfind("cuda:", 0) == 0 && c.device.size() > 5 &&
                           c.device.find_first_not_of("0123456789", 5) == std::string::npos);
@@ -613,7 +617,10 @@ std::vector<std::string> validation_errors(const Config& c) {
   }
   check(c.stem_channels >= 1, "stem_channels", std::to_string(c.stem_channels), "must be >= 1");
   check(c.head_channels >= 1, "head_channels", std::to_string(c.head_channels), "must be >= 1");
-  check(c.macs_budget > 0, "macs_budget", num(c.macs_budget), "must be > 0");
+  check(c.macs_budget >= 0, "macs_budget", num(c.macs_budget), "must be >= 0");
+  check(c.search.rounds >= 0, "search.rounds", std::to_string(c.search.rounds), "must be >= 0");
+  check(c.search.per_round >= 1, "search.per_round", std::to_string(c.search.per_round),
+        "must be >= 1");
   check(c.params_budget >= 0, "params_budget", num(c.params_budget), "must be >= 0");
   const EvolutionConfig& e = c.evolution;
   check(e.population >= 2, "evolution.population", std::to_string(e.population), "must be >= 2");

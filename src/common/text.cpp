@@ -1,9 +1,12 @@
 #include "gnas/common/text.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <numeric>
+
+#include "gnas/common/errors.hpp"
 
 namespace gnas {
 
@@ -54,6 +57,16 @@ std::string trim(std::string_view s) {
   if (first == std::string_view::npos) return "";
   const auto last = s.find_last_not_of(" \t\r\n");
   return std::string(s.substr(first, last - first + 1));
+}
+
+double parse_double(std::string_view s, const std::string& what) {
+  const std::string text = trim(s);
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v)) {
+    throw DataError(what + " ('" + std::string(s) + "'): must be a number");
+  }
+  return v;
 }
 
 }  // namespace gnas

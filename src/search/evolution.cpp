@@ -219,6 +219,11 @@ std::vector<Scored> pareto_front(std::vector<Scored> explored) {
 
 ParetoResult pareto_search(const SearchSpace& space, const Constraints& constraints, int budgets,
                            const EvolutionOptions& options, const Fitness& fitness) {
+  if (!space.has_cost() || constraints.macs_m <= 0) {
+    throw ConfigError("evolution.pareto: needs a search space with a cost model and macs_budget > 0 "
+                      "(the front spans budgets up to it); search_space " + space.name() +
+                      ", macs_budget " + format_number(constraints.macs_m));
+  }
   ParetoResult result;
   std::unordered_set<Architecture, ArchitectureHash> seen;
   const double lo = space.min_macs_m();

@@ -1,11 +1,16 @@
 #include "gnas/space/search_space.hpp"
 
+#include "gnas/benchmark/nasbench201.hpp"
 #include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/space/layerwise_space.hpp"
 
 namespace gnas {
+
+std::string SearchSpace::value_label(std::size_t, int value) const {
+  return std::to_string(value);
+}
 
 NodeAnnotations SearchSpace::node_annotations(const Architecture& arch) const {
   const auto n = static_cast<std::size_t>(graph(arch).num_nodes);
@@ -34,6 +39,7 @@ Architecture SearchSpace::crossover(const Architecture& a, const Architecture& b
 
 Architecture sample_within_budget(const SearchSpace& space, double macs_budget, int max_attempts,
                                   Rng& rng) {
+  if (macs_budget <= 0) return space.sample(rng);  // 0 = no budget
   const double minimum = space.min_macs_m();
   if (macs_budget < minimum) {
     throw ConfigError("macs_budget (" + format_number(macs_budget) +
@@ -53,7 +59,8 @@ std::unique_ptr<SearchSpace> make_search_space(const Config& config) {
   if (config.search_space == "layerwise") {
     return std::make_unique<LayerwiseSpace>(MacroShape::from_config(config));
   }
-  throw ConfigError("search_space (" + config.search_space + "): must be one of layerwise");
+  if (config.search_space == "nasbench201") return std::make_unique<NasBench201Space>();
+  throw ConfigError("search_space (" + config.search_space + "): must be one of layerwise, nasbench201");
 }
 
 }  // namespace gnas

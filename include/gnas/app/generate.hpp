@@ -25,4 +25,17 @@ struct GenerateResult {
 /// out (sampling.max_attempts).
 GenerateResult run_generate(const Config& config, spdlog::logger& log);
 
+struct RefineResult {
+  int round = 0;
+  std::vector<Architecture> added;  ///< appended to path_to_architecture, best predicted first
+  std::size_t total = 0;            ///< architectures in the file afterwards
+};
+
+/// `generate --refine R`, round R of iterative refinement (search.rounds): appends to
+/// path_to_architecture the search.per_round architectures of <log_dir>/evolution_explored.csv
+/// with the highest predicted accuracy that are neither in the file nor labelled, until the file
+/// holds sample_count + R x per_round. A file that already holds that many is left alone, so a
+/// repeated call adds nothing; one that misses earlier rounds is a DataError.
+RefineResult run_refine(const Config& config, int round, spdlog::logger& log);
+
 }  // namespace gnas

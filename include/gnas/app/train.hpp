@@ -42,7 +42,9 @@ std::string train_data_path(const Config& config, const Shard& shard);
 /// best top-1 (fraction). After each architecture, rewrites the labelled CSV atomically with one
 /// more row: id, arch, top1_1..top1_R, mean, macs_m, params, seconds, seed. Architectures already
 /// in the file (or in train_failures.csv) are skipped, so a killed run continues where it
-/// stopped. Throws DataError/ConfigError for bad inputs.
+/// stopped. In benchmark mode (benchmark_table set) every top1 is the table's accuracy as a
+/// fraction, nothing is trained, and an architecture missing from the table is a DataError.
+/// Throws DataError/ConfigError for bad inputs.
 TrainDataResult run_train_data(const Config& config, const TrainDataOptions& options,
                                spdlog::logger& log);
 
@@ -60,11 +62,16 @@ struct TrainFinalResult {
   std::int64_t params = 0;
   double seconds = 0;
   double images_per_second = 0;
-  std::string model;  ///< the TorchScript file
+  std::string model;  ///< the TorchScript file; empty in benchmark mode
+  // Benchmark mode (benchmark_table set): the table's accuracy instead of a training.
+  double true_accuracy = 0;  ///< fraction
+  std::size_t rank = 0;      ///< 1 = the table's best
+  double percentile = 0;     ///< share of the table it equals or beats, percent
 };
 
 /// `train --load-architecture`: trains one architecture (row `index` of the file) and exports it
-/// as TorchScript to <log_dir>/final_model.pt; writes <log_dir>/train_summary.yml.
+/// as TorchScript to <log_dir>/final_model.pt; writes <log_dir>/train_summary.yml. In benchmark
+/// mode it looks the architecture up instead (summary: true_accuracy, rank, percentile).
 TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& options,
                                  spdlog::logger& log);
 

@@ -109,6 +109,17 @@ struct PredictorConfig {
   }
 };
 
+/// Iterative refinement (beyond the original): after the first predictor and search, label the
+/// per_round best predicted architectures not yet labelled, retrain, search again; R times.
+struct SearchConfig {
+  int rounds = 0;      ///< refinement rounds R; 0 = the original pipeline
+  int per_round = 10;  ///< architectures K labelled per round
+
+  bool operator==(const SearchConfig& o) const {
+    return rounds == o.rounds && per_round == o.per_round;
+  }
+};
+
 struct Config {
   // --- run environment ---
   bool cuda = true;       ///< train on CUDA when available (training steps)
@@ -151,7 +162,8 @@ struct Config {
   AugmentConfig augment;
 
   // --- search space (DESIGN 1.1-1.2) ---
-  std::string search_space = "layerwise";  ///< layerwise
+  std::string search_space = "layerwise";  ///< layerwise | nasbench201
+  std::string benchmark_table;  ///< benchmark mode: CSV arch,test_acc (percent) train looks up; "" = train
   std::vector<std::string> ops_name{"skip",         "sep_conv_3x3", "sep_conv_5x5",
                                     "sep_conv_7x7", "dil_conv_3x3", "dil_conv_5x5"};
   std::vector<LayerConfig> l_cfgs{{16, 1}, {32, 2}, {40, 2}, {80, 2}, {320, 1}};
@@ -159,13 +171,14 @@ struct Config {
   int head_channels = 1280;  ///< output channels of the 1x1 head conv
 
   // --- search ---
-  double macs_budget = 15.0;  ///< hardware budget, millions of multiply-accumulates
+  double macs_budget = 15.0;  ///< hardware budget, millions of multiply-accumulates; 0 = none
   double params_budget = 0;   ///< parameter budget, millions; 0 = none
   int sample_count = 300;     ///< architectures `generate` draws
   SamplingConfig sampling;
   LatencyConfig latency;
   PredictorConfig predictor;
   EvolutionConfig evolution;
+  SearchConfig search;
 
   bool operator==(const Config& o) const;
 };

@@ -21,6 +21,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 /// `s` cut at every `sep`; empty fields kept.
 std::vector<std::string> split(std::string_view s, char sep);
 
+/// `s` (spaces around it ignored) as a finite number. Throws DataError "<what> ('s'): must be a
+/// number" otherwise.
+double parse_double(std::string_view s, const std::string& what);
+
 /// `s` without leading and trailing spaces, tabs, CR and LF.
 std::string trim(std::string_view s);
 

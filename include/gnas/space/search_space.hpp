@@ -53,6 +53,8 @@ class SearchSpace {
   virtual int gene_values(std::size_t i) const = 0;
   /// What gene i decides, as "group.choice" (e.g. "layer1.skip"), for reports.
   virtual std::string gene_label(std::size_t i) const = 0;
+  /// What value `value` of gene i means (e.g. an op name), for reports; the default: the number.
+  virtual std::string value_label(std::size_t i, int value) const;
 
   /// Empty when `arch` is a member of the space, else the reason it is not.
   virtual std::string invalid_reason(const Architecture& arch) const = 0;
@@ -88,7 +90,7 @@ class SearchSpace {
   virtual Architecture crossover(const Architecture& a, const Architecture& b, Rng& rng) const;
 };
 
-/// A sample within `macs_budget` (millions), drawn by rejection with at most `max_attempts`
+/// A sample within `macs_budget` (millions; 0 = no budget), drawn by rejection with at most `max_attempts`
 /// draws. Throws ConfigError when the budget is below the space's minimum (naming it) and Error
 /// when the attempts run out.
 Architecture sample_within_budget(const SearchSpace& space, double macs_budget, int max_attempts,

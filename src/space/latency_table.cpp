@@ -1,0 +1,129 @@
+#include "gnas/space/latency_table.hpp"
+
+#include <cmath>
+#include <optional>
+
+#include "gnas/common/csv.hpp"
+#include "gnas/common/errors.hpp"
+#include "gnas/common/text.hpp"
+
+namespace gnas {
+
+namespace {
+
+const std::vector<std::string> kHeader{"part",   "layer",      "op",        "in_channels",
+                                       "out_channels", "stride", "input_size", "latency_ms"};
+
+std::string shape_text(int in_channels, int out_channels, int stride, int size) {
+  return "in " + std::to_string(in_channels) + ", out " + std::to_string(out_channels) +
+         ", stride " + std::to_string(stride) + ", input " + std::to_string(size);
+}
+
+int parse_int(const std::string& text, const std::string& what) {
+  const double v = parse_double(text, what);
+  if (v != std::floor(v)) throw DataError(what + " ('" + text + "'): must be an integer");
+  return static_cast<int>(v);
+}
+
+}  // namespace
+
+LatencyTable::LatencyTable(std::vector<LatencyEntry> entries, const MacroShape& shape,
+                           const std::string& origin)
+    : entries_(std::move(entries)), origin_(origin) {
+  const std::size_t layers = shape.layers.size();
+  std::optional<double> fixed;
+  std::vector<std::optional<double>> add(layers);
+  std::vector<std::vector<std::optional<double>>> ops(layers, std::vector<std::optional<double>>(shape.ops.size()));
+  for (const auto& e : entries_) {
+    if (e.latency_ms < 0 || !std::isfinite(e.latency_ms)) {
+      throw DataError(origin + ": latency_ms (" + format_number(e.latency_ms) + ") of a " + e.part +
+                      " row must be a number >= 0");
+    }
+    if (e.part == "fixed") {
+      fixed = e.latency_ms;
+      continue;
+    }
+    if (e.part != "add" && e.part != "op") {
+      throw DataError(origin + ": part '" + e.part + "' must be fixed, add or op");
+    }
+    if (e.layer < 1 || static_cast<std::size_t>(e.layer) > layers) continue;  // another space's layer
+    const std::size_t l = static_cast<std::size_t>(e.layer) - 1;
+    const int in = shape.in_channels(l), out = shape.layers[l].out_channels;
+    const int stride = shape.layers[l].stride, size = shape.feature_size(l);
+    const int out_size = shape.feature_size(l + 1);
+    const bool is_add = e.part == "add";
+    const std::string want = is_add ? shape_text(out, out, 1, out_size) : shape_text(in, out, stride, size);
+    const std::string have = shape_text(e.in_channels, e.out_channels, e.stride, e.input_size);
+    std::size_t k = 0;
+    if (!is_add) {
+      while (k < shape.ops.size() && kOpNames[static_cast<std::size_t>(shape.ops[k])].first != e.op) ++k;
+      if (k == shape.ops.size()) continue;  // an op this space does not use
+    }
+    if (have != want) {
+      throw DataError(origin + ": the " + (is_add ? "add" : "op " + e.op) + " row of layer " +
+                      std::to_string(e.layer) + " was measured at " + have + "; this space's layer has " +
+                      want + " (profile this space with evaluate --profile-latency)");
+    }
+    (is_add ? add[l] : ops[l][k]) = e.latency_ms;
+  }
+  if (!fixed) throw DataError(origin + ": no `fixed` row (stem, head and overhead)");
+  fixed_ms_ = *fixed;
+  for (std::size_t l = 0; l < layers; ++l) {
+    if (!add[l]) throw DataError(origin + ": no `add` row for layer " + std::to_string(l + 1));
+    add_ms_.push_back(*add[l]);
+    op_ms_.emplace_back();
+    for (std::size_t k = 0; k < shape.ops.size(); ++k) {
+      if (!ops[l][k]) {
+        const std::string name(kOpNames[static_cast<std::size_t>(shape.ops[k])].first);
+        throw DataError(origin + ": no row for op " + name + " of layer " + std::to_string(l + 1) + " (" +
+                        shape_text(shape.in_channels(l), shape.layers[l].out_channels,
+                                   shape.layers[l].stride, shape.feature_size(l)) +
+                        "); profile this space with evaluate --profile-latency");
+      }
+      op_ms_.back().push_back(*ops[l][k]);
+    }
+  }
+}
+
+LatencyTable LatencyTable::load(const std::string& path, const MacroShape& shape) {
+  const CsvTable csv = read_csv(path);
+  if (csv.header != kHeader) {
+    std::string want;
+    for (const auto& h : kHeader) want += (want.empty() ? "" : ",") + h;
+    throw DataError(path + ": a latency table has the columns " + want);
+  }
+  std::vector<LatencyEntry> entries;
+  for (std::size_t r = 0; r < csv.rows.size(); ++r) {
+    const auto& row = csv.rows[r];
+    const std::string where = path + ":" + std::to_string(csv.lines[r]) + ": ";
+    LatencyEntry e;
+    e.part = trim(row[0]);
+    e.latency_ms = parse_double(row[7], where + "latency_ms");
+    if (e.part != "fixed") {
+      e.layer = parse_int(row[1], where + "layer");
+      e.op = trim(row[2]);
+      e.in_channels = parse_int(row[3], where + "in_channels");
+      e.out_channels = parse_int(row[4], where + "out_channels");
+      e.stride = parse_int(row[5], where + "stride");
+      e.input_size = parse_int(row[6], where + "input_size");
+    }
+    entries.push_back(std::move(e));
+  }
+  return LatencyTable(std::move(entries), shape, path);
+}
+
+std::string LatencyTable::to_csv() const {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : entries_) {
+    if (e.part == "fixed") {
+      rows.push_back({"fixed", "", "", "", "", "", "", format_fixed(e.latency_ms, 4)});
+    } else {
+      rows.push_back({e.part, std::to_string(e.layer), e.op, std::to_string(e.in_channels),
+                      std::to_string(e.out_channels), std::to_string(e.stride),
+                      std::to_string(e.input_size), format_fixed(e.latency_ms, 4)});
+    }
+  }
+  return format_csv(kHeader, rows);
+}
+
+}  // namespace gnas
