@@ -3,11 +3,14 @@
 
 #include "gnas/app/cli.hpp"
 #include "gnas/app/evaluate.hpp"
+#include "gnas/app/report.hpp"
 #include "gnas/common/errors.hpp"
 
 int main(int argc, char** argv) {
-  std::string arch_file;
-  bool predictor = false, learning_curve = false;
+  std::string arch_file, latency_path;
+  bool predictor = false, learning_curve = false, compare = false, report = false;
+  std::size_t check_count = 10;
+  CLI::Option* profile_option = nullptr;
   gnas::EvaluatePredictorOptions predictor_options;
   gnas::LearningCurveOptions curve_options;
   CLI::Option* arch_option = nullptr;
@@ -29,14 +32,31 @@ int main(int argc, char** argv) {
                        "with --predictor: time batched inference on N sampled architectures");
         cli.add_option("--sizes", curve_options.sizes, "with --learning-curve: training-set sizes")
             ->delimiter(',');
+        profile_option = cli.add_option("--profile-latency", latency_path,
+                                        "measure the per-op latency table of the layerwise space on "
+                                        "this machine into PATH (default log_dir/latency_table.csv)")
+                             ->expected(0, 1);
+        cli.add_option("--check", check_count,
+                       "with --profile-latency: sampled whole networks timed to check the table");
+        cli.add_flag("--compare", compare,
+                     "sampled, random-search and evolved architectures on one MACs-vs-accuracy plot");
+        cli.add_flag("--report", report, "the run's static page, log_dir/report.html");
       },
       [&](const gnas::app::StepContext& ctx) {
-        if (arch_option->count() + predictor + learning_curve != 1) {
+        if (arch_option->count() + predictor + learning_curve + profile_option->count() + compare +
+                report != 1) {
           throw gnas::UsageError(
-              "evaluate: give exactly one of --arch-file [PATH], --predictor, --learning-curve");
+              "evaluate: give exactly one of --arch-file [PATH], --predictor, --learning-curve, "
+              "--profile-latency [PATH], --compare, --report");
         }
         curve_options.data = predictor_options.data;
-        if (predictor) {
+        if (report) {
+          gnas::run_report(ctx.config, *ctx.log);
+        } else if (profile_option->count() > 0) {
+          gnas::run_profile_latency(ctx.config, latency_path, check_count, *ctx.log, std::cout);
+        } else if (compare) {
+          gnas::run_compare(ctx.config, *ctx.log, std::cout);
+        } else if (predictor) {
           gnas::run_evaluate_predictor(ctx.config, predictor_options, *ctx.log, std::cout);
         } else if (learning_curve) {
           gnas::run_learning_curve(ctx.config, curve_options, *ctx.log, std::cout);

@@ -24,6 +24,7 @@ for mode in evolution random; do
   "$bin/evolution" "${set_common[@]}" "${flag[@]}" 2>/dev/null
   end=$(date +%s.%N)
   s="$d/evolution_summary.yml"
+  [ "$mode" = random ] && s="$d/random_search_summary.yml"
   printf '  %-13s best %s predicted %s, %s M MACs; %s scored, search %s s (%s predictions/s), process %.2f s\n' \
     "$(sed -n 's/^mode: //p' "$s")" "$(sed -n 's/^best_arch: //p' "$s")" "$(sed -n 's/^best_predicted: //p' "$s")" \
     "$(sed -n 's/^best_macs_m: //p' "$s")" "$(sed -n 's/^unique_evaluated: //p' "$s")" \

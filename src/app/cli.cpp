@@ -49,6 +49,10 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
   cli.add_option("--set", overrides, "override a key: dotted.key=value (value in YAML syntax)")
       ->take_all();
   cli.set_version_flag("--version", std::string(version()) + " (" + git_hash() + ")");
+  bool show_config = false;
+  cli.add_flag("--show-config", show_config,
+               "print the resolved configuration (defaults < --cfg < --set) as YAML and exit; "
+               "nothing is written");
   cli.footer(keys_help());
   add_options(cli);
   try {
@@ -59,6 +63,10 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
   }
   try {
     ctx.config = load_config(ctx.config_path, overrides);
+    if (show_config) {
+      std::cout << to_yaml(ctx.config);
+      return kExitOk;
+    }
     configure_cpu_runtime(ctx.config);
     add_log_file(*ctx.log, join_path(ctx.config.log_dir, step + ".log"));
     ctx.log->info("gnas {} ({}) {}", version(), git_hash(), step);

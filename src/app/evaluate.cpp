@@ -1,11 +1,20 @@
 #include "gnas/app/evaluate.hpp"
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <numeric>
+#include <optional>
 
 #include "gnas/app/summary.hpp"
+#include "gnas/benchmark/table.hpp"
+#include "gnas/nn/latency_profile.hpp"
+#include "gnas/predictor/metrics.hpp"
+#include "gnas/search/evolution.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
@@ -45,6 +54,7 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
     const Cost cost = space->cost(archs[i]);
     report.macs_m = cost.macs_m;
     report.params = cost.params;
+    report.table_latency_ms = cost.latency_ms;
     if (layerwise != nullptr) {
       nn::Network net(layerwise->shape(), archs[i]);
       report.latency_ms = nn::measure_latency(net, layerwise->shape(), 1, config.latency.warmup,
@@ -56,10 +66,13 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
     out << line;
     rows.push_back({report.arch, format_fixed(report.macs_m, 6), std::to_string(report.params),
                     format_fixed(report.latency_ms, 4)});
+    if (space->has_latency()) rows.back().push_back(format_fixed(report.table_latency_ms, 4));
     result.rows.push_back(std::move(report));
   }
   out.flush();
-  write_file_atomic(result.output, format_csv({"arch", "macs_m", "params", "latency_ms"}, rows));
+  std::vector<std::string> header{"arch", "macs_m", "params", "latency_ms"};
+  if (space->has_latency()) header.emplace_back("table_latency_ms");
+  write_file_atomic(result.output, format_csv(header, rows));
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   log.info("wrote {} in {:.2f} s", result.output, result.seconds);
 
@@ -222,6 +235,231 @@ LearningCurveResult run_learning_curve(const Config& config, const LearningCurve
     point["spearman"] = format_fixed(p.metrics.spearman, 6);
     point["train_seconds"] = format_fixed(p.train_seconds, 3);
     values["points"].push_back(point);
+  }
+  values["output"] = result.csv;
+  values["plot"] = result.plot;
+  app::write_summary(config, "evaluate", values, result.seconds);
+  return result;
+}
+
+namespace {
+
+// The CPU's model name (Linux), for the record of where a latency table was measured.
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) return trim(line.substr(line.find(':') + 1));
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+ProfileLatencyResult run_profile_latency(const Config& config, const std::string& path,
+                                         std::size_t check_count, spdlog::logger& log,
+                                         std::ostream& out) {
+  const auto start = Clock::now();
+  const auto space = make_search_space(config);
+  const auto* layerwise = dynamic_cast<const LayerwiseSpace*>(space.get());
+  if (layerwise == nullptr) {
+    throw ConfigError("search_space (" + space->name() + "): --profile-latency measures the "
+                      "layerwise space's ops; this space has no networks to time");
+  }
+  const MacroShape& shape = layerwise->shape();
+  ProfileLatencyResult result;
+  result.output = path.empty() ? join_path(config.log_dir, "latency_table.csv") : path;
+  torch::manual_seed(static_cast<int64_t>(config.seed));
+  log.info("[latency] timing {} ops x {} layers, median of {} runs after {} ({} threads)",
+           shape.ops.size(), shape.layers.size(), config.latency.repeats, config.latency.warmup,
+           config.latency.threads);
+  const LatencyTable table = nn::profile_latency(shape, config.latency.warmup, config.latency.repeats,
+                                                 config.latency.threads, result.output);
+  write_file_atomic(result.output, table.to_csv());
+  result.fixed_ms = table.fixed_ms();
+  out << table.to_csv();
+
+  // The check: whole sampled networks, timed, against the table's sum.
+  const LayerwiseSpace with_table(shape, table);
+  Rng rng(config.seed);
+  std::vector<double> predicted, measured;
+  double abs_error = 0;
+  for (std::size_t i = 0; i < check_count; ++i) {
+    const Architecture arch = with_table.sample(rng);
+    nn::Network net(shape, arch);
+    const double ms = nn::measure_latency(net, shape, 1, config.latency.warmup, config.latency.repeats,
+                                          config.latency.threads).median_ms;
+    predicted.push_back(with_table.cost(arch).latency_ms);
+    measured.push_back(ms);
+    abs_error += std::abs(predicted.back() - ms) / ms;
+  }
+  result.check_count = check_count;
+  if (check_count > 0) {
+    result.check_mean_abs_error_pct = 100 * abs_error / static_cast<double>(check_count);
+    result.check_spearman = check_count > 1 ? rank_metrics(measured, predicted).spearman : 0;
+    char line[200];
+    std::snprintf(line, sizeof line,
+                  "check on %zu sampled networks: table vs measured latency, mean |error| %.1f %%, "
+                  "Spearman %.3f\n",
+                  check_count, result.check_mean_abs_error_pct, result.check_spearman);
+    out << line;
+  }
+  result.seconds = seconds_since(start);
+  log.info("[latency] wrote {} (fixed part {:.3f} ms) in {:.1f} s", result.output, result.fixed_ms,
+           result.seconds);
+  YAML::Node values;
+  values["mode"] = "profile_latency";
+  values["output"] = result.output;
+  values["device"] = "cpu: " + cpu_model();
+  values["threads"] = config.latency.threads;
+  values["warmup"] = config.latency.warmup;
+  values["repeats"] = config.latency.repeats;
+  values["fixed_ms"] = format_fixed(result.fixed_ms, 4);
+  values["check_count"] = static_cast<int>(result.check_count);
+  values["check_mean_abs_error_pct"] = format_fixed(result.check_mean_abs_error_pct, 2);
+  values["check_spearman"] = format_fixed(result.check_spearman, 4);
+  app::write_summary(config, "evaluate", values, result.seconds);
+  return result;
+}
+
+namespace {
+
+// The searched architecture of a step's CSV (first row: arch, predicted).
+std::optional<std::pair<Architecture, double>> searched(const std::string& path, const SearchSpace& space,
+                                                        bool required) {
+  if (!std::filesystem::exists(path)) {
+    if (required) throw DataError(path + ": no searched architecture (run evolution first)");
+    return std::nullopt;
+  }
+  const CsvTable csv = read_csv(path);
+  if (csv.rows.empty()) throw DataError(path + ": no architecture (header only)");
+  const std::string where = path + ":" + std::to_string(csv.lines[0]);
+  Architecture arch;
+  try {
+    arch = space.parse(trim(csv.rows[0][csv.column("arch")]));
+  } catch (const DataError& e) {
+    throw DataError(where + ": " + e.what());
+  }
+  return std::make_pair(arch, parse_double(csv.rows[0][csv.column("predicted")], where + ": predicted"));
+}
+
+}  // namespace
+
+CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostream& out) {
+  const auto start = Clock::now();
+  const auto space = make_search_space(config);
+  const LabelledSet data = read_labelled(labelled_data_files(config.path_to_train_data), *space);
+  std::map<Architecture, double> truth;
+  for (std::size_t i = 0; i < data.size(); ++i) truth[data.archs[i]] = data.labels[i];
+  std::optional<BenchmarkTable> table;
+  if (!config.benchmark_table.empty()) table = BenchmarkTable::load(config.benchmark_table, *space);
+  // A final training of an architecture gives its true accuracy too.
+  const std::string final_summary = join_path(config.log_dir, "train_summary.yml");
+  std::optional<std::pair<std::string, double>> trained;
+  if (std::filesystem::exists(final_summary)) {
+    const YAML::Node s = YAML::LoadFile(final_summary);
+    if (s["arch"] && s["best_top1"]) {
+      trained = std::make_pair(s["arch"].as<std::string>(), s["best_top1"].as<double>());
+    }
+  }
+  const auto entry = [&](const std::string& source, const Architecture& arch, double predicted) {
+    CompareEntry e;
+    e.source = source;
+    e.arch = space->format(arch);
+    const Cost cost = space->cost(arch);
+    e.macs_m = cost.macs_m;
+    e.params = cost.params;
+    e.accuracy = predicted;
+    if (const auto it = truth.find(arch); it != truth.end()) {
+      e.accuracy = it->second;
+      e.true_accuracy = true;
+    } else if (table && table->contains(arch)) {
+      e.accuracy = table->accuracy(arch, e.arch) / 100.0;
+      e.true_accuracy = true;
+    } else if (trained && trained->first == e.arch) {
+      e.accuracy = trained->second;
+      e.true_accuracy = true;
+    }
+    return e;
+  };
+  CompareResult result;
+  for (std::size_t i = 0; i < data.size(); ++i) result.entries.push_back(entry("sampled", data.archs[i], data.labels[i]));
+  if (const auto r = searched(join_path(config.log_dir, "random_search_architecture.csv"), *space, false)) {
+    result.entries.push_back(entry("random_search", r->first, r->second));
+  }
+  const auto evolved = searched(config.path_to_evolution_architecture, *space, true);
+  result.entries.push_back(entry("evolution", evolved->first, evolved->second));
+
+  // The best sample that meets the budgets: what the search has to beat.
+  const Constraints constraints{config.macs_budget, config.params_budget, config.latency_budget_ms};
+  const CompareEntry* best_sample = nullptr;
+  for (const auto& e : result.entries) {
+    if (e.source != "sampled" || !constraints.violation(space->cost(space->parse(e.arch))).empty()) continue;
+    if (best_sample == nullptr || e.accuracy > best_sample->accuracy) best_sample = &e;
+  }
+  const bool costed = space->has_cost();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : result.entries) {
+    rows.push_back({e.source, e.arch, format_fixed(e.macs_m, 6), std::to_string(e.params),
+                    format_fixed(e.accuracy, 6), e.true_accuracy ? "true" : "predicted"});
+  }
+  result.csv = join_path(config.log_dir, "compare.csv");
+  write_file_atomic(result.csv, format_csv({"source", "arch", "macs_m", "params", "accuracy", "kind"}, rows));
+
+  // A space without a cost model is plotted against the samples' accuracy rank instead of MACs.
+  Plot plot{"sampled, random-search and evolved architectures", costed ? "MACs (millions)" : "sample, by accuracy",
+            "accuracy (true, or predicted where marked)", {}, false, 640, 480};
+  PlotSeries samples{"random samples (true)", {}, {}, false};
+  std::vector<const CompareEntry*> sorted;
+  for (const auto& e : result.entries) {
+    if (e.source == "sampled") sorted.push_back(&e);
+  }
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->accuracy < b->accuracy; });
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    samples.x.push_back(costed ? sorted[i]->macs_m : static_cast<double>(i));
+    samples.y.push_back(sorted[i]->accuracy);
+  }
+  plot.series.push_back(samples);
+  const double right = static_cast<double>(sorted.size());
+  if (best_sample != nullptr) {
+    plot.series.push_back({"best sample within budget", {costed ? best_sample->macs_m : right - 1}, {best_sample->accuracy}, false});
+  }
+  for (const auto& e : result.entries) {
+    if (e.source == "sampled") continue;
+    plot.series.push_back({(e.source == "evolution" ? "evolved (" : "random search (") +
+                               std::string(e.true_accuracy ? "true" : "predicted") + ")",
+                           {costed ? e.macs_m : right}, {e.accuracy}, false});
+  }
+  result.plot = join_path(config.log_dir, "compare.svg");
+  write_file_atomic(result.plot, render_svg(plot));
+
+  char line[400];
+  const auto print = [&](const char* what, const CompareEntry& e) {
+    std::snprintf(line, sizeof line, "%-28s %s  accuracy %.4f (%s)  %.3f M MACs  %lld params\n", what,
+                  e.arch.c_str(), e.accuracy, e.true_accuracy ? "true" : "predicted", e.macs_m,
+                  static_cast<long long>(e.params));
+    out << line;
+  };
+  if (best_sample != nullptr) print("best sample within budget", *best_sample);
+  for (const auto& e : result.entries) {
+    if (e.source != "sampled") print(e.source == "evolution" ? "evolved" : "random search", e);
+  }
+  result.seconds = seconds_since(start);
+  log.info("[compare] wrote {} and {}", result.csv, result.plot);
+  YAML::Node values;
+  values["mode"] = "compare";
+  values["samples"] = static_cast<int>(data.size());
+  if (best_sample != nullptr) {
+    values["best_sample_arch"] = best_sample->arch;
+    values["best_sample_accuracy"] = format_fixed(best_sample->accuracy, 6);
+    values["best_sample_macs_m"] = format_fixed(best_sample->macs_m, 6);
+  }
+  for (const auto& e : result.entries) {
+    if (e.source == "sampled") continue;
+    values[e.source + "_arch"] = e.arch;
+    values[e.source + "_accuracy"] = format_fixed(e.accuracy, 6);
+    values[e.source + "_accuracy_kind"] = e.true_accuracy ? "true" : "predicted";
+    values[e.source + "_macs_m"] = format_fixed(e.macs_m, 6);
   }
   values["output"] = result.csv;
   values["plot"] = result.plot;

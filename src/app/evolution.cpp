@@ -10,28 +10,55 @@
 namespace gnas {
 namespace {
 
-std::vector<std::string> scored_row(const SearchSpace& space, std::size_t id, const Scored& s) {
-  return {std::to_string(id), space.format(s.arch), format_fixed(s.fitness, 6),
-          format_fixed(s.cost.macs_m, 6), std::to_string(s.cost.params)};
+// id, arch, predicted, macs_m, params, and latency_ms when the space predicts latency.
+std::string scored_csv(const SearchSpace& space, const std::vector<Scored>& list) {
+  std::vector<std::string> header{"id", "arch", "predicted", "macs_m", "params"};
+  if (space.has_latency()) header.emplace_back("latency_ms");
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Scored& s = list[i];
+    rows.push_back({std::to_string(i), space.format(s.arch), format_fixed(s.fitness, 6),
+                    format_fixed(s.cost.macs_m, 6), std::to_string(s.cost.params)});
+    if (space.has_latency()) rows.back().push_back(format_fixed(s.cost.latency_ms, 4));
+  }
+  return format_csv(header, rows);
 }
 
-std::string scored_csv(const SearchSpace& space, const std::vector<Scored>& list) {
-  std::vector<std::vector<std::string>> rows;
-  for (std::size_t i = 0; i < list.size(); ++i) rows.push_back(scored_row(space, i, list[i]));
-  return format_csv({"id", "arch", "predicted", "macs_m", "params"}, rows);
+// Accuracy vs cost: the explored cloud and its front.
+Plot front_plot(const std::string& title, const std::vector<Scored>& pooled,
+                const std::vector<Scored>& front, CostMeasure measure) {
+  const bool latency = measure == CostMeasure::kLatency;
+  Plot plot{title, latency ? "latency (ms, latency table)" : "MACs (millions)", "predicted accuracy",
+            {}, false, 640, 480};
+  PlotSeries cloud{"explored", {}, {}, false};
+  PlotSeries line{"Pareto front", {}, {}, true};
+  for (const auto& e : pooled) {
+    cloud.x.push_back(latency ? e.cost.latency_ms : e.cost.macs_m);
+    cloud.y.push_back(e.fitness);
+  }
+  for (const auto& e : front) {
+    line.x.push_back(latency ? e.cost.latency_ms : e.cost.macs_m);
+    line.y.push_back(e.fitness);
+  }
+  plot.series = {cloud, line};
+  return plot;
 }
 
 }  // namespace
 
 EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logger& log) {
   const auto space = make_search_space(config);
-  const Constraints constraints{config.macs_budget, config.params_budget};
+  const Constraints constraints{config.macs_budget, config.params_budget, config.latency_budget_ms};
   check_feasible(*space, constraints);
   const Predictor predictor = Predictor::load(config.predictor_pretrained, *space);
-  log.info("[evolution] predictor {} ({} {}); macs_budget {} M{}", config.predictor_pretrained,
+  log.info("[evolution] predictor {} ({} {}); macs_budget {} M{}{}", config.predictor_pretrained,
            predictor.spec().variant, predictor.spec().type, format_number(config.macs_budget),
            config.params_budget > 0 ? ", params_budget " + format_number(config.params_budget) + " M"
-                                    : std::string());
+                                    : std::string(),
+           config.latency_budget_ms > 0
+               ? ", latency_budget_ms " + format_number(config.latency_budget_ms) + " (" +
+                     config.latency_table + ")"
+               : std::string());
   const Fitness fitness = [&](const std::vector<Architecture>& archs) {
     return predictor.predict(*space, archs);
   };
@@ -39,7 +66,8 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   EvolutionRunResult result;
   const std::string mode = random ? "random_search" : "evolution";
   const bool pareto = config.evolution.pareto;
-  std::vector<Scored> pooled, front;  // Pareto mode: everything scored, and its front
+  // Pareto mode: everything scored, and its fronts over MACs and (with a latency table) latency.
+  std::vector<Scored> pooled, front, latency_front;
   if (random) {
     const auto queries = static_cast<std::size_t>(options.population) *
                          static_cast<std::size_t>(options.generations + 1);
@@ -67,16 +95,19 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
            mode, space->format(best.arch), best.fitness, best.cost.macs_m, best.cost.params,
            s.queries, s.seconds, static_cast<double>(s.queries) / s.seconds);
 
-  result.output = config.path_to_evolution_architecture;
+  if (pareto && space->has_latency()) latency_front = pareto_front(pooled, CostMeasure::kLatency);
+  // The baseline writes beside evolution's files, never over them: evaluate --compare reads both.
+  const auto out = [&](const std::string& name) { return join_path(config.log_dir, mode + "_" + name); };
+  result.output = random ? out("architecture.csv") : config.path_to_evolution_architecture;
   write_file_atomic(result.output, scored_csv(*space, {best}));
-  write_file_atomic(join_path(config.log_dir, "evolution_topk.csv"), scored_csv(*space, s.top));
-  write_file_atomic(join_path(config.log_dir, "evolution_explored.csv"), scored_csv(*space, s.explored));
+  write_file_atomic(out("topk.csv"), scored_csv(*space, s.top));
+  write_file_atomic(out("explored.csv"), scored_csv(*space, s.explored));
   std::vector<std::vector<std::string>> history;
   for (const auto& h : s.history) {
     history.push_back({std::to_string(h.generation), format_fixed(h.best, 6), format_fixed(h.mean, 6),
                        std::to_string(h.unique), format_fixed(h.seconds, 4)});
   }
-  write_file_atomic(join_path(config.log_dir, "evolution_history.csv"),
+  write_file_atomic(out("history.csv"),
                     format_csv({"generation", "best", "mean", "unique", "seconds"}, history));
 
   // A space without a cost model is plotted against the order of scoring instead of MACs.
@@ -94,7 +125,7 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   }
   explored.series.push_back(all);
   explored.series.push_back({"best: " + space->format(best.arch), {best_x}, {best.fitness}, false});
-  write_file_atomic(join_path(config.log_dir, "evolution_explored.svg"), render_svg(explored));
+  write_file_atomic(out("explored.svg"), render_svg(explored));
   Plot progress{mode + ": best predicted accuracy so far", "generation", "predicted accuracy",
                 {}, false, 640, 480};
   PlotSeries best_line{"best so far", {}, {}, true};
@@ -106,27 +137,24 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
     mean_line.y.push_back(h.mean);
   }
   progress.series = {best_line, mean_line};
-  write_file_atomic(join_path(config.log_dir, "evolution_progress.svg"), render_svg(progress));
+  write_file_atomic(out("progress.svg"), render_svg(progress));
 
   if (pareto) {
-    write_file_atomic(join_path(config.log_dir, "evolution_pareto.csv"), scored_csv(*space, front));
-    Plot plot{mode + ": predicted accuracy vs MACs, " + std::to_string(front.size()) +
-                  "-point front of " + std::to_string(pooled.size()) + " architectures",
-              "MACs (millions)", "predicted accuracy", {}, false, 640, 480};
-    PlotSeries cloud{"explored", {}, {}, false};
-    PlotSeries line{"Pareto front", {}, {}, true};
-    for (const auto& e : pooled) {
-      cloud.x.push_back(e.cost.macs_m);
-      cloud.y.push_back(e.fitness);
+    write_file_atomic(out("pareto.csv"), scored_csv(*space, front));
+    write_file_atomic(out("pareto.svg"),
+                      render_svg(front_plot(mode + ": predicted accuracy vs MACs, " +
+                                                std::to_string(front.size()) + "-point front of " +
+                                                std::to_string(pooled.size()) + " architectures",
+                                            pooled, front, CostMeasure::kMacs)));
+    log.info("[evolution] Pareto front: {} architectures of {} ({})", front.size(), pooled.size(),
+             out("pareto.csv"));
+    if (!latency_front.empty()) {
+      write_file_atomic(out("pareto_latency.csv"), scored_csv(*space, latency_front));
+      write_file_atomic(out("pareto_latency.svg"),
+                        render_svg(front_plot(mode + ": predicted accuracy vs latency, " +
+                                                  std::to_string(latency_front.size()) + "-point front",
+                                              pooled, latency_front, CostMeasure::kLatency)));
     }
-    for (const auto& e : front) {
-      line.x.push_back(e.cost.macs_m);
-      line.y.push_back(e.fitness);
-    }
-    plot.series = {cloud, line};
-    write_file_atomic(join_path(config.log_dir, "evolution_pareto.svg"), render_svg(plot));
-    log.info("[evolution] Pareto front: {} architectures of {} ({}/evolution_pareto.csv)",
-             front.size(), pooled.size(), config.log_dir);
   }
 
   YAML::Node values;
@@ -138,6 +166,11 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   values["best_params"] = best.cost.params;
   values["macs_budget"] = format_number(config.macs_budget);
   values["params_budget"] = format_number(config.params_budget);
+  if (space->has_latency()) {
+    values["best_latency_ms"] = format_fixed(best.cost.latency_ms, 4);
+    values["latency_budget_ms"] = format_number(config.latency_budget_ms);
+    values["latency_table"] = config.latency_table;
+  }
   values["generations"] = static_cast<int>(s.history.size()) - 1;
   values["unique_evaluated"] = static_cast<int>(s.queries);
   values["fallbacks"] = static_cast<int>(s.fallbacks);
@@ -147,7 +180,8 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   }
   values["search_seconds"] = format_fixed(s.seconds, 3);
   values["predictions_per_second"] = format_fixed(static_cast<double>(s.queries) / s.seconds, 1);
-  app::write_summary(config, "evolution", values, s.seconds);
+  if (pareto && !latency_front.empty()) values["pareto_latency_points"] = static_cast<int>(latency_front.size());
+  app::write_summary(config, random ? "random_search" : "evolution", values, s.seconds);
   return result;
 }
 

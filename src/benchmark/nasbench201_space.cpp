@@ -137,7 +137,7 @@ NodeAnnotations NasBench201Space::node_annotations(const Architecture& arch) con
   return a;
 }
 
-Architecture NasBench201Space::cheapest(bool) const {
+Architecture NasBench201Space::cheapest(CostMeasure) const {
   Architecture arch;
   arch.genes.assign(gene_count(), 0);
   return arch;

@@ -248,6 +248,8 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(head_channels, "output channels of the 1x1 head conv (>= 1)"),
       GNAS_FIELD(macs_budget, "hardware budget, millions of MACs; 0 = none (>= 0)"),
       GNAS_FIELD(params_budget, "parameter budget of evolution, millions; 0 = none (>= 0)"),
+      GNAS_FIELD(latency_budget_ms, "latency budget of evolution, ms at batch 1 as latency_table predicts it; 0 = none (>= 0)"),
+      GNAS_FIELD(latency_table, "per-op latency CSV that evaluate --profile-latency writes (any device's); empty = none"),
       GNAS_FIELD(sample_count, "architectures generate draws (>= 1)"),
       GNAS_FIELD(sampling.within_budget, "generate keeps only architectures within macs_budget"),
       GNAS_FIELD(sampling.max_attempts, "draws allowed before generate gives up (>= 1)"),
@@ -492,7 +494,8 @@ bool Config::operator==(const Config& o) const {
          head_channels == o.head_channels && macs_budget == o.macs_budget &&
          sample_count == o.sample_count && sampling == o.sampling && latency == o.latency &&
          predictor == o.predictor && params_budget == o.params_budget && evolution == o.evolution &&
-         benchmark_table == o.benchmark_table && search == o.search;
+         benchmark_table == o.benchmark_table && search == o.search &&
+         latency_budget_ms == o.latency_budget_ms && latency_table == o.latency_table;
 }
 
 const std::vector<ConfigKeyDoc>& config_keys() {
@@ -622,6 +625,10 @@ std::vector<std::string> validation_errors(const Config& c) {
   check(c.search.per_round >= 1, "search.per_round", std::to_string(c.search.per_round),
         "must be >= 1");
   check(c.params_budget >= 0, "params_budget", num(c.params_budget), "must be >= 0");
+  check(c.latency_budget_ms >= 0, "latency_budget_ms", num(c.latency_budget_ms), "must be >= 0");
+  check(c.latency_budget_ms == 0 || !c.latency_table.empty(), "latency_budget_ms",
+        num(c.latency_budget_ms),
+        "needs latency_table (evaluate --profile-latency measures one)");
   const EvolutionConfig& e = c.evolution;
   check(e.population >= 2, "evolution.population", std::to_string(e.population), "must be >= 2");
   check(e.parents >= 1, "evolution.parents", std::to_string(e.parents), "must be >= 1");

@@ -79,8 +79,8 @@ std::vector<Architecture> first_population(const SearchSpace& space, const Const
                                            std::size_t count, int max_attempts, Rng& rng) {
   std::vector<Architecture> population;
   std::vector<Architecture> fallback;
-  for (const bool by_params : {false, true}) {
-    const Architecture cheap = space.cheapest(by_params);
+  for (const CostMeasure measure : {CostMeasure::kMacs, CostMeasure::kParams, CostMeasure::kLatency}) {
+    const Architecture cheap = space.cheapest(measure);
     if (complies(space, constraints, cheap)) fallback.push_back(cheap);
   }
   for (std::size_t i = 0; i < count; ++i) {
@@ -94,10 +94,11 @@ std::vector<Architecture> first_population(const SearchSpace& space, const Const
     }
     if (found) continue;
     if (fallback.empty()) {
-      throw ConfigError("macs_budget (" + format_number(constraints.macs_m) + ") and params_budget (" +
-                        format_number(constraints.params_m) + "): no architecture of the space met " +
-                        "both in " + std::to_string(max_attempts) + " draws, and neither the " +
-                        "cheapest by MACs nor by parameters does; relax one of them");
+      throw ConfigError("macs_budget (" + format_number(constraints.macs_m) + "), params_budget (" +
+                        format_number(constraints.params_m) + ") and latency_budget_ms (" +
+                        format_number(constraints.latency_ms) + "): no architecture of the space met " +
+                        "all of them in " + std::to_string(max_attempts) + " draws, and neither the " +
+                        "cheapest by MACs, nor by parameters, nor by latency does; relax one of them");
     }
     population.push_back(fallback[i % fallback.size()]);
   }
@@ -124,16 +125,31 @@ std::string Constraints::violation(const Cost& cost) const {
   if (params_m > 0 && static_cast<double>(cost.params) / 1e6 > params_m) {
     return std::to_string(cost.params) + " parameters > params_budget " + format_number(params_m) + " M";
   }
+  if (latency_ms > 0 && cost.latency_ms > latency_ms) {
+    return format_fixed(cost.latency_ms, 4) + " ms > latency_budget_ms " + format_number(latency_ms);
+  }
   return {};
 }
 
 void check_feasible(const SearchSpace& space, const Constraints& constraints) {
   if (!space.has_cost()) {
-    if (constraints.macs_m > 0 || constraints.params_m > 0) {
-      throw ConfigError("search_space (" + space.name() + "): has no cost model, so macs_budget " +
-                        "and params_budget cannot apply; set them to 0");
+    if (constraints.macs_m > 0 || constraints.params_m > 0 || constraints.latency_ms > 0) {
+      throw ConfigError("search_space (" + space.name() + "): has no cost model, so macs_budget, " +
+                        "params_budget and latency_budget_ms cannot apply; set them to 0");
     }
     return;
+  }
+  if (constraints.latency_ms > 0) {
+    if (!space.has_latency()) {
+      throw ConfigError("latency_budget_ms (" + format_number(constraints.latency_ms) +
+                        "): needs latency_table (evaluate --profile-latency measures one)");
+    }
+    const double least = space.cost(space.cheapest(CostMeasure::kLatency)).latency_ms;
+    if (least > constraints.latency_ms) {
+      throw ConfigError("latency_budget_ms (" + format_number(constraints.latency_ms) + "): must be >= " +
+                        format_fixed(least, 4) + ", the lowest latency (ms) any architecture of the " +
+                        "space has by the latency table");
+    }
   }
   if (constraints.macs_m > 0 && space.min_macs_m() > constraints.macs_m) {
     throw ConfigError("macs_budget (" + format_number(constraints.macs_m) + "): must be >= " +
@@ -141,7 +157,7 @@ void check_feasible(const SearchSpace& space, const Constraints& constraints) {
                       ", the fewest MACs (millions) any architecture of the space has");
   }
   if (constraints.params_m > 0) {
-    const double least = static_cast<double>(space.cost(space.cheapest(true)).params) / 1e6;
+    const double least = static_cast<double>(space.cost(space.cheapest(CostMeasure::kParams)).params) / 1e6;
     if (least > constraints.params_m) {
       throw ConfigError("params_budget (" + format_number(constraints.params_m) + "): must be >= " +
                         format_fixed(least, 6) +
@@ -205,9 +221,17 @@ SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
   return result;
 }
 
-std::vector<Scored> pareto_front(std::vector<Scored> explored) {
-  std::sort(explored.begin(), explored.end(), [](const Scored& a, const Scored& b) {
-    if (a.cost.macs_m != b.cost.macs_m) return a.cost.macs_m < b.cost.macs_m;
+std::vector<Scored> pareto_front(std::vector<Scored> explored, CostMeasure measure) {
+  const auto cost_of = [measure](const Scored& s) {
+    switch (measure) {
+      case CostMeasure::kParams: return static_cast<double>(s.cost.params);
+      case CostMeasure::kLatency: return s.cost.latency_ms;
+      case CostMeasure::kMacs: break;
+    }
+    return s.cost.macs_m;
+  };
+  std::sort(explored.begin(), explored.end(), [&](const Scored& a, const Scored& b) {
+    if (cost_of(a) != cost_of(b)) return cost_of(a) < cost_of(b);
     return better(a, b);
   });
   std::vector<Scored> front;

@@ -6,8 +6,8 @@
 
 namespace gnas {
 
-LayerwiseSpace::LayerwiseSpace(MacroShape shape)
-    : shape_(std::move(shape)), costs_(macro_cost(shape_)) {}
+LayerwiseSpace::LayerwiseSpace(MacroShape shape, std::optional<LatencyTable> latency)
+    : shape_(std::move(shape)), costs_(macro_cost(shape_)), latency_(std::move(latency)) {}
 
 std::string LayerwiseSpace::fingerprint() const {
   std::string fp = "layerwise;ops=";
@@ -139,14 +139,19 @@ NodeAnnotations LayerwiseSpace::node_annotations(const Architecture& arch) const
 Cost LayerwiseSpace::cost(const Architecture& arch) const {
   std::int64_t macs = costs_.stem_head.macs;
   std::int64_t params = costs_.stem_head.params;
+  double latency = latency_ ? latency_->fixed_ms() : -1;
   for (std::size_t l = 0; l < num_layers(); ++l) {
+    int used = 0;
     for (std::size_t k = 0; k < num_ops(); ++k) {
       if (!uses(arch, l, k)) continue;
       macs += costs_.ops[l][k].macs;
       params += costs_.ops[l][k].params;
+      if (latency_) latency += latency_->op_ms(l, k);
+      ++used;
     }
+    if (latency_ && used > 1) latency += (used - 1) * latency_->add_ms(l);
   }
-  return {static_cast<double>(macs) / 1e6, params};
+  return {static_cast<double>(macs) / 1e6, params, latency};
 }
 
 double LayerwiseSpace::min_macs_m() const {
@@ -159,15 +164,23 @@ double LayerwiseSpace::min_macs_m() const {
   return static_cast<double>(macs) / 1e6;
 }
 
-Architecture LayerwiseSpace::cheapest(bool by_params) const {
+Architecture LayerwiseSpace::cheapest(CostMeasure measure) const {
   Architecture arch;
   arch.genes.assign(gene_count(), 0);
   for (std::size_t l = 0; l < num_layers(); ++l) {
-    const auto& ops = costs_.ops[l];
-    const auto best = std::min_element(ops.begin(), ops.end(), [&](const PartCost& a, const PartCost& b) {
-      return by_params ? a.params < b.params : a.macs < b.macs;
-    });
-    arch.genes[l * num_ops() + static_cast<std::size_t>(best - ops.begin())] = 1;
+    const auto cost_of = [&](std::size_t k) {
+      switch (measure) {
+        case CostMeasure::kParams: return static_cast<double>(costs_.ops[l][k].params);
+        case CostMeasure::kLatency: return latency_ ? latency_->op_ms(l, k) : 0.0;
+        case CostMeasure::kMacs: break;
+      }
+      return static_cast<double>(costs_.ops[l][k].macs);
+    };
+    std::size_t best = 0;
+    for (std::size_t k = 1; k < num_ops(); ++k) {
+      if (cost_of(k) < cost_of(best)) best = k;
+    }
+    arch.genes[l * num_ops() + best] = 1;
   }
   return arch;
 }

@@ -57,7 +57,14 @@ Architecture sample_within_budget(const SearchSpace& space, double macs_budget, 
 
 std::unique_ptr<SearchSpace> make_search_space(const Config& config) {
   if (config.search_space == "layerwise") {
-    return std::make_unique<LayerwiseSpace>(MacroShape::from_config(config));
+    MacroShape shape = MacroShape::from_config(config);
+    std::optional<LatencyTable> latency;
+    if (!config.latency_table.empty()) latency = LatencyTable::load(config.latency_table, shape);
+    return std::make_unique<LayerwiseSpace>(std::move(shape), std::move(latency));
+  }
+  if (!config.latency_table.empty()) {
+    throw ConfigError("latency_table (" + config.latency_table + "): latency tables describe the "
+                      "layerwise space only, not " + config.search_space);
   }
   if (config.search_space == "nasbench201") return std::make_unique<NasBench201Space>();
   throw ConfigError("search_space (" + config.search_space + "): must be one of layerwise, nasbench201");

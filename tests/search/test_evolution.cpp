@@ -87,7 +87,7 @@ TEST(Evolution, FindsTheConstrainedOptimumOfEveryBudget) {
 
 TEST(Evolution, RespectsAParameterBudgetToo) {
   const LayerwiseSpace space = small_space();
-  const double least = static_cast<double>(space.cost(space.cheapest(true)).params) / 1e6;
+  const double least = static_cast<double>(space.cost(space.cheapest(CostMeasure::kParams)).params) / 1e6;
   const Constraints constraints{0, least * 1.02};
   CountingFitness counter;
   const SearchResult r = evolve(space, constraints, EvolutionOptions{}, counter.function());

@@ -17,6 +17,7 @@ struct ArchitectureReport {
   double macs_m = 0;        ///< analytic MACs, millions
   std::int64_t params = 0;  ///< parameters
   double latency_ms = 0;    ///< median CPU forward time at batch 1
+  double table_latency_ms = -1;  ///< latency_table's prediction; < 0 without a table
 };
 
 struct EvaluateArchitecturesResult {
@@ -81,5 +82,48 @@ struct LearningCurveResult {
 /// predictor.test_count is 0 or no size fits.
 LearningCurveResult run_learning_curve(const Config& config, const LearningCurveOptions& options,
                                        spdlog::logger& log, std::ostream& out);
+
+struct ProfileLatencyResult {
+  std::string output;            ///< the table written
+  double fixed_ms = 0;
+  std::size_t check_count = 0;   ///< sampled networks timed whole to check the table
+  double check_mean_abs_error_pct = 0;  ///< mean |table - measured| / measured, percent
+  double check_spearman = 0;     ///< rank agreement of table and measured latency
+  double seconds = 0;
+};
+
+/// `evaluate --profile-latency [PATH]`: measures the layer-wise space's per-op latency table on
+/// this machine (batch 1, latency.warmup / latency.repeats / latency.threads) and writes it to
+/// PATH (default <log_dir>/latency_table.csv; format in gnas/space/latency_table.hpp); then times
+/// `check_count` sampled whole networks and reports how far the table's prediction is from them.
+/// Throws ConfigError for a space without networks.
+ProfileLatencyResult run_profile_latency(const Config& config, const std::string& path,
+                                         std::size_t check_count, spdlog::logger& log,
+                                         std::ostream& out);
+
+/// One architecture of the comparison.
+struct CompareEntry {
+  std::string source;    ///< sampled | random_search | evolution
+  std::string arch;
+  double macs_m = 0;
+  std::int64_t params = 0;
+  double accuracy = 0;   ///< fraction
+  bool true_accuracy = false;  ///< a measured (or looked-up) label, else the predictor's value
+};
+
+struct CompareResult {
+  std::vector<CompareEntry> entries;
+  std::string csv;   ///< <log_dir>/compare.csv
+  std::string plot;  ///< <log_dir>/compare.svg
+  double seconds = 0;
+};
+
+/// `evaluate --compare`: the labelled random samples (path_to_train_data), the random-search
+/// baseline's best (<log_dir>/random_search_architecture.csv, when present) and the evolved
+/// architecture (path_to_evolution_architecture) on one MACs-vs-accuracy plot, with true
+/// accuracies where the labels, the benchmark table or a final training of that architecture
+/// (<log_dir>/train_summary.yml) have them, else the predicted one (marked). Prints the best
+/// sample within the budgets beside the searched ones. Throws DataError for a missing input.
+CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostream& out);
 
 }  // namespace gnas

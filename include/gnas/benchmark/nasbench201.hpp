@@ -48,7 +48,7 @@ class NasBench201Space : public SearchSpace {
   bool has_cost() const override { return false; }
   Cost cost(const Architecture&) const override { return {}; }
   double min_macs_m() const override { return 0; }
-  Architecture cheapest(bool) const override;
+  Architecture cheapest(CostMeasure) const override;
 };
 
 }  // namespace gnas

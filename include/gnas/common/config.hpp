@@ -173,6 +173,8 @@ struct Config {
   // --- search ---
   double macs_budget = 15.0;  ///< hardware budget, millions of multiply-accumulates; 0 = none
   double params_budget = 0;   ///< parameter budget, millions; 0 = none
+  double latency_budget_ms = 0;  ///< latency budget (batch 1, from latency_table), ms; 0 = none
+  std::string latency_table;     ///< per-op latency CSV (evaluate --profile-latency); "" = none
   int sample_count = 300;     ///< architectures `generate` draws
   SamplingConfig sampling;
   LatencyConfig latency;

@@ -16,8 +16,9 @@ struct Config;
 
 /// Hardware limits an architecture must respect; 0 = no limit.
 struct Constraints {
-  double macs_m = 0;    ///< millions of MACs
-  double params_m = 0;  ///< millions of parameters
+  double macs_m = 0;      ///< millions of MACs
+  double params_m = 0;    ///< millions of parameters
+  double latency_ms = 0;  ///< ms at batch 1, as the space's latency table predicts
 
   /// Empty when `cost` is within every limit, else which limit it breaks.
   std::string violation(const Cost& cost) const;
@@ -76,9 +77,9 @@ struct SearchResult {
 SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
                     const EvolutionOptions& options, const Fitness& fitness);
 
-/// The architectures of `explored` that no other beats on both counts: sorted by MACs, each with
-/// a higher fitness than every cheaper one (ties in MACs: the fitter; equal points once).
-std::vector<Scored> pareto_front(std::vector<Scored> explored);
+/// The architectures of `explored` that no other beats on both counts: sorted by `measure`, each
+/// with a higher fitness than every cheaper one (ties in cost: the fitter; equal points once).
+std::vector<Scored> pareto_front(std::vector<Scored> explored, CostMeasure measure = CostMeasure::kMacs);
 
 struct ParetoResult {
   SearchResult search;                 ///< the search at the largest budget

@@ -3,9 +3,11 @@
 // The original's layer-wise space (DESIGN 1.1-1.4): L search layers, each summing a non-empty
 // subset of the K candidate ops. Gene l*K + k is 1 when layer l uses op k (ops_name order).
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "gnas/space/latency_table.hpp"
 #include "gnas/space/macro.hpp"
 #include "gnas/space/search_space.hpp"
 
@@ -13,7 +15,7 @@ namespace gnas {
 
 class LayerwiseSpace : public SearchSpace {
  public:
-  explicit LayerwiseSpace(MacroShape shape);
+  explicit LayerwiseSpace(MacroShape shape, std::optional<LatencyTable> latency = std::nullopt);
 
   const MacroShape& shape() const { return shape_; }
   const MacroCost& costs() const { return costs_; }
@@ -44,10 +46,14 @@ class LayerwiseSpace : public SearchSpace {
   /// Types: 0 layer input, 1 network output, 2 + OpKind for an op node (the op's kind, not its
   /// position in ops_name); MACs of each used op node, 0 elsewhere.
   NodeAnnotations node_annotations(const Architecture& arch) const override;
+  /// MACs and parameters exactly; latency from the table when one is loaded.
   Cost cost(const Architecture& arch) const override;
+  bool has_latency() const override { return latency_.has_value(); }
+  const std::optional<LatencyTable>& latency() const { return latency_; }
   double min_macs_m() const override;
-  /// Each layer's single cheapest op (layer costs add up over the ops it uses).
-  Architecture cheapest(bool by_params) const override;
+  /// Each layer's single cheapest op (layer costs add up over the ops it uses, and a second op
+  /// also costs an add).
+  Architecture cheapest(CostMeasure measure) const override;
 
   /// Decodes one architecture from the original's flattened adjacency matrix (N*N values,
   /// N = graph node count). Throws DataError when the size or the wiring does not fit the space.
@@ -56,6 +62,7 @@ class LayerwiseSpace : public SearchSpace {
  private:
   MacroShape shape_;
   MacroCost costs_;
+  std::optional<LatencyTable> latency_;
 };
 
 }  // namespace gnas

@@ -36,7 +36,11 @@ struct NodeAnnotations {
 struct Cost {
   double macs_m = 0;        ///< multiply-accumulates of one image, millions
   std::int64_t params = 0;  ///< learnable parameters
+  double latency_ms = -1;   ///< predicted from a latency table (batch 1); < 0 = unknown
 };
+
+/// A hardware cost that a budget limits.
+enum class CostMeasure { kMacs, kParams, kLatency };
 
 class SearchSpace {
  public:
@@ -78,9 +82,10 @@ class SearchSpace {
   virtual Cost cost(const Architecture& arch) const = 0;
   /// The smallest MACs any valid architecture of the space has.
   virtual double min_macs_m() const = 0;
-  /// A valid architecture with the fewest MACs (`by_params` false) or parameters (true): what a
-  /// budget must at least allow.
-  virtual Architecture cheapest(bool by_params) const = 0;
+  /// Whether cost() predicts latency (a latency table is loaded).
+  virtual bool has_latency() const { return false; }
+  /// A valid architecture with the least of `measure`: what a budget must at least allow.
+  virtual Architecture cheapest(CostMeasure measure) const = 0;
 
   /// Per-gene mutation: each gene redrawn uniformly with probability `rate`; the result may be
   /// invalid (callers check and redraw).
@@ -96,7 +101,8 @@ class SearchSpace {
 Architecture sample_within_budget(const SearchSpace& space, double macs_budget, int max_attempts,
                                   Rng& rng);
 
-/// The space the config names. Throws ConfigError for an unknown name.
+/// The space the config names, with latency_table loaded when set. Throws ConfigError for an
+/// unknown name or a latency table on a space that cannot use one, DataError for a bad table.
 std::unique_ptr<SearchSpace> make_search_space(const Config& config);
 
 }  // namespace gnas

@@ -1,0 +1,203 @@
+#include "gnas/app/report.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "gnas/app/summary.hpp"
+#include "gnas/common/csv.hpp"
+#include "gnas/common/errors.hpp"
+#include "gnas/common/io.hpp"
+#include "gnas/common/svg_plot.hpp"
+#include "gnas/common/text.hpp"
+#include "gnas/common/version.hpp"
+
+namespace gnas {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string escape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// A step's summary, or an empty node when the step has not run.
+YAML::Node summary(const std::string& dir, const std::string& name) {
+  const std::string path = join_path(dir, name);
+  return fs::exists(path) ? YAML::LoadFile(path) : YAML::Node();
+}
+
+std::string value(const YAML::Node& node, const std::string& key, const std::string& missing = "—") {
+  return node && node[key] && node[key].IsScalar() ? node[key].Scalar() : missing;
+}
+
+std::string percent(const std::string& fraction) {
+  try {
+    return format_fixed(100 * std::stod(fraction), 2) + " %";
+  } catch (const std::exception&) {
+    return fraction;
+  }
+}
+
+// Every epochs.csv under log_dir as one chart of evaluation top-1 per epoch.
+std::string training_curves(const std::string& dir) {
+  Plot plot{"training curves: evaluation top-1 per epoch", "epoch", "top-1 (evaluation split)", {}, false, 640, 420};
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().filename() == "epochs.csv") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    const CsvTable csv = read_csv(file.string());
+    const std::size_t epoch = csv.column("epoch"), top1 = csv.column("eval_top1");
+    const std::string run = fs::relative(file.parent_path(), dir).string();
+    PlotSeries s{run == "final" ? "final model" : "", {}, {}, true};
+    for (const auto& row : csv.rows) {
+      s.x.push_back(parse_double(row[epoch], file.string() + ": epoch"));
+      s.y.push_back(parse_double(row[top1], file.string() + ": eval_top1"));
+    }
+    plot.series.push_back(std::move(s));
+  }
+  if (plot.series.empty()) return "";
+  return render_svg(plot);
+}
+
+std::string inline_svg(const std::string& dir, const std::string& name, const std::string& caption) {
+  const std::string path = join_path(dir, name);
+  if (!fs::exists(path)) return "";
+  std::string svg = read_file(path);
+  const auto start = svg.find("<svg");
+  if (start != std::string::npos) svg = svg.substr(start);
+  return "<figure>" + svg + "<figcaption>" + escape(caption) + " (<a href=\"" + escape(name) + "\">" +
+         escape(name) + "</a>)</figcaption></figure>\n";
+}
+
+std::string row(const std::string& key, const std::string& v) {
+  return "<tr><th>" + escape(key) + "</th><td>" + escape(v) + "</td></tr>\n";
+}
+
+}  // namespace
+
+ReportResult run_report(const Config& config, spdlog::logger& log) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string dir = config.log_dir;
+  const YAML::Node run = summary(dir, "run.yml");
+  const YAML::Node generate = summary(dir, "generate_summary.yml");
+  const YAML::Node predictor = summary(dir, "train_predictor_summary.yml");
+  const YAML::Node evolution = summary(dir, "evolution_summary.yml");
+  const YAML::Node random = summary(dir, "random_search_summary.yml");
+  const YAML::Node train = summary(dir, "train_summary.yml");
+  if (!generate && !predictor && !evolution && !train) {
+    throw DataError(dir + ": no step summaries here (generate_summary.yml, ...); run the pipeline first");
+  }
+  ReportResult result;
+  result.output = join_path(dir, "report.html");
+
+  // Labels, and the comparison the page is about.
+  std::size_t labels = 0;
+  if (fs::exists(config.path_to_train_data)) labels = read_csv(config.path_to_train_data).rows.size();
+  std::string best_sample = "—", best_sample_arch = "—", best_sample_macs = "—";
+  std::string random_search = "—";
+  if (fs::exists(join_path(dir, "compare.csv"))) {
+    const CsvTable compare = read_csv(join_path(dir, "compare.csv"));
+    const std::size_t src = compare.column("source"), acc = compare.column("accuracy");
+    double best = -1;
+    for (const auto& r : compare.rows) {
+      if (r[src] == "sampled" && std::stod(r[acc]) > best) {
+        best = std::stod(r[acc]);
+        best_sample = percent(r[acc]);
+        best_sample_arch = r[compare.column("arch")];
+        best_sample_macs = r[compare.column("macs_m")];
+      }
+      if (r[src] == "random_search") random_search = percent(r[acc]) + " (" + r[compare.column("kind")] + ")";
+    }
+  }
+  const bool benchmark = value(train, "mode") == "final_lookup";
+  const std::string searched_accuracy = value(train, "mode").rfind("final", 0) == 0
+                                            ? percent(value(train, "best_top1")) +
+                                                  (benchmark ? " (benchmark table, rank " + value(train, "rank") + ")"
+                                                             : " (trained, " + value(train, "eval_split") + " split)")
+                                            : "not trained yet";
+
+  std::string html =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>gnas run " +
+      escape(value(run, "name", dir)) +
+      "</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
+      "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 10px;"
+      "text-align:left;vertical-align:top}th{background:#f4f4f4;font-weight:normal;color:#555}"
+      "figure{display:inline-block;margin:1em 1em 1em 0}figcaption{font-size:90%;color:#555}"
+      "code{font-size:90%}</style></head><body>\n";
+  html += "<h1>gnas run " + escape(value(run, "name", dir)) + "</h1>\n";
+  html += "<p>Folder <code>" + escape(dir) + "</code>; config <code>" + escape(value(run, "config")) +
+          "</code>; seed " + escape(value(run, "seed", std::to_string(config.seed))) + "; " +
+          escape(value(run, "gnas", std::string(version()) + " (" + git_hash() + ")")) +
+          "; started " + escape(value(run, "started")) + ".</p>\n";
+
+  html += "<h2>Key numbers</h2>\n<table>\n";
+  html += row("labelled architectures (label budget)", std::to_string(labels));
+  html += row("search space", config.search_space + (config.benchmark_table.empty() ? "" : ", benchmark table " + config.benchmark_table));
+  html += row("refinement rounds", std::to_string(config.search.rounds) + " x " + std::to_string(config.search.per_round));
+  html += row("predictor", value(predictor, "variant") + " " + value(predictor, "type") + ", trained on " +
+                               value(predictor, "n_train") + " labels");
+  html += row("predictor Kendall tau / precision@5 / @10 (test split)",
+              predictor && predictor["kendall_tau"]
+                  ? value(predictor, "kendall_tau") + " / " + value(predictor, "precision_at_5") + " / " +
+                        value(predictor, "precision_at_10") + " on " + value(predictor, "n_test") + " held-out labels"
+                  : "no test split (predictor.test_count 0): every label trained the predictor");
+  html += row("searched architecture", value(evolution, "best_arch"));
+  html += row("  its MACs (M) / parameters", value(evolution, "best_macs_m") + " / " + value(evolution, "best_params") +
+                                                 (evolution && evolution["best_latency_ms"] ? " / " + value(evolution, "best_latency_ms") + " ms (latency table)" : ""));
+  html += row("  its accuracy", searched_accuracy);
+  html += row("  its predicted accuracy", percent(value(evolution, "best_predicted")));
+  html += row("best random sample within budget", best_sample + ", " + best_sample_arch + ", " + best_sample_macs + " M MACs");
+  html += row("random-search baseline's pick", random_search);
+  html += row("budgets", "macs_budget " + format_number(config.macs_budget) + " M, params_budget " +
+                             format_number(config.params_budget) + " M, latency_budget_ms " +
+                             format_number(config.latency_budget_ms));
+  html += "</table>\n";
+
+  const std::string curves = training_curves(dir);
+  if (!curves.empty()) write_file_atomic(join_path(dir, "training_curves.svg"), curves);
+  html += "<h2>Plots</h2>\n";
+  std::string figures;
+  figures += inline_svg(dir, "compare.svg", "sampled, random-search and evolved architectures");
+  figures += inline_svg(dir, "train_predictor_scatter.svg", "predictor: predicted vs true on the test split");
+  figures += inline_svg(dir, "evolution_progress.svg", "evolution: best predicted accuracy per generation");
+  figures += inline_svg(dir, "evolution_explored.svg", "evolution: every architecture scored");
+  figures += inline_svg(dir, "evolution_pareto.svg", "Pareto front, accuracy vs MACs");
+  figures += inline_svg(dir, "evolution_pareto_latency.svg", "Pareto front, accuracy vs latency");
+  figures += inline_svg(dir, "training_curves.svg", "training curves of every architecture trained");
+  html += figures.empty() ? "<p>No plots yet.</p>\n" : figures;
+
+  html += "<h2>Files</h2>\n<ul>\n";
+  std::vector<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string rel = fs::relative(entry.path(), dir).string();
+    if (rel.rfind("checkpoints", 0) == 0 || rel == "report.html" || rel.find(".tmp") != std::string::npos) continue;
+    files.push_back(rel);
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) html += "<li><a href=\"" + escape(f) + "\">" + escape(f) + "</a></li>\n";
+  html += "</ul>\n</body></html>\n";
+  result.linked = files;
+  write_file_atomic(result.output, html);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  log.info("[report] wrote {} ({} files linked)", result.output, files.size());
+  return result;
+}
+
+}  // namespace gnas

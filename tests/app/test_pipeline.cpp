@@ -1,0 +1,137 @@
+// End to end: scripts/pipeline.sh with the built executables, on tiny generated data.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "gnas/benchmark/nasbench201.hpp"
+#include "gnas/common/csv.hpp"
+#include "gnas/common/io.hpp"
+#include "gnas/common/text.hpp"
+#include "gnas/space/layerwise_space.hpp"
+#include "synthetic_data.hpp"
+
+namespace gnas {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Runs the pipeline with the executables beside this test binary; returns the exit status.
+int pipeline(const std::string& config, const std::string& run, const std::string& log) {
+  const fs::path bin = fs::read_symlink("/proc/self/exe").parent_path();
+  const std::string command = "GNAS_BIN='" + bin.string() + "' bash '" GNAS_SOURCE_DIR
+                              "/scripts/pipeline.sh' '" + config + "' --run " + run + " > '" + log +
+                              "' 2>&1";
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string tail_of(const std::string& path) {
+  const std::string text = read_file(path);
+  return text.size() > 3000 ? text.substr(text.size() - 3000) : text;
+}
+
+// Every href of the report names a file of the run.
+void expect_links_exist(const std::string& run) {
+  const std::string html = read_file(run + "/report.html");
+  const std::regex href("href=\"([^\"]+)\"");
+  int links = 0;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), href); it != std::sregex_iterator(); ++it) {
+    EXPECT_TRUE(fs::exists(run + "/" + (*it)[1].str())) << (*it)[1].str();
+    ++links;
+  }
+  EXPECT_GT(links, 10);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+}
+
+TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
+  test::TempDir dir;
+  test::write_cifar10(dir.file("data"), 40, 60);
+  Config probe;
+  probe.ops_name = {"skip", "sep_conv_3x3", "dil_conv_3x3"};
+  probe.l_cfgs = {{8, 1}, {16, 2}};
+  probe.stem_channels = 8;
+  probe.head_channels = 32;
+  probe.classes = 10;
+  const LayerwiseSpace space(MacroShape::from_config(probe));
+  const double budget = space.min_macs_m() + 0.5 * (space.cost(space.parse("111-111")).macs_m - space.min_macs_m());
+  const std::string cfg = dir.write("tiny.yml", "dataset: cifar10\nclasses: 10\ndataset_dir: " + dir.file("data") +
+      "\nlog_dir: " + dir.file("logs") + "\ndevice: cpu\nnum_threads: 1\n"
+      "ops_name: [skip, sep_conv_3x3, dil_conv_3x3]\nl_cfgs: [[8, 1], [16, 2]]\nstem_channels: 8\n"
+      "head_channels: 32\nepochs: 1\nbatch_size: 50\nrepeats: 1\nprint_freq: 100\n"
+      "macs_budget: " + format_number(budget) + "\nsample_count: 3\n"
+      "search: {rounds: 1, per_round: 1}\n"
+      "predictor: {hidden: 16, blocks: 2, epochs: 10, test_count: 0}\n"
+      "evolution: {generations: 10}\nlatency: {warmup: 0, repeats: 1}\n");
+  const std::string run = dir.file("logs/runs/e2e");
+  ASSERT_EQ(pipeline(cfg, "e2e", dir.file("first.log")), 0) << tail_of(dir.file("first.log"));
+
+  for (const char* f : {"run.yml", "architecture.csv", "train_data.csv", "predictor.pt", "evolution_architecture.csv",
+                        "random_search_architecture.csv", "final_model.pt", "compare.csv", "compare.svg",
+                        "report.html", "training_curves.svg", "evolution_progress.svg", "generate_config.yml",
+                        "train.log", "train_predictor_summary.yml", "evolution_summary.yml"}) {
+    EXPECT_TRUE(fs::exists(run + "/" + f)) << f;
+  }
+  EXPECT_EQ(read_csv(run + "/architecture.csv").rows.size(), 4u);  // 3 sampled + 1 refinement
+  const CsvTable labels = read_csv(run + "/train_data.csv");
+  ASSERT_EQ(labels.rows.size(), 4u);
+  for (const auto& row : labels.rows) {
+    const double label = std::stod(row[labels.column("mean")]);
+    EXPECT_GE(label, 0.0);
+    EXPECT_LE(label, 1.0);
+  }
+  const CsvTable evolved = read_csv(run + "/evolution_architecture.csv");
+  EXPECT_LE(std::stod(evolved.rows[0][evolved.column("macs_m")]), budget);
+  const YAML::Node final_summary = YAML::LoadFile(run + "/train_summary.yml");
+  EXPECT_EQ(final_summary["mode"].as<std::string>(), "final");
+  EXPECT_EQ(final_summary["arch"].as<std::string>(), evolved.rows[0][evolved.column("arch")]);
+  expect_links_exist(run);
+
+  // Again: everything is complete, so no label is added and nothing is trained.
+  const auto labelled_at = fs::last_write_time(run + "/train_data.csv");
+  const auto model_at = fs::last_write_time(run + "/final_model.pt");
+  ASSERT_EQ(pipeline(cfg, "e2e", dir.file("second.log")), 0) << tail_of(dir.file("second.log"));
+  EXPECT_EQ(fs::last_write_time(run + "/train_data.csv"), labelled_at);
+  EXPECT_EQ(fs::last_write_time(run + "/final_model.pt"), model_at);
+  EXPECT_EQ(read_file(dir.file("second.log")).find("pipeline: " + std::string(fs::read_symlink("/proc/self/exe").parent_path()) + "/train "), std::string::npos)
+      << tail_of(dir.file("second.log"));
+}
+
+TEST(Pipeline, BenchmarkModeOnAGeneratedTable) {
+  test::TempDir dir;
+  const NasBench201Space space;
+  std::vector<std::vector<std::string>> rows;
+  for (int code = 0; code < 15625; ++code) {
+    Architecture a;
+    double acc = 50;
+    for (int e = 0, c = code; e < 6; ++e, c /= 5) {
+      a.genes.push_back(static_cast<std::uint8_t>(c % 5));
+      acc += (c % 5) * (1 + 0.1 * e) - (c % 5 == 4 ? 3.5 : 0);
+    }
+    rows.push_back({space.format(a), format_fixed(acc, 4)});
+  }
+  const std::string table = dir.write("table.csv", format_csv({"arch", "test_acc"}, rows));
+  const std::string cfg = dir.write("nb.yml", "search_space: nasbench201\nbenchmark_table: " + table +
+      "\nmacs_budget: 0\nrepeats: 1\nlog_dir: " + dir.file("logs") + "\nnum_threads: 1\nsample_count: 20\n"
+      "search: {rounds: 2, per_round: 5}\npredictor: {hidden: 16, blocks: 2, epochs: 20, test_count: 0}\n"
+      "evolution: {generations: 30}\n");
+  const std::string run = dir.file("logs/runs/nb");
+  ASSERT_EQ(pipeline(cfg, "nb", dir.file("log")), 0) << tail_of(dir.file("log"));
+  const CsvTable labels = read_csv(run + "/train_data.csv");
+  EXPECT_EQ(labels.rows.size(), 30u);  // 20 + 2 rounds x 5
+  std::set<std::string> distinct;
+  for (const auto& r : labels.rows) distinct.insert(r[1]);
+  EXPECT_EQ(distinct.size(), 30u);
+  const YAML::Node final_summary = YAML::LoadFile(run + "/train_summary.yml");
+  EXPECT_EQ(final_summary["mode"].as<std::string>(), "final_lookup");
+  EXPECT_GE(final_summary["rank"].as<int>(), 1);
+  EXPECT_GT(final_summary["true_accuracy"].as<double>(), 0.5);
+  expect_links_exist(run);
+}
+
+}  // namespace
+}  // namespace gnas
