@@ -4,7 +4,7 @@
 #include "gnas/common/errors.hpp"
 
 int main(int argc, char** argv) {
-  bool train_data = false, load_architecture = false, resume = false;
+  bool train_data = false, load_architecture = false, resume = false, best_labelled = false;
   std::string shard;
   CLI::Option* arch_file = nullptr;
   CLI::Option* index = nullptr;
@@ -20,16 +20,22 @@ int main(int argc, char** argv) {
         arch_file = cli.add_option("--arch-file", final_options.arch_file,
                        "final model: architecture file (default path_to_architecture)");
         index = cli.add_option("--index", final_options.index, "final model: row of the file (0-based)");
+        cli.add_flag("--best-labelled", best_labelled,
+                     "final model: the architecture of path_to_train_data with the best label "
+                     "(search.pick: best_labelled)");
         cli.add_flag("--resume", resume, "continue an interrupted training from its checkpoint");
       },
       [&](const gnas::app::StepContext& ctx) {
-        const bool picks_one = arch_file->count() > 0 || index->count() > 0;
+        const bool picks_one = arch_file->count() > 0 || index->count() > 0 || best_labelled;
+        if (best_labelled && (arch_file->count() > 0 || index->count() > 0)) {
+          throw gnas::UsageError("train: --best-labelled picks from path_to_train_data; drop --arch-file/--index");
+        }
         if (!load_architecture) {
           throw gnas::UsageError("train: give --load-architecture (with --train-data for labels)");
         }
         if (train_data && picks_one) {
           throw gnas::UsageError(
-              "train: --arch-file/--index choose the final model's architecture; --train-data "
+              "train: --arch-file/--index/--best-labelled choose the final model's architecture; --train-data "
               "labels every architecture of path_to_architecture");
         }
         if (!train_data && !shard.empty()) {
@@ -40,6 +46,7 @@ int main(int argc, char** argv) {
                                *ctx.log);
         } else {
           final_options.resume = resume;
+          final_options.best_labelled = best_labelled;
           gnas::run_train_final(ctx.config, final_options, *ctx.log);
         }
       });

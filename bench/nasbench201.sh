@@ -4,9 +4,11 @@
 # same number of labels (the best true accuracy among that many random architectures).
 # A budget is TOTAL:ROUNDS:PER_ROUND: sample_count = TOTAL - ROUNDS x PER_ROUND random labels,
 # then ROUNDS refinement rounds of PER_ROUND (search.rounds / search.per_round).
-# Prints per budget: mean +- std of the searched architecture's true accuracy, its mean rank,
-# the same for random search, and the seconds of one whole run. Then, unless TAU=0, the
-# predictor's Kendall tau at 50/100/250 labels (bench/predictor.sh with TABLE).
+# Prints per budget: mean +- std of the true accuracy and the mean rank of the answer under both
+# picks (search.pick: `evolved`, the last search's best predicted, as the original; and
+# `best_labelled`, the labelled architecture with the best label), the same for random search,
+# and the seconds of one whole run (generate to both lookups). Then, unless TAU=0,
+# the predictor's Kendall tau at 50/100/250 labels (bench/predictor.sh with TABLE).
 # usage: [BUDGETS="300:0:10 100:5:10"] [TAU=1] bench/nasbench201.sh [TABLE] [SEEDS] [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +44,9 @@ pipeline() {
     "$bin/evolution" "${s[@]}"
   done
   "$bin/train" "${s[@]}" --load-architecture --arch-file "$d/best.csv"
+  cp "$d/train_summary.yml" "$d/evolved_summary.yml"
+  "$bin/train" "${s[@]}" --load-architecture --best-labelled
+  cp "$d/train_summary.yml" "$d/labelled_summary.yml"
 }
 
 # The best of N random architectures of the same seed, looked up.
@@ -67,25 +72,31 @@ stats() {  # mean +- std (sample) of the numbers on stdin
 
 echo "NAS-Bench-201 benchmark ($(date -u +%F), $(nproc) cores): $table, $seeds seeds"
 echo "  table: $(($(wc -l <"$table") - 1)) architectures, best $(awk -F, 'NR > 1 && $NF > b { b = $NF } END { print b }' "$table") %"
-printf '  %-22s %-16s %-10s %-16s %-10s %s\n' "labels (random+rounds)" "searched acc %" "mean rank" "random acc %" "mean rank" "s/run"
+printf '  %-22s %-16s %-9s %-16s %-9s %-16s %-9s %s\n' "labels (random+rounds)" "evolved acc %" "rank" \
+  "best-label acc %" "rank" "random acc %" "rank" "s/run"
 for budget in $budgets; do
   IFS=: read -r total rounds per_round <<<"$budget"
   sample=$((total - rounds * per_round))
-  : >"$work/searched" ; : >"$work/random" ; : >"$work/seconds"
+  : >"$work/evolved" ; : >"$work/labelled" ; : >"$work/random" ; : >"$work/seconds"
   for s in $(seq 0 $((seeds - 1))); do
     d="$work/b$total-$rounds/seed$s"
+    mkdir -p "$d"
     start=$(date +%s.%N)
     pipeline "$d/search" "$s" "$sample" "$rounds" "$per_round" 2>"$d.log" || { cat "$d.log" >&2; exit 1; }
     end=$(date +%s.%N)
-    acc=$(awk -v t="$(value true_accuracy "$d/search/train_summary.yml")" 'BEGIN { printf "%.4f", 100 * t }')
-    echo "$acc $(value rank "$d/search/train_summary.yml")" >>"$work/searched"
+    for pick in evolved labelled; do
+      f="$d/search/${pick}_summary.yml"
+      echo "$(awk -v t="$(value true_accuracy "$f")" 'BEGIN { printf "%.4f", 100 * t }') $(value rank "$f")" >>"$work/$pick"
+    done
     awk -v a="$start" -v b="$end" 'BEGIN { print b - a }' >>"$work/seconds"
     racc=$(random_best "$d/random" "$s" "$total" 2>>"$d.log")
     echo "$racc $(rank_of "$racc")" >>"$work/random"
   done
-  printf '  %-22s %-16s %-10s %-16s %-10s %s\n' "$total ($sample+${rounds}x$per_round)" \
-    "$(cut -d' ' -f1 "$work/searched" | stats)" "$(awk '{ s += $2 } END { printf "%.1f", s / NR }' "$work/searched")" \
-    "$(cut -d' ' -f1 "$work/random" | stats)" "$(awk '{ s += $2 } END { printf "%.1f", s / NR }' "$work/random")" \
+  mean_rank() { awk '{ s += $2 } END { printf "%.1f", s / NR }' "$1"; }
+  printf '  %-22s %-16s %-9s %-16s %-9s %-16s %-9s %s\n' "$total ($sample+${rounds}x$per_round)" \
+    "$(cut -d' ' -f1 "$work/evolved" | stats)" "$(mean_rank "$work/evolved")" \
+    "$(cut -d' ' -f1 "$work/labelled" | stats)" "$(mean_rank "$work/labelled")" \
+    "$(cut -d' ' -f1 "$work/random" | stats)" "$(mean_rank "$work/random")" \
     "$(awk '{ s += $1 } END { printf "%.1f", s / NR }' "$work/seconds")"
 done
 if [ "${TAU:-1}" != 0 ]; then

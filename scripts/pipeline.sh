@@ -34,6 +34,7 @@ key() { awk -v k="$1" -v s="$2" '
 run="$(key log_dir "")/runs/$name"
 rounds=$(key rounds search)
 benchmark=$(key benchmark_table "")
+pick=$(key pick search)
 mkdir -p "$run"
 echo "pipeline: run folder $run (config $cfg, seed $(key seed ""), $rounds refinement rounds)"
 
@@ -81,10 +82,13 @@ done
 if [ ! -f "$run/random_search_architecture.csv" ] || [ "$run/predictor.pt" -nt "$run/random_search_architecture.csv" ]; then
   step "$bin/evolution" "${s[@]}" --random-search
 fi
-# The final training (or, in benchmark mode, the lookup) of the searched architecture.
+# The final training (or, in benchmark mode, the lookup) of the answer: the evolved architecture,
+# or with search.pick best_labelled the labelled one with the best label.
 final_done() { [ -f "$run/train_summary.yml" ] && grep -q '^mode: final' "$run/train_summary.yml" &&
-  [ ! "$run/evolution_architecture.csv" -nt "$run/train_summary.yml" ]; }
-final_done || step "$bin/train" "${s[@]}" --load-architecture --arch-file "$run/evolution_architecture.csv" --resume
+  [ ! "$run/evolution_architecture.csv" -nt "$run/train_summary.yml" ] &&
+  [ ! "$run/train_data.csv" -nt "$run/train_summary.yml" ]; }
+if [ "$pick" = best_labelled ]; then answer=(--best-labelled); else answer=(--arch-file "$run/evolution_architecture.csv"); fi
+final_done || step "$bin/train" "${s[@]}" --load-architecture "${answer[@]}" --resume
 step "$bin/evaluate" "${s[@]}" --compare
 step "$bin/evaluate" "${s[@]}" --report
 echo "pipeline: done; open $run/report.html${benchmark:+ (benchmark mode: $benchmark)}"

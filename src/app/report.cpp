@@ -157,11 +157,14 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
                   ? value(predictor, "kendall_tau") + " / " + value(predictor, "precision_at_5") + " / " +
                         value(predictor, "precision_at_10") + " on " + value(predictor, "n_test") + " held-out labels"
                   : "no test split (predictor.test_count 0): every label trained the predictor");
-  html += row("searched architecture", value(evolution, "best_arch"));
+  const bool final_run = value(train, "mode").rfind("final", 0) == 0;
+  html += row("the answer (search.pick " + config.search.pick + ")", final_run ? value(train, "arch") : "not trained yet");
+  html += row("  its accuracy", searched_accuracy);
+  html += row("  its MACs (M) / parameters", value(train, "macs_m") + " / " + value(train, "params"));
+  html += row("evolved architecture (best predicted)", value(evolution, "best_arch"));
   html += row("  its MACs (M) / parameters", value(evolution, "best_macs_m") + " / " + value(evolution, "best_params") +
                                                  (evolution && evolution["best_latency_ms"] ? " / " + value(evolution, "best_latency_ms") + " ms (latency table)" : ""));
-  html += row("  its accuracy", searched_accuracy);
-  html += row("  its predicted accuracy", percent(value(evolution, "best_predicted")));
+  html += row("  its predicted accuracy", value(evolution, "best_predicted"));
   html += row("best random sample within budget", best_sample + ", " + best_sample_arch + ", " + best_sample_macs + " M MACs");
   html += row("random-search baseline's pick", random_search);
   html += row("budgets", "macs_budget " + format_number(config.macs_budget) + " M, params_budget " +

@@ -5,6 +5,7 @@
 #include <malloc.h>
 #endif
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -19,6 +20,7 @@
 #include "gnas/common/text.hpp"
 #include "gnas/data/dataset.hpp"
 #include "gnas/nn/export.hpp"
+#include "gnas/predictor/labels.hpp"
 #include "gnas/space/arch_io.hpp"
 #include "gnas/space/layerwise_space.hpp"
 #include "gnas/train/device.hpp"
@@ -290,12 +292,24 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   const auto start = Clock::now();
   const auto space_ptr = make_search_space(config);
   const std::string file = options.arch_file.empty() ? config.path_to_architecture : options.arch_file;
-  const auto archs = read_architectures(file, *space_ptr);
-  if (options.index < 0 || options.index >= static_cast<int>(archs.size())) {
-    throw UsageError("--index (" + std::to_string(options.index) + "): " + file + " holds " +
+  std::vector<Architecture> archs;
+  int index = options.index;
+  if (options.best_labelled) {
+    const LabelledSet labelled = read_labelled(labelled_data_files(config.path_to_train_data), *space_ptr);
+    archs = labelled.archs;
+    index = static_cast<int>(std::max_element(labelled.labels.begin(), labelled.labels.end()) -
+                             labelled.labels.begin());
+    log.info("[train] the best labelled architecture: {} (label {:.4f} of {} labels)",
+             space_ptr->format(archs[static_cast<std::size_t>(index)]),
+             labelled.labels[static_cast<std::size_t>(index)], labelled.size());
+  } else {
+    archs = read_architectures(file, *space_ptr);
+  }
+  if (index < 0 || index >= static_cast<int>(archs.size())) {
+    throw UsageError("--index (" + std::to_string(index) + "): " + file + " holds " +
                      std::to_string(archs.size()) + " architectures (0-based rows)");
   }
-  const Architecture& arch = archs[static_cast<std::size_t>(options.index)];
+  const Architecture& arch = archs[static_cast<std::size_t>(index)];
   if (const auto table = load_table(config, *space_ptr, log)) {
     return lookup_final(config, *space_ptr, *table, arch, start, log);
   }

@@ -280,6 +280,7 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(evolution.pareto_budgets, "MACs budgets of the Pareto mode, evenly spaced from the space's minimum (>= 1)"),
       GNAS_FIELD(search.rounds, "iterative refinement rounds after the first search; 0 = none, as the original (>= 0)"),
       GNAS_FIELD(search.per_round, "architectures labelled per refinement round: the best predicted not yet labelled (>= 1)"),
+      GNAS_FIELD(search.pick, "the pipeline's answer: evolved (the last search's best predicted, as the original) | best_labelled (the labelled architecture with the best label)"),
   };
   return kFields;
 }
@@ -624,6 +625,7 @@ std::vector<std::string> validation_errors(const Config& c) {
   check(c.search.rounds >= 0, "search.rounds", std::to_string(c.search.rounds), "must be >= 0");
   check(c.search.per_round >= 1, "search.per_round", std::to_string(c.search.per_round),
         "must be >= 1");
+  one_of("search.pick", c.search.pick, {"evolved", "best_labelled"});
   check(c.params_budget >= 0, "params_budget", num(c.params_budget), "must be >= 0");
   check(c.latency_budget_ms >= 0, "latency_budget_ms", num(c.latency_budget_ms), "must be >= 0");
   check(c.latency_budget_ms == 0 || !c.latency_table.empty(), "latency_budget_ms",

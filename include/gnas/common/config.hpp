@@ -114,9 +114,10 @@ struct PredictorConfig {
 struct SearchConfig {
   int rounds = 0;      ///< refinement rounds R; 0 = the original pipeline
   int per_round = 10;  ///< architectures K labelled per round
+  std::string pick = "evolved";  ///< the answer: evolved (best predicted, the original) | best_labelled
 
   bool operator==(const SearchConfig& o) const {
-    return rounds == o.rounds && per_round == o.per_round;
+    return rounds == o.rounds && per_round == o.per_round && pick == o.pick;
   }
 };
 
