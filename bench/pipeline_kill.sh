@@ -32,7 +32,7 @@ for k in $(seq 1 "$kills"); do
   if kill -0 "$pid" 2>/dev/null; then
     kill -9 -- "-$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
-    echo "  kill $k after ${at} s, during: $(grep '^pipeline: ' "$base/killed.$k.log" | tail -1 | sed 's|.*/bin/||; s| --cfg.*--| --|')"
+    echo "  kill $k after ${at} s, during: $(grep '^pipeline: ' "$base/killed.$k.log" | tail -1 | sed 's|^pipeline: ||')"
   else
     wait "$pid" || true
     echo "  kill $k after ${at} s: the run had already finished"

@@ -28,15 +28,17 @@ if [ ! -x "$bin/evaluate" ]; then bash scripts/setup.sh; fi
 # The resolved configuration tells where runs live and how many refinement rounds to do.
 resolved=$("$bin/generate" --cfg "$cfg" "${sets[@]}" --show-config)
 key() { awk -v k="$1" -v s="$2" '
-  s == "" && $1 == k ":" { print $2; exit }
+  function value() { v = $2; gsub(/^"|"$/, "", v); return v }
+  s == "" && $1 == k ":" { print value(); exit }
   s != "" && /^[^ ]/ { inside = ($1 == s ":") }
-  s != "" && inside && $1 == k ":" { print $2; exit }' <<<"$resolved"; }
+  s != "" && inside && $1 == k ":" { print value(); exit }' <<<"$resolved"; }
 run="$(key log_dir "")/runs/$name"
 rounds=$(key rounds search)
 benchmark=$(key benchmark_table "")
 pick=$(key pick search)
 mkdir -p "$run"
 echo "pipeline: run folder $run (config $cfg, seed $(key seed ""), $rounds refinement rounds)"
+echo "pipeline: every step runs with --cfg $cfg ${sets[*]} and log_dir, write_dir, path_to_* in $run"
 
 s=(--cfg "$cfg" "${sets[@]}" --set "log_dir=$run" --set "write_dir=$run/checkpoints"
    --set "path_to_architecture=$run/architecture.csv" --set "path_to_train_data=$run/train_data.csv"
@@ -53,7 +55,13 @@ if [ ! -f "$run/run.yml" ]; then
   } >"$run/run.yml.tmp" && mv "$run/run.yml.tmp" "$run/run.yml"
 fi
 
-step() { echo "pipeline: $*"; "$@"; }
+# Runs one step; the log line names it and its own flags (the run's --cfg/--set are above).
+step() {
+  local cmd=$1
+  shift
+  echo "pipeline: $(basename "$cmd") ${*:${#s[@]}+1}"
+  "$cmd" "$@"
+}
 rows() { if [ -f "$1" ]; then tail -n +2 "$1" | grep -c . || true; else echo 0; fi; }
 # Labels every architecture not yet labelled (a training in progress resumes from its checkpoint).
 label() {
@@ -84,7 +92,9 @@ if [ ! -f "$run/random_search_architecture.csv" ] || [ "$run/predictor.pt" -nt "
 fi
 # The final training (or, in benchmark mode, the lookup) of the answer: the evolved architecture,
 # or with search.pick best_labelled the labelled one with the best label.
+if [ "$pick" = best_labelled ]; then picked='best_labelled'; else picked="file $run/evolution_architecture.csv row 0"; fi
 final_done() { [ -f "$run/train_summary.yml" ] && grep -q '^mode: final' "$run/train_summary.yml" &&
+  grep -qxF "picked: $picked" "$run/train_summary.yml" &&
   [ ! "$run/evolution_architecture.csv" -nt "$run/train_summary.yml" ] &&
   [ ! "$run/train_data.csv" -nt "$run/train_summary.yml" ]; }
 if [ "$pick" = best_labelled ]; then answer=(--best-labelled); else answer=(--arch-file "$run/evolution_architecture.csv"); fi

@@ -9,6 +9,7 @@
 #include <map>
 #include <numeric>
 #include <optional>
+#include <set>
 
 #include "gnas/app/summary.hpp"
 #include "gnas/benchmark/table.hpp"
@@ -382,8 +383,19 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
     }
     return e;
   };
+  // The first sample_count rows of path_to_architecture are the random draws; labelled ones
+  // beyond them came from refinement rounds.
+  std::set<Architecture> drawn;
+  if (std::filesystem::exists(config.path_to_architecture)) {
+    const auto archs = read_architectures(config.path_to_architecture, *space);
+    const auto n = std::min(archs.size(), static_cast<std::size_t>(config.sample_count));
+    drawn.insert(archs.begin(), archs.begin() + static_cast<long>(n));
+  }
   CompareResult result;
-  for (std::size_t i = 0; i < data.size(); ++i) result.entries.push_back(entry("sampled", data.archs[i], data.labels[i]));
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const bool refined = !drawn.empty() && drawn.count(data.archs[i]) == 0;
+    result.entries.push_back(entry(refined ? "refined" : "sampled", data.archs[i], data.labels[i]));
+  }
   if (const auto r = searched(join_path(config.log_dir, "random_search_architecture.csv"), *space, false)) {
     result.entries.push_back(entry("random_search", r->first, r->second));
   }
@@ -410,6 +422,7 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
   Plot plot{"sampled, random-search and evolved architectures", costed ? "MACs (millions)" : "sample, by accuracy",
             "accuracy (true, or predicted where marked)", {}, false, 640, 480};
   PlotSeries samples{"random samples (true)", {}, {}, false};
+  PlotSeries refined{"refinement rounds (true)", {}, {}, false};
   std::vector<const CompareEntry*> sorted;
   for (const auto& e : result.entries) {
     if (e.source == "sampled") sorted.push_back(&e);
@@ -419,16 +432,22 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
     samples.x.push_back(costed ? sorted[i]->macs_m : static_cast<double>(i));
     samples.y.push_back(sorted[i]->accuracy);
   }
+  for (const auto& e : result.entries) {
+    if (e.source != "refined") continue;
+    refined.x.push_back(costed ? e.macs_m : static_cast<double>(sorted.size()) + 0.5);
+    refined.y.push_back(e.accuracy);
+  }
   plot.series.push_back(samples);
+  if (!refined.x.empty()) plot.series.push_back(refined);
   const double right = static_cast<double>(sorted.size());
   if (best_sample != nullptr) {
-    plot.series.push_back({"best sample within budget", {costed ? best_sample->macs_m : right - 1}, {best_sample->accuracy}, false});
+    plot.series.push_back({"best sample within budget", {costed ? best_sample->macs_m : right - 1}, {best_sample->accuracy}, false, 7});
   }
   for (const auto& e : result.entries) {
-    if (e.source == "sampled") continue;
+    if (e.source == "sampled" || e.source == "refined") continue;
     plot.series.push_back({(e.source == "evolution" ? "evolved (" : "random search (") +
                                std::string(e.true_accuracy ? "true" : "predicted") + ")",
-                           {costed ? e.macs_m : right}, {e.accuracy}, false});
+                           {costed ? e.macs_m : right}, {e.accuracy}, false, 7});
   }
   result.plot = join_path(config.log_dir, "compare.svg");
   write_file_atomic(result.plot, render_svg(plot));
@@ -441,8 +460,15 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
     out << line;
   };
   if (best_sample != nullptr) print("best sample within budget", *best_sample);
+  const CompareEntry* best_refined = nullptr;
   for (const auto& e : result.entries) {
-    if (e.source != "sampled") print(e.source == "evolution" ? "evolved" : "random search", e);
+    if (e.source == "refined" && (best_refined == nullptr || e.accuracy > best_refined->accuracy)) best_refined = &e;
+  }
+  if (best_refined != nullptr) print("best refinement label", *best_refined);
+  for (const auto& e : result.entries) {
+    if (e.source == "random_search" || e.source == "evolution") {
+      print(e.source == "evolution" ? "evolved" : "random search", e);
+    }
   }
   result.seconds = seconds_since(start);
   log.info("[compare] wrote {} and {}", result.csv, result.plot);
@@ -454,8 +480,12 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
     values["best_sample_accuracy"] = format_fixed(best_sample->accuracy, 6);
     values["best_sample_macs_m"] = format_fixed(best_sample->macs_m, 6);
   }
+  if (best_refined != nullptr) {
+    values["best_refined_arch"] = best_refined->arch;
+    values["best_refined_accuracy"] = format_fixed(best_refined->accuracy, 6);
+  }
   for (const auto& e : result.entries) {
-    if (e.source == "sampled") continue;
+    if (e.source == "sampled" || e.source == "refined") continue;
     values[e.source + "_arch"] = e.arch;
     values[e.source + "_accuracy"] = format_fixed(e.accuracy, 6);
     values[e.source + "_accuracy_kind"] = e.true_accuracy ? "true" : "predicted";

@@ -124,7 +124,7 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
     if (!costed && e.arch == best.arch) best_x = static_cast<double>(i);
   }
   explored.series.push_back(all);
-  explored.series.push_back({"best: " + space->format(best.arch), {best_x}, {best.fitness}, false});
+  explored.series.push_back({"best: " + space->format(best.arch), {best_x}, {best.fitness}, false, 7});
   write_file_atomic(out("explored.svg"), render_svg(explored));
   Plot progress{mode + ": best predicted accuracy so far", "generation", "predicted accuracy",
                 {}, false, 640, 480};

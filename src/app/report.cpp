@@ -64,7 +64,7 @@ std::string training_curves(const std::string& dir) {
     const CsvTable csv = read_csv(file.string());
     const std::size_t epoch = csv.column("epoch"), top1 = csv.column("eval_top1");
     const std::string run = fs::relative(file.parent_path(), dir).string();
-    PlotSeries s{run == "final" ? "final model" : "", {}, {}, true};
+    PlotSeries s{run.rfind("final", 0) == 0 ? "final model" : "", {}, {}, true};
     for (const auto& row : csv.rows) {
       s.x.push_back(parse_double(row[epoch], file.string() + ": epoch"));
       s.y.push_back(parse_double(row[top1], file.string() + ": eval_top1"));
@@ -110,17 +110,25 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   std::size_t labels = 0;
   if (fs::exists(config.path_to_train_data)) labels = read_csv(config.path_to_train_data).rows.size();
   std::string best_sample = "—", best_sample_arch = "—", best_sample_macs = "—";
-  std::string random_search = "—";
+  std::string random_search = "—", best_refined = "—";
   if (fs::exists(join_path(dir, "compare.csv"))) {
     const CsvTable compare = read_csv(join_path(dir, "compare.csv"));
     const std::size_t src = compare.column("source"), acc = compare.column("accuracy");
-    double best = -1;
+    double best = -1, best_refined_value = -1;
     for (const auto& r : compare.rows) {
-      if (r[src] == "sampled" && std::stod(r[acc]) > best) {
+      const double macs = std::stod(r[compare.column("macs_m")]);
+      const double params = std::stod(r[compare.column("params")]) / 1e6;
+      const bool within = (config.macs_budget <= 0 || macs <= config.macs_budget) &&
+                          (config.params_budget <= 0 || params <= config.params_budget);
+      if (r[src] == "sampled" && within && std::stod(r[acc]) > best) {
         best = std::stod(r[acc]);
         best_sample = percent(r[acc]);
         best_sample_arch = r[compare.column("arch")];
         best_sample_macs = r[compare.column("macs_m")];
+      }
+      if (r[src] == "refined" && std::stod(r[acc]) > best_refined_value) {
+        best_refined_value = std::stod(r[acc]);
+        best_refined = percent(r[acc]) + ", " + r[compare.column("arch")];
       }
       if (r[src] == "random_search") random_search = percent(r[acc]) + " (" + r[compare.column("kind")] + ")";
     }
@@ -165,7 +173,8 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   html += row("  its MACs (M) / parameters", value(evolution, "best_macs_m") + " / " + value(evolution, "best_params") +
                                                  (evolution && evolution["best_latency_ms"] ? " / " + value(evolution, "best_latency_ms") + " ms (latency table)" : ""));
   html += row("  its predicted accuracy", value(evolution, "best_predicted"));
-  html += row("best random sample within budget", best_sample + ", " + best_sample_arch + ", " + best_sample_macs + " M MACs");
+  html += row("best random sample within budget (first sample_count draws)", best_sample + ", " + best_sample_arch + ", " + best_sample_macs + " M MACs");
+  html += row("best label of the refinement rounds", best_refined);
   html += row("random-search baseline's pick", random_search);
   html += row("budgets", "macs_budget " + format_number(config.macs_budget) + " M, params_budget " +
                              format_number(config.params_budget) + " M, latency_budget_ms " +

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -116,7 +117,7 @@ std::optional<BenchmarkTable> load_table(const Config& config, const SearchSpace
 // Benchmark mode's final "training": the table's accuracy and its rank.
 TrainFinalResult lookup_final(const Config& config, const SearchSpace& space,
                               const BenchmarkTable& table, const Architecture& arch,
-                              Clock::time_point start, spdlog::logger& log) {
+                              const std::string& picked, Clock::time_point start, spdlog::logger& log) {
   TrainFinalResult result;
   result.arch = space.format(arch);
   const double percent = table.accuracy(arch, result.arch);
@@ -132,6 +133,7 @@ TrainFinalResult lookup_final(const Config& config, const SearchSpace& space,
   YAML::Node values;
   values["mode"] = "final_lookup";
   values["arch"] = result.arch;
+  values["picked"] = picked;
   values["best_top1"] = format_fixed(result.best_top1, 6);
   values["final_top1"] = format_fixed(result.final_top1, 6);
   values["true_accuracy"] = format_fixed(result.true_accuracy, 6);
@@ -310,8 +312,10 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
                      std::to_string(archs.size()) + " architectures (0-based rows)");
   }
   const Architecture& arch = archs[static_cast<std::size_t>(index)];
+  // How the architecture was chosen, for the summary (the pipeline checks it).
+  const std::string picked = options.best_labelled ? "best_labelled" : "file " + file + " row " + std::to_string(index);
   if (const auto table = load_table(config, *space_ptr, log)) {
-    return lookup_final(config, *space_ptr, *table, arch, start, log);
+    return lookup_final(config, *space_ptr, *table, arch, picked, start, log);
   }
   const LayerwiseSpace& space = layerwise(*space_ptr);
   const torch::Device device = resolve_device(config);
@@ -321,7 +325,12 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   result.arch = space.format(arch);
   log.info("[train] final model: {} (row {} of {})", result.arch, options.index, file);
   nn::Network net(space.shape(), arch);
-  const TrainResult t = train_once(config, space, arch, splits, device, "final",
+  // One folder (checkpoint, epochs.csv) per final architecture: when the answer changes (another
+  // round, another pick), a checkpoint of the previous one is never resumed into it.
+  char tag[32];
+  std::snprintf(tag, sizeof tag, "final_%016llx",
+                static_cast<unsigned long long>(ArchitectureHash{}(arch)));
+  const TrainResult t = train_once(config, space, arch, splits, device, tag,
                                    derive_seed(config.seed, 0, 0), options.resume, true, log, &net);
   result.model = join_path(config.log_dir, "final_model.pt");
   nn::export_torchscript(net, space.shape(), arch, result.model);
@@ -337,6 +346,7 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   YAML::Node values;
   values["mode"] = "final";
   values["arch"] = result.arch;
+  values["picked"] = picked;
   values["best_top1"] = format_fixed(result.best_top1, 6);
   values["final_top1"] = format_fixed(result.final_top1, 6);
   values["final_top5"] = format_fixed(t.final_top5, 6);

@@ -128,14 +128,24 @@ std::string render_svg(const Plot& plot) {
            "\" y2=\"" + num(py(hi)) + "\" stroke=\"#888\" stroke-dasharray=\"5,4\"/>\n";
   }
   int legend_row = 0;
-  for (std::size_t k = 0; k < plot.series.size(); ++k) {
+  // Highlights last, so that no cloud hides them.
+  std::vector<std::size_t> order;
+  for (const bool highlights : {false, true}) {
+    for (std::size_t k = 0; k < plot.series.size(); ++k) {
+      if ((plot.series[k].radius > 0) == highlights) order.push_back(k);
+    }
+  }
+  for (const std::size_t k : order) {
     const PlotSeries& s = plot.series[k];
     const std::string colour = kColours[k % (sizeof kColours / sizeof kColours[0])];
+    const std::string radius = s.radius > 0 ? num(s.radius) : s.line ? "3.5" : "2.5";
+    const std::string style = s.radius > 0 ? "\" stroke=\"#222\" stroke-width=\"1.5\"/>\n"
+                                           : "\" fill-opacity=\"0.75\"/>\n";
     std::string path;
     for (std::size_t i = 0; i < s.x.size(); ++i) {
       if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
-      svg += "<circle cx=\"" + num(px(s.x[i])) + "\" cy=\"" + num(py(s.y[i])) + "\" r=\"" +
-             (s.line ? "3.5" : "2.5") + "\" fill=\"" + colour + "\" fill-opacity=\"0.75\"/>\n";
+      svg += "<circle cx=\"" + num(px(s.x[i])) + "\" cy=\"" + num(py(s.y[i])) + "\" r=\"" + radius +
+             "\" fill=\"" + colour + style;
       path += (path.empty() ? "" : " ") + num(px(s.x[i])) + "," + num(py(s.y[i]));
     }
     if (s.line && !path.empty()) {

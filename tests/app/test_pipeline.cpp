@@ -89,6 +89,12 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
   const YAML::Node final_summary = YAML::LoadFile(run + "/train_summary.yml");
   EXPECT_EQ(final_summary["mode"].as<std::string>(), "final");
   EXPECT_EQ(final_summary["arch"].as<std::string>(), evolved.rows[0][evolved.column("arch")]);
+  int final_runs = 0;
+  for (const auto& e : fs::directory_iterator(run)) {
+    final_runs += e.is_directory() && e.path().filename().string().rfind("final_", 0) == 0;
+  }
+  EXPECT_EQ(final_runs, 1);
+  EXPECT_TRUE(fs::exists(run + "/checkpoints")) << "the final model keeps its checkpoint";
   expect_links_exist(run);
 
   // Again: everything is complete, so no label is added and nothing is trained.
@@ -97,8 +103,27 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
   ASSERT_EQ(pipeline(cfg, "e2e", dir.file("second.log")), 0) << tail_of(dir.file("second.log"));
   EXPECT_EQ(fs::last_write_time(run + "/train_data.csv"), labelled_at);
   EXPECT_EQ(fs::last_write_time(run + "/final_model.pt"), model_at);
-  EXPECT_EQ(read_file(dir.file("second.log")).find("pipeline: " + std::string(fs::read_symlink("/proc/self/exe").parent_path()) + "/train "), std::string::npos)
+  EXPECT_EQ(read_file(dir.file("second.log")).find("pipeline: train "), std::string::npos)
       << tail_of(dir.file("second.log"));
+
+  // Another answer (search.pick best_labelled): only the final model is trained again, from
+  // scratch, not from the previous answer's checkpoint.
+  ASSERT_EQ(pipeline(cfg + "' --set 'search.pick=best_labelled", "e2e", dir.file("third.log")), 0)
+      << tail_of(dir.file("third.log"));
+  EXPECT_EQ(fs::last_write_time(run + "/train_data.csv"), labelled_at);
+  const YAML::Node repicked = YAML::LoadFile(run + "/train_summary.yml");
+  EXPECT_EQ(repicked["picked"].as<std::string>(), "best_labelled");
+  std::string best_arch;
+  double best_label = -1;
+  for (const auto& row : labels.rows) {
+    if (std::stod(row[labels.column("mean")]) > best_label) {
+      best_label = std::stod(row[labels.column("mean")]);
+      best_arch = row[1];
+    }
+  }
+  EXPECT_EQ(repicked["arch"].as<std::string>(), best_arch);
+  EXPECT_NE(read_file(dir.file("first.log")).find("pipeline: train --load-architecture --train-data"), std::string::npos)
+      << tail_of(dir.file("first.log"));
 }
 
 TEST(Pipeline, BenchmarkModeOnAGeneratedTable) {

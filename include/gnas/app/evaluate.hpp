@@ -103,7 +103,7 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
 
 /// One architecture of the comparison.
 struct CompareEntry {
-  std::string source;    ///< sampled | random_search | evolution
+  std::string source;    ///< sampled (random draws) | refined (refinement rounds) | random_search | evolution
   std::string arch;
   double macs_m = 0;
   std::int64_t params = 0;
@@ -118,7 +118,8 @@ struct CompareResult {
   double seconds = 0;
 };
 
-/// `evaluate --compare`: the labelled random samples (path_to_train_data), the random-search
+/// `evaluate --compare`: the labelled random samples (path_to_train_data; those beyond the first
+/// sample_count rows of path_to_architecture are marked as refinement rounds'), the random-search
 /// baseline's best (<log_dir>/random_search_architecture.csv, when present) and the evolved
 /// architecture (path_to_evolution_architecture) on one MACs-vs-accuracy plot, with true
 /// accuracies where the labels, the benchmark table or a final training of that architecture
