@@ -25,7 +25,9 @@ run reference >"$base/reference.log" 2>&1
 echo "  uninterrupted run: $(( $(date +%s) - start )) s"
 total=$(( $(date +%s) - start ))
 for k in $(seq 1 "$kills"); do
-  at=$(( (RANDOM % (total > 10 ? total - 5 : 5)) + 2 ))
+  # Spread the kills over the run: each one lands within the next 1/KILLS of the work.
+  span=$(( total / kills > 3 ? total / kills : 3 ))
+  at=$(( (RANDOM % span) + 2 ))
   setsid bash scripts/pipeline.sh "$cfg" --run killed "${sets[@]}" >"$base/killed.$k.log" 2>&1 &
   pid=$!
   sleep "$at"
