@@ -94,6 +94,13 @@ expect 2 "train_predictor without labels" "$bin/train_predictor" "${common[@]}" 
   --set "path_to_train_data=$work/none.csv"
 contains "missing labels message" "$work/err" "$work/none.csv"
 
+# pipeline: bad arguments and a missing config stop at once (exit 2) with a message.
+expect 2 "pipeline unknown argument" env GNAS_BIN="$bin" bash "$src/scripts/pipeline.sh" "$cfg" --bogus
+contains "pipeline argument message" "$work/err" "unknown argument '--bogus'"
+expect 2 "pipeline bad run name" env GNAS_BIN="$bin" bash "$src/scripts/pipeline.sh" "$cfg" --run a/b
+expect 2 "pipeline missing config" env GNAS_BIN="$bin" bash "$src/scripts/pipeline.sh" "$work/none.yml"
+contains "pipeline missing config message" "$work/err" "$work/none.yml: cannot read the configuration file"
+
 # evolution: an impossible budget or a missing predictor stop before any search (exit 2).
 expect 2 "evolution impossible budget" "$bin/evolution" "${common[@]}" --set macs_budget=1
 contains "impossible budget message" "$work/err" "macs_budget (1): must be >= 7.669760"
