@@ -20,19 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string escape(const std::string& text) { return xml_escape(text); }
 
 // A step's summary, or an empty node when the step has not run.
 YAML::Node summary(const std::string& dir, const std::string& name) {

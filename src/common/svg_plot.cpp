@@ -12,7 +12,9 @@ namespace {
 
 const char* const kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
 
-std::string escape(const std::string& text) {
+}  // namespace
+
+std::string xml_escape(const std::string& text) {
   std::string out;
   for (const char c : text) {
     switch (c) {
@@ -25,6 +27,10 @@ std::string escape(const std::string& text) {
   }
   return out;
 }
+
+namespace {
+
+std::string escape(const std::string& text) { return xml_escape(text); }
 
 std::string num(double v) {
   char buf[32];

@@ -31,6 +31,9 @@ struct Plot {
 /// skipped. Throws Error when a series' x and y differ in length.
 std::string render_svg(const Plot& plot);
 
+/// `text` with &, <, > and " as XML entities, for SVG and HTML text and attributes.
+std::string xml_escape(const std::string& text);
+
 /// Tick positions covering [lo, hi]: about `target` round values (steps of 1, 2 or 5 x 10^k).
 std::vector<double> nice_ticks(double lo, double hi, int target = 5);
 
