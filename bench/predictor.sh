@@ -29,6 +29,10 @@ variants=(
   "  ... 64 wide + ranking loss|$T --set predictor.node_features=ops --set predictor.hidden=64 --set predictor.ranking_weight=1 --set predictor.ensemble=1"
   "  ... 64 wide + ensemble of 5|$T --set predictor.node_features=ops --set predictor.hidden=64 --set predictor.ranking_weight=0 --set predictor.ensemble=5"
   "tuned mlp (128 wide)|$T --set predictor.type=mlp --set predictor.hidden=128 --set predictor.ranking_weight=0 --set predictor.ensemble=1"
+  "default config + graf|--set predictor.graph_features=[graf]"
+  "default config + graf + cost|--set predictor.graph_features=[graf,cost]"
+  "default config + graf + cost, ensemble of 5|--set predictor.graph_features=[graf,cost] --set predictor.ensemble=5"
+  "mlp 128 wide + graf + cost|$T --set predictor.type=mlp --set predictor.hidden=128 --set predictor.graph_features=[graf,cost]"
   "default config|"
 )
 

@@ -36,6 +36,7 @@ run="$(key log_dir "")/runs/$name"
 rounds=$(key rounds search)
 benchmark=$(key benchmark_table "")
 pick=$(key pick search)
+verify=$(key verify search)
 mkdir -p "$run"
 echo "pipeline: run folder $run (config $cfg, seed $(key seed ""), $rounds refinement rounds)"
 echo "pipeline: every step runs with --cfg $cfg ${sets[*]} and log_dir, write_dir, path_to_* in $run"
@@ -87,6 +88,11 @@ for r in $(seq 1 "$rounds"); do
   label
   fit
 done
+# search.verify: the best predicted of the last search are labelled, so the answer is measured.
+if [ "$verify" -gt 0 ]; then
+  step "$bin/generate" "${s[@]}" --verify
+  label
+fi
 if [ ! -f "$run/random_search_architecture.csv" ] || [ "$run/predictor.pt" -nt "$run/random_search_architecture.csv" ]; then
   step "$bin/evolution" "${s[@]}" --random-search
 fi

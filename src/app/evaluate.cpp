@@ -18,6 +18,7 @@
 #include "gnas/search/evolution.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/seed.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/common/svg_plot.hpp"
@@ -48,7 +49,7 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
                 static_cast<int>(space->format(archs[0]).size()), "arch", "MACs (M)", "params",
                 "latency ms");
   out << line;
-  torch::manual_seed(static_cast<int64_t>(config.seed));
+  torch::manual_seed(static_cast<int64_t>(derive_seed(config.seed, SeedPurpose::kEvaluate)));
   for (std::size_t i = 0; i < archs.size(); ++i) {
     ArchitectureReport report;
     report.arch = space->format(archs[i]);
@@ -131,7 +132,7 @@ EvaluatePredictorResult run_evaluate_predictor(const Config& config,
   print_metrics(out, result.metrics);
 
   if (options.speed_count > 0) {
-    Rng rng(config.seed);
+    Rng rng(derive_seed(config.seed, SeedPurpose::kEvaluate));
     std::vector<Architecture> archs;
     for (int i = 0; i < options.speed_count; ++i) archs.push_back(space->sample(rng));
     predictor.predict(*space, std::vector<Architecture>(archs.begin(), archs.begin() + 1));
@@ -270,7 +271,7 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
   const MacroShape& shape = layerwise->shape();
   ProfileLatencyResult result;
   result.output = path.empty() ? join_path(config.log_dir, "latency_table.csv") : path;
-  torch::manual_seed(static_cast<int64_t>(config.seed));
+  torch::manual_seed(static_cast<int64_t>(derive_seed(config.seed, SeedPurpose::kEvaluate)));
   log.info("[latency] timing {} ops x {} layers, median of {} runs after {} ({} threads)",
            shape.ops.size(), shape.layers.size(), config.latency.repeats, config.latency.warmup,
            config.latency.threads);
@@ -282,7 +283,7 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
 
   // The check: whole sampled networks, timed, against the table's sum.
   const LayerwiseSpace with_table(shape, table);
-  Rng rng(config.seed);
+  Rng rng(derive_seed(config.seed, SeedPurpose::kEvaluate));
   std::vector<double> predicted, measured;
   double abs_error = 0;
   for (std::size_t i = 0; i < check_count; ++i) {

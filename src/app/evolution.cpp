@@ -2,6 +2,7 @@
 
 #include "gnas/app/summary.hpp"
 #include "gnas/common/csv.hpp"
+#include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/svg_plot.hpp"
 #include "gnas/common/text.hpp"
@@ -59,8 +60,20 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
                ? ", latency_budget_ms " + format_number(config.latency_budget_ms) + " (" +
                      config.latency_table + ")"
                : std::string());
+  // Optimism about the predictor's errors is what a search exploits: with uncertainty_weight k
+  // the fitness is a lower confidence bound, the ensemble's mean less k of its spreads.
+  const double k = config.search.uncertainty_weight;
+  if (k > 0 && predictor.spec().members < 2) {
+    throw ConfigError("search.uncertainty_weight (" + format_number(k) + "): the predictor " +
+                      config.predictor_pretrained + " has one network; train it with "
+                      "predictor.ensemble >= 2");
+  }
   const Fitness fitness = [&](const std::vector<Architecture>& archs) {
-    return predictor.predict(*space, archs);
+    if (k == 0) return predictor.predict(*space, archs);
+    const Predictor::Spread spread = predictor.predict_spread(*space, archs);
+    std::vector<double> bound(archs.size());
+    for (std::size_t i = 0; i < archs.size(); ++i) bound[i] = spread.mean[i] - k * spread.std[i];
+    return bound;
   };
   const EvolutionOptions options = EvolutionOptions::from_config(config);
   EvolutionRunResult result;

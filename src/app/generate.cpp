@@ -8,6 +8,7 @@
 #include "gnas/app/summary.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/seed.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/predictor/labels.hpp"
@@ -36,7 +37,7 @@ std::pair<std::string, std::string> usage_key(const SearchSpace& space, std::siz
 GenerateResult run_generate(const Config& config, spdlog::logger& log) {
   const auto start = std::chrono::steady_clock::now();
   const auto space = make_search_space(config);
-  Rng rng(config.seed);
+  Rng rng(derive_seed(config.seed, SeedPurpose::kSampling));
   GenerateResult result;
   std::unordered_set<Architecture, ArchitectureHash> seen;
   int attempts = 0;
@@ -115,9 +116,12 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
   result.round = round;
   std::vector<Architecture> archs = read_architectures(config.path_to_architecture, *space);
   const auto per_round = static_cast<std::size_t>(config.search.per_round);
+  // The verification round follows the refinement rounds and adds search.verify.
+  const bool verification = config.search.verify > 0 && round == config.search.rounds + 1;
   const std::size_t before = static_cast<std::size_t>(config.sample_count) +
                              static_cast<std::size_t>(round - 1) * per_round;
-  const std::size_t target = before + per_round;
+  const std::size_t target =
+      before + (verification ? static_cast<std::size_t>(config.search.verify) : per_round);
   if (archs.size() < before) {
     throw DataError(config.path_to_architecture + ": holds " + std::to_string(archs.size()) +
                     " architectures; refinement round " + std::to_string(round) + " starts from " +
@@ -177,7 +181,7 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   YAML::Node values;
-  values["mode"] = "refine";
+  values["mode"] = verification ? "verify" : "refine";
   values["round"] = round;
   values["added"] = static_cast<int>(result.added.size());
   values["count"] = static_cast<int>(result.total);

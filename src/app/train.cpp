@@ -18,6 +18,7 @@
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
+#include "gnas/common/seed.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/data/dataset.hpp"
 #include "gnas/nn/export.hpp"
@@ -178,14 +179,6 @@ std::string train_data_path(const Config& config, const Shard& shard) {
   return (p.parent_path() / name).string();
 }
 
-std::uint64_t derive_seed(std::uint64_t base, std::uint64_t id, std::uint64_t repeat) {
-  // splitmix64 of a combination: nearby ids and repeats get unrelated streams.
-  std::uint64_t z = base * 0x9E3779B97F4A7C15ULL + id * 0xBF58476D1CE4E5B9ULL + repeat + 1;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return (z ^ (z >> 31)) >> 1;  // keep it positive as an int64 too
-}
-
 TrainDataResult run_train_data(const Config& config, const TrainDataOptions& options,
                                spdlog::logger& log) {
   const auto start = Clock::now();
@@ -235,7 +228,7 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
       double sum = 0;
       bool diverged = false;
       for (int r = 0; r < config.repeats && !diverged; ++r) {
-        const std::uint64_t seed = derive_seed(config.seed, id, static_cast<std::uint64_t>(r));
+        const std::uint64_t seed = derive_seed(config.seed, SeedPurpose::kLabelTraining, id, static_cast<std::uint64_t>(r));
         const std::string run = "train/arch" + std::to_string(id) + "_r" + std::to_string(r + 1);
         try {
           const double top1 = table ? table->accuracy(arch, text) / 100.0
@@ -261,7 +254,7 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
       const double seconds = std::chrono::duration<double>(Clock::now() - arch_start).count();
       for (const std::string& v : {format_fixed(mean, 6), format_fixed(cost.macs_m, 6),
                                    std::to_string(cost.params), format_fixed(seconds, 2),
-                                   std::to_string(derive_seed(config.seed, id, 0))}) {
+                                   std::to_string(derive_seed(config.seed, SeedPurpose::kLabelTraining, id, 0))}) {
         row.push_back(v);
       }
       rows.push_back(std::move(row));
@@ -331,7 +324,7 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   std::snprintf(tag, sizeof tag, "final_%016llx",
                 static_cast<unsigned long long>(ArchitectureHash{}(arch)));
   const TrainResult t = train_once(config, space, arch, splits, device, tag,
-                                   derive_seed(config.seed, 0, 0), options.resume, true, log, &net);
+                                   derive_seed(config.seed, SeedPurpose::kLabelTraining, 0, 0), options.resume, true, log, &net);
   result.model = join_path(config.log_dir, "final_model.pt");
   nn::export_torchscript(net, space.shape(), arch, result.model);
   const Cost cost = space.cost(arch);

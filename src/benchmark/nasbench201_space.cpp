@@ -18,7 +18,69 @@ int op_index(std::string_view name) {
   return -1;
 }
 
+constexpr int kConv1x1 = 2;
+constexpr int kConv3x3 = 3;
+
 }  // namespace
+
+NasBench201Space::NasBench201Space(CellNetworkShape shape) : shape_(shape) {
+  if (shape_.input_size < 4 || shape_.input_size % 4 != 0) {
+    throw ConfigError("input_size (" + std::to_string(shape_.input_size) +
+                      "): the nasbench201 network halves it twice, so it must be a positive "
+                      "multiple of 4");
+  }
+}
+
+std::string NasBench201Space::fingerprint() const {
+  return "nasbench201;ops=5;nodes=4;input=" + std::to_string(shape_.input_size) + "x" +
+         std::to_string(shape_.input_channels) + ";classes=" + std::to_string(shape_.classes);
+}
+
+std::int64_t NasBench201Space::edge_macs(int op, int stage) const {
+  const std::int64_t c = CellNetworkShape::kStemChannels << stage;
+  const std::int64_t side = shape_.input_size >> stage;
+  if (op == kConv1x1) return side * side * c * c;
+  if (op == kConv3x3) return side * side * c * c * 9;
+  return 0;  // none, skip_connect, avg_pool_3x3
+}
+
+std::int64_t NasBench201Space::edge_params(int op, int stage) const {
+  const std::int64_t c = CellNetworkShape::kStemChannels << stage;
+  if (op == kConv1x1) return c * c + 2 * c;  // conv + affine BN
+  if (op == kConv3x3) return 9 * c * c + 2 * c;
+  return 0;
+}
+
+Cost NasBench201Space::fixed_cost() const {
+  const std::int64_t c0 = CellNetworkShape::kStemChannels;
+  const std::int64_t side = shape_.input_size;
+  std::int64_t macs = side * side * c0 * 9 * shape_.input_channels;  // stem
+  std::int64_t params = c0 * 9 * shape_.input_channels + 2 * c0;
+  for (int r = 0; r + 1 < CellNetworkShape::kStages; ++r) {  // reduction blocks C -> 2C
+    const std::int64_t c = c0 << r, out = 2 * c, s = side >> (r + 1);
+    macs += s * s * out * 9 * c + s * s * out * 9 * out + s * s * out * c;
+    params += 9 * c * out + 2 * out + 9 * out * out + 2 * out + c * out;
+  }
+  const std::int64_t last = c0 << (CellNetworkShape::kStages - 1);
+  params += 2 * last + last * shape_.classes + shape_.classes;  // BN, classifier
+  return {static_cast<double>(macs) / 1e6, params, -1};
+}
+
+Cost NasBench201Space::cost(const Architecture& arch) const {
+  Cost cost = fixed_cost();
+  std::int64_t macs = 0, params = 0;
+  for (int stage = 0; stage < CellNetworkShape::kStages; ++stage) {
+    for (const auto op : arch.genes) {
+      macs += CellNetworkShape::kCellsPerStage * edge_macs(op, stage);
+      params += CellNetworkShape::kCellsPerStage * edge_params(op, stage);
+    }
+  }
+  cost.macs_m += static_cast<double>(macs) / 1e6;
+  cost.params += params;
+  return cost;
+}
+
+double NasBench201Space::min_macs_m() const { return fixed_cost().macs_m; }
 
 std::string NasBench201Space::gene_label(std::size_t i) const {
   return "edge" + std::to_string(kEdgeFrom[i]) + "to" + std::to_string(kEdgeTo[i]);
@@ -133,7 +195,15 @@ NodeAnnotations NasBench201Space::node_annotations(const Architecture& arch) con
   a.types.assign(kGraphNodes, 0);
   a.macs_m.assign(kGraphNodes, 0.0f);
   a.types[kOutputNode] = 1;
-  for (int e = 0; e < kEdges; ++e) a.types[static_cast<std::size_t>(1 + e)] = 2 + arch.genes[static_cast<std::size_t>(e)];
+  for (int e = 0; e < kEdges; ++e) {
+    const int op = arch.genes[static_cast<std::size_t>(e)];
+    a.types[static_cast<std::size_t>(1 + e)] = 2 + op;
+    std::int64_t macs = 0;
+    for (int stage = 0; stage < CellNetworkShape::kStages; ++stage) {
+      macs += CellNetworkShape::kCellsPerStage * edge_macs(op, stage);
+    }
+    a.macs_m[static_cast<std::size_t>(1 + e)] = static_cast<float>(static_cast<double>(macs) / 1e6);
+  }
   return a;
 }
 

@@ -259,6 +259,7 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(predictor.type, "gnn (DESIGN 1.6's graph network) | mlp (on the flat op encoding)"),
       GNAS_FIELD(predictor.variant, "original (DESIGN 1.6 exactly) | tuned (uses the switches below)"),
       GNAS_FIELD(predictor.node_features, "tuned gnn: degree ([out-degree, 1, 1]) | ops (+ op type one-hot, MACs)"),
+      GNAS_FIELD(predictor.graph_features, "tuned: graph-level inputs, a list of graf (GRAF-style path counts and lengths by op type) and cost (log MACs, log parameters); [] = none"),
       GNAS_FIELD(predictor.ranking_weight, "tuned: weight of the pairwise ranking loss beside MSE (>= 0)"),
       GNAS_FIELD(predictor.ensemble, "tuned: independently seeded models whose predictions are averaged (>= 1)"),
       GNAS_FIELD(predictor.hidden, "tuned: node embedding width (gnn) or hidden width (mlp) (>= 1)"),
@@ -276,10 +277,13 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(evolution.mutation_prob, "per-gene mutation probability, in [0, 1]"),
       GNAS_FIELD(evolution.generations, "generations after the initial population (>= 0)"),
       GNAS_FIELD(evolution.max_attempts, "redraws of a child that breaks a constraint (>= 1)"),
+      GNAS_FIELD(evolution.variant, "gnas (P/2 crossover-only and P/2 mutation-only children of the best seen) | original (the original's GA: the best P/2 of the population plus P/2 children, each a crossover with the cut in [0, genes) followed by mutation)"),
       GNAS_FIELD(evolution.pareto, "search at pareto_budgets budgets up to macs_budget and report the accuracy-MACs front"),
       GNAS_FIELD(evolution.pareto_budgets, "MACs budgets of the Pareto mode, evenly spaced from the space's minimum (>= 1)"),
       GNAS_FIELD(search.rounds, "iterative refinement rounds after the first search; 0 = none, as the original (>= 0)"),
       GNAS_FIELD(search.per_round, "architectures labelled per refinement round: the best predicted not yet labelled (>= 1)"),
+      GNAS_FIELD(search.verify, "after the last search, label the V best predicted architectures not yet labelled (generate --verify), so the answer is measured; needs pick best_labelled; 0 = none (>= 0)"),
+      GNAS_FIELD(search.uncertainty_weight, "search fitness = ensemble mean - k x ensemble std of the predictions (>= 0; > 0 needs predictor.ensemble >= 2)"),
       GNAS_FIELD(search.pick, "the pipeline's answer: evolved (the last search's best predicted, as the original) | best_labelled (the labelled architecture with the best label)"),
   };
   return kFields;
@@ -650,9 +654,25 @@ std::vector<std::string> validation_errors(const Config& c) {
   check(c.latency.threads >= 0, "latency.threads", std::to_string(c.latency.threads),
         "must be >= 0");
   const PredictorConfig& p = c.predictor;
+  check(c.search.verify >= 0, "search.verify", std::to_string(c.search.verify), "must be >= 0");
+  check(c.search.verify == 0 || c.search.pick == "best_labelled", "search.verify",
+        std::to_string(c.search.verify),
+        "labels the best predicted so that the best label can be the answer: needs search.pick best_labelled");
+  check(c.search.uncertainty_weight >= 0, "search.uncertainty_weight", num(c.search.uncertainty_weight),
+        "must be >= 0");
+  check(c.search.uncertainty_weight == 0 || c.predictor.ensemble >= 2, "search.uncertainty_weight",
+        num(c.search.uncertainty_weight), "needs predictor.ensemble >= 2 (the spread of an ensemble)");
+  one_of("evolution.variant", c.evolution.variant, {"gnas", "original"});
   one_of("predictor.type", p.type, {"gnn", "mlp"});
   one_of("predictor.variant", p.variant, {"original", "tuned"});
   one_of("predictor.node_features", p.node_features, {"degree", "ops"});
+  for (std::size_t i = 0; i < p.graph_features.size(); ++i) {
+    const std::string key = "predictor.graph_features[" + std::to_string(i) + "]";
+    one_of(key, p.graph_features[i], {"graf", "cost"});
+    check(std::find(p.graph_features.begin(), p.graph_features.begin() + static_cast<long>(i),
+                    p.graph_features[i]) == p.graph_features.begin() + static_cast<long>(i),
+          key, p.graph_features[i], "appears more than once");
+  }
   check(p.ranking_weight >= 0, "predictor.ranking_weight", num(p.ranking_weight), "must be >= 0");
   check(p.ensemble >= 1, "predictor.ensemble", std::to_string(p.ensemble), "must be >= 1");
   check(p.hidden >= 1, "predictor.hidden", std::to_string(p.hidden), "must be >= 1");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gnas/common/errors.hpp"
+#include "gnas/common/seed.hpp"
 
 namespace gnas::data {
 
@@ -201,10 +202,10 @@ Splits load_splits(const Config& config) {
 
   // Independent seeded streams: changing one subset size leaves the other's images unchanged.
   if (config.train_subset > 0 && config.train_subset < train.size()) {
-    train = select(train, seeded_permutation(train.size(), config.seed * 3 + 1).narrow(0, 0, config.train_subset));
+    train = select(train, seeded_permutation(train.size(), derive_seed(config.seed, SeedPurpose::kDataSubset, 1)).narrow(0, 0, config.train_subset));
   }
   if (config.test_subset > 0 && config.test_subset < test.size()) {
-    test = select(test, seeded_permutation(test.size(), config.seed * 3 + 2).narrow(0, 0, config.test_subset));
+    test = select(test, seeded_permutation(test.size(), derive_seed(config.seed, SeedPurpose::kDataSubset, 2)).narrow(0, 0, config.test_subset));
   }
   Splits splits;
   if (config.train_portion < 1) {
@@ -215,7 +216,7 @@ Splits load_splits(const Config& config) {
                         std::to_string(n_train) + " of " + std::to_string(n) +
                         " images for training; both parts must be non-empty");
     }
-    const torch::Tensor perm = seeded_permutation(n, config.seed * 3 + 3);
+    const torch::Tensor perm = seeded_permutation(n, derive_seed(config.seed, SeedPurpose::kDataSubset, 3));
     splits.train = select(train, perm.narrow(0, 0, n_train));
     splits.eval = select(train, perm.narrow(0, n_train, n - n_train));
     splits.eval_is_validation = true;

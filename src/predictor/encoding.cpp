@@ -18,7 +18,7 @@ std::string node_features_name(NodeFeatures mode) {
 
 GraphBatch GraphBatch::select(const torch::Tensor& index) const {
   return {adjacency.index_select(0, index), features.index_select(0, index),
-          genes.index_select(0, index)};
+          genes.index_select(0, index), graph.index_select(0, index)};
 }
 
 namespace {
@@ -48,12 +48,15 @@ int flat_encoding_dim(const SearchSpace& space) {
 }
 
 GraphBatch encode_architectures(const SearchSpace& space, const std::vector<Architecture>& archs,
-                                NodeFeatures mode) {
+                                NodeFeatures mode, const std::vector<GraphFeatureSet>& graph_sets) {
   const auto b = static_cast<int64_t>(archs.size());
   const int64_t n = graph_node_count(space);
   const int64_t f = node_feature_dim(space, mode);
   const int64_t g = flat_encoding_dim(space);
-  GraphBatch batch{torch::zeros({b, n, n}), torch::zeros({b, n, f}), torch::zeros({b, g})};
+  const auto k = static_cast<int64_t>(graph_sets.empty() ? 0 : graph_feature_names(space, graph_sets).size());
+  GraphBatch batch{torch::zeros({b, n, n}), torch::zeros({b, n, f}), torch::zeros({b, g}),
+                   torch::zeros({b, k})};
+  float* graph_level = batch.graph.data_ptr<float>();
   float* adjacency = batch.adjacency.data_ptr<float>();
   float* features = batch.features.data_ptr<float>();
   float* genes = batch.genes.data_ptr<float>();
@@ -79,6 +82,10 @@ GraphBatch encode_architectures(const SearchSpace& space, const std::vector<Arch
         row[1 + notes.types[static_cast<std::size_t>(s)]] = 1;
         row[f - 1] = notes.macs_m[static_cast<std::size_t>(s)];
       }
+    }
+    if (k > 0) {
+      const std::vector<float> values = graph_features(space, arch, graph_sets);
+      std::copy(values.begin(), values.end(), graph_level + i * k);
     }
     float* flat = genes + i * g;
     for (std::size_t k = 0; k < arch.genes.size(); ++k) {

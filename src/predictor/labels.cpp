@@ -9,6 +9,7 @@
 
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/seed.hpp"
 #include "gnas/space/rng.hpp"
 
 namespace gnas {
@@ -108,7 +109,7 @@ TrainTestSplit split_train_test(const LabelledSet& data, int test_count, bool ra
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   if (random) {
-    Rng rng(seed);
+    Rng rng(derive_seed(seed, SeedPurpose::kTestSplit));
     for (std::size_t i = n - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
     std::sort(order.begin(), order.end() - static_cast<long>(test));
     std::sort(order.end() - static_cast<long>(test), order.end());

@@ -58,27 +58,31 @@ GnnPredictorImpl::GnnPredictorImpl(const PredictorNetOptions& options) : options
   e_ = register_module("e", GnnEncoder(options.feature_dim(), options.hidden(), options.blocks()));
   predictor_ = register_module(
       "predictor",
-      torch::nn::Sequential(torch::nn::Linear(options.num_nodes() * options.hidden(),
+      torch::nn::Sequential(torch::nn::Linear(options.num_nodes() * options.hidden() + options.graph_dim(),
                                               options.decoder_hidden()),
                             torch::nn::LeakyReLU(), torch::nn::Linear(options.decoder_hidden(), 1)));
 }
 
 torch::Tensor GnnPredictorImpl::forward(const GraphBatch& batch) {
   const torch::Tensor nodes = e_->forward(batch.adjacency, batch.features);
-  const torch::Tensor out = predictor_->forward(nodes.flatten(1)).squeeze(1);
+  torch::Tensor readout = nodes.flatten(1);
+  if (options_.graph_dim() > 0) readout = torch::cat({readout, batch.graph}, 1);
+  const torch::Tensor out = predictor_->forward(readout).squeeze(1);
   return options_.sigmoid() ? torch::sigmoid(out) : out;
 }
 
 MlpPredictorImpl::MlpPredictorImpl(const PredictorNetOptions& options) : options_(options) {
   const int64_t h = options.hidden();
   layers_ = register_module(
-      "layers", torch::nn::Sequential(torch::nn::Linear(options.gene_dim(), h), torch::nn::LeakyReLU(),
+      "layers", torch::nn::Sequential(torch::nn::Linear(options.gene_dim() + options.graph_dim(), h), torch::nn::LeakyReLU(),
                                       torch::nn::Linear(h, h), torch::nn::LeakyReLU(),
                                       torch::nn::Linear(h, 1)));
 }
 
 torch::Tensor MlpPredictorImpl::forward(const GraphBatch& batch) {
-  const torch::Tensor out = layers_->forward(batch.genes).squeeze(1);
+  const torch::Tensor in =
+      options_.graph_dim() > 0 ? torch::cat({batch.genes, batch.graph}, 1) : batch.genes;
+  const torch::Tensor out = layers_->forward(in).squeeze(1);
   return options_.sigmoid() ? torch::sigmoid(out) : out;
 }
 

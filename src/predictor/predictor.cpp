@@ -26,6 +26,7 @@ PredictorNetOptions net_options(const PredictorSpec& s) {
       .num_nodes(s.num_nodes)
       .feature_dim(s.feature_dim)
       .gene_dim(s.gene_dim)
+      .graph_dim(static_cast<int64_t>(s.feature_mean.size()))
       .hidden(s.hidden)
       .blocks(s.blocks)
       .decoder_hidden(s.decoder_hidden)
@@ -49,6 +50,12 @@ std::string spec_yaml(const PredictorSpec& s) {
   out << YAML::Key << "target_offset" << YAML::Value << format_number(s.target_offset);
   out << YAML::Key << "target_scale" << YAML::Value << format_number(s.target_scale);
   out << YAML::Key << "space_fingerprint" << YAML::Value << s.space_fingerprint;
+  out << YAML::Key << "graph_features" << YAML::Value << YAML::Flow << s.graph_features;
+  std::vector<std::string> mean, scale;  // exact round trip through text
+  for (const double v : s.feature_mean) mean.push_back(format_number(v));
+  for (const double v : s.feature_scale) scale.push_back(format_number(v));
+  out << YAML::Key << "feature_mean" << YAML::Value << YAML::Flow << mean;
+  out << YAML::Key << "feature_scale" << YAML::Value << YAML::Flow << scale;
   out << YAML::EndMap;
   return out.c_str();
 }
@@ -71,6 +78,14 @@ PredictorSpec parse_spec(const std::string& text, const std::string& path) {
     s.target_offset = n["target_offset"].as<double>();
     s.target_scale = n["target_scale"].as<double>();
     s.space_fingerprint = n["space_fingerprint"].as<std::string>();
+    if (n["graph_features"]) {  // files written before graph-level features have none
+      s.graph_features = n["graph_features"].as<std::vector<std::string>>();
+      s.feature_mean = n["feature_mean"].as<std::vector<double>>();
+      s.feature_scale = n["feature_scale"].as<std::vector<double>>();
+    }
+    if (s.feature_mean.size() != s.feature_scale.size()) {
+      throw DataError("feature_mean and feature_scale differ in length");
+    }
     if (s.members < 1) throw DataError("members must be >= 1");
     return s;
   } catch (const std::exception& e) {
@@ -129,6 +144,14 @@ PredictorSpec spec_from_config(const PredictorConfig& config, const SearchSpace&
   s.sigmoid = !tuned;
   s.members = tuned ? config.ensemble : 1;
   s.space_fingerprint = space.fingerprint();
+  if (tuned) {
+    s.graph_features = config.graph_features;
+    std::vector<GraphFeatureSet> sets;
+    for (const auto& name : s.graph_features) sets.push_back(graph_feature_set_from_name(name));
+    const std::size_t k = graph_feature_names(space, sets).size();
+    s.feature_mean.assign(k, 0.0);  // fit_predictor sets the training set's
+    s.feature_scale.assign(k, 1.0);
+  }
   return s;
 }
 
@@ -157,6 +180,20 @@ Predictor Predictor::load(const std::string& path, const SearchSpace& space) {
   }
   const bool original = spec_text.empty();
   const PredictorSpec spec = original ? original_spec(tensors, space, path) : parse_spec(spec_text, path);
+  try {
+    std::vector<GraphFeatureSet> sets;
+    for (const auto& name : spec.graph_features) sets.push_back(graph_feature_set_from_name(name));
+    const std::size_t k = graph_feature_names(space, sets).size();
+    if (k != spec.feature_mean.size()) {
+      throw DataError("its " + std::to_string(spec.feature_mean.size()) + " graph-level features "
+                      "are not the " + std::to_string(k) + " the space gives");
+    }
+  } catch (const ConfigError& e) {
+    throw DataError(path + ": the predictor needs graph features that the configuration cannot "
+                    "supply: " + e.what());
+  } catch (const DataError& e) {
+    throw DataError(path + ": " + e.what());
+  }
   if (spec.space_fingerprint != space.fingerprint()) {
     throw DataError(path + ": the predictor was trained on the search space '" +
                     spec.space_fingerprint + "', the configuration's is '" + space.fingerprint() +
@@ -191,27 +228,46 @@ void Predictor::save(const std::string& path) const {
   write_file_atomic(path, std::string(bytes.begin(), bytes.end()));
 }
 
-std::vector<double> Predictor::predict(const SearchSpace& space,
-                                       const std::vector<Architecture>& archs) const {
+GraphBatch encode_for(const PredictorSpec& spec, const SearchSpace& space,
+                      const std::vector<Architecture>& archs) {
+  std::vector<GraphFeatureSet> sets;
+  for (const auto& name : spec.graph_features) sets.push_back(graph_feature_set_from_name(name));
+  GraphBatch batch =
+      encode_architectures(space, archs, node_features_from_name(spec.node_features), sets);
+  if (!spec.feature_mean.empty()) {
+    const torch::Tensor mean = torch::tensor(spec.feature_mean, torch::kFloat64).to(torch::kFloat32);
+    const torch::Tensor scale = torch::tensor(spec.feature_scale, torch::kFloat64).to(torch::kFloat32);
+    batch.graph = (batch.graph - mean) / scale;
+  }
+  return batch;
+}
+
+Predictor::Spread Predictor::predict_spread(const SearchSpace& space,
+                                            const std::vector<Architecture>& archs) const {
   torch::NoGradGuard no_grad;
-  const NodeFeatures mode = node_features_from_name(spec_.node_features);
-  std::vector<double> out;
-  out.reserve(archs.size());
+  Spread out;
+  out.mean.reserve(archs.size());
+  out.std.reserve(archs.size());
   for (auto& member : members_) member->eval();
   for (std::size_t start = 0; start < archs.size(); start += kPredictChunk) {
     const std::size_t end = std::min(archs.size(), start + static_cast<std::size_t>(kPredictChunk));
-    const GraphBatch batch = encode_architectures(
-        space, std::vector<Architecture>(archs.begin() + static_cast<long>(start),
-                                         archs.begin() + static_cast<long>(end)),
-        mode);
-    torch::Tensor sum = torch::zeros({batch.size()});
-    for (auto& member : members_) sum += member->forward(batch);
+    const GraphBatch batch = encode_for(spec_, space, std::vector<Architecture>(archs.begin() + static_cast<long>(start),
+                                                                     archs.begin() + static_cast<long>(end)));
+    std::vector<torch::Tensor> outputs;
+    for (auto& member : members_) outputs.push_back(member->forward(batch));
     const torch::Tensor accuracy =
-        (sum / static_cast<double>(members_.size())) * spec_.target_scale + spec_.target_offset;
-    const auto a = accuracy.to(torch::kFloat64).contiguous();
-    out.insert(out.end(), a.data_ptr<double>(), a.data_ptr<double>() + a.numel());
+        torch::stack(outputs).to(torch::kFloat64) * spec_.target_scale + spec_.target_offset;
+    const auto mean = accuracy.mean(0).contiguous();
+    const auto std = (members_.size() > 1 ? accuracy.std(0, /*unbiased=*/false) : torch::zeros_like(mean)).contiguous();
+    out.mean.insert(out.mean.end(), mean.data_ptr<double>(), mean.data_ptr<double>() + mean.numel());
+    out.std.insert(out.std.end(), std.data_ptr<double>(), std.data_ptr<double>() + std.numel());
   }
   return out;
+}
+
+std::vector<double> Predictor::predict(const SearchSpace& space,
+                                       const std::vector<Architecture>& archs) const {
+  return predict_spread(space, archs).mean;
 }
 
 }  // namespace gnas

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "gnas/common/errors.hpp"
+#include "gnas/common/seed.hpp"
 #include "gnas/predictor/encoding.hpp"
 #include "gnas/predictor/models.hpp"
 #include "gnas/space/rng.hpp"
@@ -28,10 +29,6 @@ torch::Tensor objective(const torch::Tensor& scores, const torch::Tensor& target
   torch::Tensor loss = torch::mse_loss(scores, targets);
   if (ranking_weight > 0) loss = loss + ranking_weight * ranking_loss(scores, targets);
   return loss;
-}
-
-std::uint64_t member_seed(std::uint64_t seed, int member) {
-  return Rng(seed ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(member + 1))).next();
 }
 
 torch::Tensor index_tensor(const std::vector<std::size_t>& index) {
@@ -143,8 +140,17 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
   const bool tuned = config.variant == "tuned";
   const double ranking_weight = tuned ? config.ranking_weight : 0.0;
 
-  const GraphBatch all =
-      encode_architectures(space, train.archs, node_features_from_name(spec.node_features));
+  if (!spec.feature_mean.empty()) {  // standardise graph-level features by the training set
+    std::vector<GraphFeatureSet> sets;
+    for (const auto& name : spec.graph_features) sets.push_back(graph_feature_set_from_name(name));
+    const torch::Tensor raw =
+        encode_architectures(space, train.archs, node_features_from_name(spec.node_features), sets).graph;
+    const torch::Tensor mean = raw.to(torch::kFloat64).mean(0);
+    const torch::Tensor sd = raw.to(torch::kFloat64).std(0, /*unbiased=*/false).clamp_min(1e-6);
+    spec.feature_mean.assign(mean.data_ptr<double>(), mean.data_ptr<double>() + mean.numel());
+    spec.feature_scale.assign(sd.data_ptr<double>(), sd.data_ptr<double>() + sd.numel());
+  }
+  const GraphBatch all = encode_for(spec, space, train.archs);
   std::vector<float> t;
   for (const double y : train.labels) {
     t.push_back(static_cast<float>((y - spec.target_offset) / spec.target_scale));
@@ -154,7 +160,7 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
   std::vector<MemberReport> reports;
   std::vector<std::shared_ptr<PredictorNet>> members;
   for (int m = 0; m < spec.members; ++m) {
-    const std::uint64_t s = member_seed(seed, m);
+    const std::uint64_t s = derive_seed(seed, SeedPurpose::kPredictor, static_cast<std::uint64_t>(m));
     torch::manual_seed(s);
     PredictorSpec one = spec;
     one.members = 1;

@@ -7,6 +7,7 @@
 
 #include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/seed.hpp"
 #include "gnas/common/text.hpp"
 
 namespace gnas {
@@ -116,6 +117,44 @@ void record_generation(SearchResult& result, int generation, const std::vector<S
                             seconds_since(start)});
 }
 
+// DESIGN 1.7, the original's GA; `result` holds the scored first population.
+void evolve_original(const SearchSpace& space, const Constraints& constraints,
+                     const EvolutionOptions& options, Scorer& scorer, SearchResult& result, Rng& rng,
+                     Clock::time_point start) {
+  const auto population = static_cast<std::size_t>(options.population);
+  const auto pool = static_cast<std::size_t>(options.parents);
+  std::vector<Scored> current = result.explored;
+  const std::size_t keep = std::max<std::size_t>(1, population / 2);
+  const std::size_t genes = space.gene_count();
+  for (int generation = 1; generation <= options.generations; ++generation) {
+    std::sort(current.begin(), current.end(), better);
+    current.resize(std::min(keep, current.size()));
+    std::vector<Architecture> children;
+    for (std::size_t i = current.size(); i < population; ++i) {
+      bool found = false;
+      for (int attempt = 0; attempt < options.max_attempts && !found; ++attempt) {
+        const Architecture& a = current[rng.below(current.size())].arch;
+        const Architecture& b = current[rng.below(current.size())].arch;
+        Architecture child = a;
+        const auto cut = static_cast<long>(rng.below(genes));
+        std::copy(b.genes.begin() + cut, b.genes.end(), child.genes.begin() + cut);
+        child = space.mutate(child, options.mutation_prob, rng);
+        if (complies(space, constraints, child)) {
+          children.push_back(std::move(child));
+          found = true;
+        }
+      }
+      if (!found) {
+        children.push_back(current[rng.below(current.size())].arch);
+        ++result.fallbacks;
+      }
+    }
+    const std::vector<Scored> scored = scorer.score(children);
+    current.insert(current.end(), scored.begin(), scored.end());
+    record_generation(result, generation, scored, pool, start);
+  }
+}
+
 }  // namespace
 
 std::string Constraints::violation(const Cost& cost) const {
@@ -174,6 +213,7 @@ EvolutionOptions EvolutionOptions::from_config(const Config& config) {
   o.generations = config.evolution.generations;
   o.max_attempts = config.evolution.max_attempts;
   o.seed = config.seed;
+  o.original = config.evolution.variant == "original";
   return o;
 }
 
@@ -181,7 +221,7 @@ SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
                     const EvolutionOptions& options, const Fitness& fitness) {
   const auto start = Clock::now();
   check_feasible(space, constraints);
-  Rng rng(options.seed);
+  Rng rng(derive_seed(options.seed, SeedPurpose::kEvolution));
   SearchResult result;
   Scorer scorer(space, fitness, result);
   const auto population = static_cast<std::size_t>(options.population);
@@ -192,6 +232,11 @@ SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
                                                   options.max_attempts, rng)),
                     pool, start);
 
+  if (options.original) {
+    evolve_original(space, constraints, options, scorer, result, rng, start);
+    result.seconds = seconds_since(start);
+    return result;
+  }
   const std::size_t crossed = population / 2;
   for (int generation = 1; generation <= options.generations; ++generation) {
     std::vector<Architecture> children;
@@ -255,7 +300,7 @@ ParetoResult pareto_search(const SearchSpace& space, const Constraints& constrai
     Constraints at = constraints;
     at.macs_m = lo + (constraints.macs_m - lo) * i / budgets;
     EvolutionOptions o = options;
-    o.seed = options.seed + static_cast<std::uint64_t>(i);
+    o.seed = derive_seed(options.seed, SeedPurpose::kParetoBudget, static_cast<std::uint64_t>(i));
     result.search = evolve(space, at, o, fitness);
     result.budgets.push_back(at.macs_m);
     result.best_per_budget.push_back(result.search.best());
@@ -272,7 +317,7 @@ SearchResult random_search(const SearchSpace& space, const Constraints& constrai
                            const Fitness& fitness) {
   const auto start = Clock::now();
   check_feasible(space, constraints);
-  Rng rng(options.seed);
+  Rng rng(derive_seed(options.seed, SeedPurpose::kRandomSearch));
   SearchResult result;
   Scorer scorer(space, fitness, result);
   const auto batch_size = static_cast<std::size_t>(options.population);

@@ -66,7 +66,10 @@ std::unique_ptr<SearchSpace> make_search_space(const Config& config) {
     throw ConfigError("latency_table (" + config.latency_table + "): latency tables describe the "
                       "layerwise space only, not " + config.search_space);
   }
-  if (config.search_space == "nasbench201") return std::make_unique<NasBench201Space>();
+  if (config.search_space == "nasbench201") {
+    return std::make_unique<NasBench201Space>(
+        CellNetworkShape{config.input_size, config.input_channels, config.classes});
+  }
   throw ConfigError("search_space (" + config.search_space + "): must be one of layerwise, nasbench201");
 }
 

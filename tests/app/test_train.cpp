@@ -87,13 +87,6 @@ TEST(TrainData, RefusesAFileWrittenWithOtherRepeats) {
   }
 }
 
-TEST(TrainData, SeedsAreDistinctPerArchitectureAndRepeat) {
-  EXPECT_NE(derive_seed(0, 0, 0), derive_seed(0, 0, 1));
-  EXPECT_NE(derive_seed(0, 1, 0), derive_seed(0, 0, 1));
-  EXPECT_NE(derive_seed(1, 0, 0), derive_seed(0, 0, 0));
-  EXPECT_EQ(derive_seed(7, 3, 1), derive_seed(7, 3, 1));
-}
-
 TEST(TrainFinal, ExportsATorchScriptModelThatReloads) {
   TempDir dir;
   Config c = label_config(dir);

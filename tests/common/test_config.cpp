@@ -125,6 +125,21 @@ TEST(Config, RangesNameKeyValueAndRule) {
             "stride is 2 (skip's factorized reduce splits it in halves)");
 }
 
+TEST(Config, SearchAndPredictorSwitchesNameKeyValueAndRule) {
+  EXPECT_EQ(error_of("search:\n  verify: 5\n"),
+            "test.yml: invalid configuration:\n  search.verify (5): labels the best predicted so "
+            "that the best label can be the answer: needs search.pick best_labelled");
+  EXPECT_EQ(error_of("search:\n  uncertainty_weight: 1\n"),
+            "test.yml: invalid configuration:\n  search.uncertainty_weight (1): needs "
+            "predictor.ensemble >= 2 (the spread of an ensemble)");
+  EXPECT_EQ(error_of("predictor:\n  graph_features: [graf, paths, graf]\n"),
+            "test.yml: invalid configuration:\n"
+            "  predictor.graph_features[1] (paths): must be one of graf, cost\n"
+            "  predictor.graph_features[2] (graf): appears more than once");
+  EXPECT_EQ(error_of("evolution:\n  variant: darts\n"),
+            "test.yml: invalid configuration:\n  evolution.variant (darts): must be one of gnas, original");
+}
+
 TEST(Config, LayersMayBeMappings) {
   const Config c = load_config_text("l_cfgs:\n  - {out_channels: 8, stride: 2}\n", "t.yml");
   ASSERT_EQ(c.l_cfgs.size(), 1u);

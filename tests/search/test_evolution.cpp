@@ -121,6 +121,36 @@ TEST(Evolution, IsDeterministicForASeed) {
   EXPECT_EQ(ra.best().arch, rb.best().arch);
 }
 
+// The original's GA (DESIGN 1.7) under the same budgets: every child complies, and on this small
+// space it reaches the brute-force optimum too.
+TEST(Evolution, OriginalVariantFindsTheConstrainedOptimum) {
+  const LayerwiseSpace space = small_space();
+  EvolutionOptions o;
+  o.original = true;
+  for (const double budget : {space.min_macs_m() * 1.5, space.min_macs_m() * 3}) {
+    const Constraints constraints{budget, 0};
+    CountingFitness counter;
+    const SearchResult r = evolve(space, constraints, o, counter.function());
+    EXPECT_DOUBLE_EQ(r.best().fitness, brute_force_best(space, constraints)) << "budget " << budget;
+    for (const auto& e : r.explored) EXPECT_EQ(constraints.violation(e.cost), "");
+    EXPECT_EQ(r.history.size(), 1001u);
+  }
+}
+
+// The baseline must not replay the labelled set: generate, evolution and random search each
+// draw from their own stream of the seed (they all used Rng(seed) before).
+TEST(RandomSearch, DrawsOtherArchitecturesThanTheEvolutionsFirstPopulation) {
+  const LayerwiseSpace space = small_space();
+  EvolutionOptions o;
+  o.generations = 0;
+  CountingFitness evolution, random;
+  evolve(space, {0, 0}, o, evolution.function());
+  random_search(space, {0, 0}, 20, o, random.function());
+  ASSERT_EQ(evolution.seen.size(), 20u);
+  EXPECT_NE(std::vector<Architecture>(random.seen.begin(), random.seen.begin() + 5),
+            std::vector<Architecture>(evolution.seen.begin(), evolution.seen.begin() + 5));
+}
+
 TEST(RandomSearch, SpendsItsQueriesOnDistinctArchitecturesWithinTheBudget) {
   const LayerwiseSpace space = small_space();
   const double budget = (space.min_macs_m() + space.cost(space.parse("1111-1111-1111")).macs_m) / 2;

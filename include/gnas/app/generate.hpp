@@ -35,7 +35,9 @@ struct RefineResult {
 /// path_to_architecture the search.per_round architectures of <log_dir>/evolution_explored.csv
 /// with the highest predicted accuracy that are neither in the file nor labelled, until the file
 /// holds sample_count + R x per_round. A file that already holds that many is left alone, so a
-/// repeated call adds nothing; one that misses earlier rounds is a DataError.
+/// repeated call adds nothing; one that misses earlier rounds is a DataError. Round
+/// search.rounds + 1 with search.verify > 0 is the verification round (`generate --verify`): it
+/// adds search.verify architectures the same way.
 RefineResult run_refine(const Config& config, int round, spdlog::logger& log);
 
 }  // namespace gnas

@@ -76,7 +76,4 @@ struct TrainFinalResult {
 TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& options,
                                  spdlog::logger& log);
 
-/// A seed for repeat `repeat` of architecture `id`, well mixed from the config's seed.
-std::uint64_t derive_seed(std::uint64_t base, std::uint64_t id, std::uint64_t repeat);
-
 }  // namespace gnas

@@ -74,9 +74,12 @@ struct EvolutionConfig {
   int max_attempts = 1000;     ///< redraws of one child that breaks a constraint
   bool pareto = false;         ///< search at pareto_budgets MACs budgets up to macs_budget; report the front
   int pareto_budgets = 8;
+  /// gnas (P/2 crossover-only + P/2 mutation-only children from the best seen) | original
+  /// (the original's GA: best P/2 of the population + P/2 crossover-then-mutation children)
+  std::string variant = "gnas";
 
   bool operator==(const EvolutionConfig& o) const {
-    return population == o.population && parents == o.parents &&
+    return variant == o.variant && population == o.population && parents == o.parents &&
            mutation_prob == o.mutation_prob && generations == o.generations &&
            max_attempts == o.max_attempts && pareto == o.pareto && pareto_budgets == o.pareto_budgets;
   }
@@ -99,9 +102,13 @@ struct PredictorConfig {
   int patience = 20;                  ///< stop after N epochs without validation gain; 0 = never
   int test_count = 50;                ///< labels held out for the reported metrics; 0 = none
   std::string test_split = "last";    ///< last (the original: the file's last rows) | random
+  /// tuned: graph-level inputs beside the graph / flat encoding: graf (path counts by op type),
+  /// cost (log MACs and parameters); empty = none
+  std::vector<std::string> graph_features;
 
   bool operator==(const PredictorConfig& o) const {
     return type == o.type && variant == o.variant && node_features == o.node_features &&
+           graph_features == o.graph_features &&
            ranking_weight == o.ranking_weight && ensemble == o.ensemble && hidden == o.hidden &&
            blocks == o.blocks && epochs == o.epochs && batch_size == o.batch_size && lr == o.lr &&
            weight_decay == o.weight_decay && validation_share == o.validation_share &&
@@ -115,9 +122,15 @@ struct SearchConfig {
   int rounds = 0;      ///< refinement rounds R; 0 = the original pipeline
   int per_round = 10;  ///< architectures K labelled per round
   std::string pick = "evolved";  ///< the answer: evolved (best predicted, the original) | best_labelled
+  /// after the last search, label the V best predicted architectures not yet labelled, so that
+  /// the answer (best_labelled) is one whose accuracy was measured; 0 = none
+  int verify = 0;
+  /// fitness of the search = ensemble mean - k x ensemble std (k >= 0; needs predictor.ensemble >= 2)
+  double uncertainty_weight = 0.0;
 
   bool operator==(const SearchConfig& o) const {
-    return rounds == o.rounds && per_round == o.per_round && pick == o.pick;
+    return rounds == o.rounds && per_round == o.per_round && pick == o.pick && verify == o.verify &&
+           uncertainty_weight == o.uncertainty_weight;
   }
 };
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gnas/predictor/graph_features.hpp"
 #include "gnas/space/search_space.hpp"
 
 namespace gnas {
@@ -28,6 +29,7 @@ struct GraphBatch {
   torch::Tensor adjacency;  ///< [B, N, N]; 1 for each edge s -> t at [b, s, t], 1 on the diagonal
   torch::Tensor features;   ///< [B, N, F]
   torch::Tensor genes;      ///< [B, G] flat op encoding (see flat_encoding_dim)
+  torch::Tensor graph;      ///< [B, K] graph-level features (graph_features.hpp); K may be 0
 
   int64_t size() const { return adjacency.size(0); }
   /// The rows `index` (int64 [K]) of every tensor.
@@ -42,9 +44,11 @@ int graph_node_count(const SearchSpace& space);
 /// block per gene with more values.
 int flat_encoding_dim(const SearchSpace& space);
 
-/// Encodes `archs` (each valid in `space`). Throws DataError when the space's graphs of two
-/// architectures differ in size.
+/// Encodes `archs` (each valid in `space`), with the graph-level features of `graph_sets` (raw,
+/// not standardised). Throws DataError when the space's graphs of two architectures differ in
+/// size.
 GraphBatch encode_architectures(const SearchSpace& space, const std::vector<Architecture>& archs,
-                                NodeFeatures mode);
+                                NodeFeatures mode,
+                                const std::vector<GraphFeatureSet>& graph_sets = {});
 
 }  // namespace gnas

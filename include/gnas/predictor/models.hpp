@@ -19,6 +19,7 @@ struct PredictorNetOptions {
   TORCH_ARG(int64_t, num_nodes) = 36;     ///< N, graph nodes (gnn readout concatenates them)
   TORCH_ARG(int64_t, feature_dim) = 3;    ///< F, node features (gnn)
   TORCH_ARG(int64_t, gene_dim) = 30;      ///< G, flat op encoding (mlp)
+  TORCH_ARG(int64_t, graph_dim) = 0;      ///< K, graph-level features (both decoders take them)
   TORCH_ARG(int64_t, hidden) = 128;       ///< node embedding width (gnn), hidden width (mlp)
   TORCH_ARG(int64_t, blocks) = 5;         ///< aggregation + GRU blocks (gnn)
   TORCH_ARG(int64_t, decoder_hidden) = 54;
@@ -68,7 +69,8 @@ TORCH_MODULE(GnnEncoder);
 /// 1 / sqrt(d_source d_target). [B, N, N] -> [B, N, N].
 torch::Tensor gcn_propagation(const torch::Tensor& adjacency);
 
-/// Encoder + concatenation readout (N x H) -> Linear(54) -> LeakyReLU -> Linear(1) [-> Sigmoid].
+/// Encoder + concatenation readout (N x H, then the K graph-level features) -> Linear(54) ->
+/// LeakyReLU -> Linear(1) [-> Sigmoid].
 class GnnPredictorImpl : public PredictorNet {
  public:
   explicit GnnPredictorImpl(const PredictorNetOptions& options);
@@ -80,8 +82,8 @@ class GnnPredictorImpl : public PredictorNet {
   torch::nn::Sequential predictor_{nullptr};
 };
 
-/// Flat op encoding [B, G] -> Linear(H) -> LeakyReLU -> Linear(H) -> LeakyReLU -> Linear(1)
-/// [-> Sigmoid]. Child: `layers`.
+/// Flat op encoding and graph-level features [B, G + K] -> Linear(H) -> LeakyReLU -> Linear(H) ->
+/// LeakyReLU -> Linear(1) [-> Sigmoid]. Child: `layers`.
 class MlpPredictorImpl : public PredictorNet {
  public:
   explicit MlpPredictorImpl(const PredictorNetOptions& options);

@@ -14,6 +14,7 @@
 namespace gnas {
 
 class PredictorNet;
+struct GraphBatch;
 
 /// What a saved predictor is; enough to rebuild its networks.
 struct PredictorSpec {
@@ -31,14 +32,23 @@ struct PredictorSpec {
   double target_offset = 0;             ///< accuracy = target_offset + target_scale * output
   double target_scale = 1;
   std::string space_fingerprint;        ///< SearchSpace::fingerprint() it was trained on
+  std::vector<std::string> graph_features;  ///< graph-level feature sets it needs (graf, cost)
+  std::vector<double> feature_mean;     ///< per graph-level feature, the training set's mean
+  std::vector<double> feature_scale;    ///< ... and deviation; inputs are (x - mean) / scale
 
   bool operator==(const PredictorSpec& o) const;
 };
 
 /// The spec `config.predictor` asks for on `space` (normalisation left at identity): variant
 /// original is DESIGN 1.6's network (128 wide, 5 blocks, [out-degree, 1, 1], sigmoid, one
-/// network) whatever the tuned-only keys say. Throws ConfigError for unknown names.
+/// network, no graph-level features) whatever the tuned-only keys say. Throws ConfigError for
+/// unknown names and for graph features the space cannot supply.
 PredictorSpec spec_from_config(const PredictorConfig& config, const SearchSpace& space);
+
+/// `archs` as the input of a predictor of `spec`: graph, flat encoding and graph-level features
+/// standardised by spec.feature_mean / feature_scale.
+GraphBatch encode_for(const PredictorSpec& spec, const SearchSpace& space,
+                      const std::vector<Architecture>& archs);
 
 class Predictor {
  public:
@@ -58,6 +68,15 @@ class Predictor {
   /// Predicted accuracy (fraction) of each architecture, batched internally (thousands per
   /// forward pass), without autograd. Every architecture must be valid in the space.
   std::vector<double> predict(const SearchSpace& space, const std::vector<Architecture>& archs) const;
+
+  /// The ensemble's mean prediction and the standard deviation of its members' predictions
+  /// (0 for a single network), both as accuracies (fractions).
+  struct Spread {
+    std::vector<double> mean;
+    std::vector<double> std;
+  };
+  Spread predict_spread(const SearchSpace& space, const std::vector<Architecture>& archs) const;
+
 
   const PredictorSpec& spec() const { return spec_; }
   PredictorSpec& spec() { return spec_; }

@@ -36,6 +36,7 @@ struct EvolutionOptions {
   int generations = 1000;
   int max_attempts = 1000;  ///< redraws of one child before falling back to a parent's copy
   std::uint64_t seed = 0;
+  bool original = false;    ///< the original's GA (DESIGN 1.7) instead of gnas's engine
 
   static EvolutionOptions from_config(const Config& config);
 };
@@ -74,6 +75,9 @@ struct SearchResult {
 /// parents drawn uniformly from the best `parents` architectures seen so far. A child that is
 /// invalid or breaks a constraint is redrawn (at most max_attempts times, then a copy of a parent,
 /// which always complies). Deterministic for a given seed and fitness.
+/// With options.original, the original's GA: each generation keeps the best P/2 of the current
+/// population as parents and adds P/2 children, each a single-point crossover of two random
+/// parents (cut uniform in [0, genes)) followed by mutation. The answer is the best seen.
 SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
                     const EvolutionOptions& options, const Fitness& fitness);
 
