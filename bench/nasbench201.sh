@@ -18,7 +18,7 @@ table=${1:-../shared/data/nasbench201/cifar10.csv}
 seeds=${2:-10}
 build=${3:-build}
 bin=$build/bin
-budgets=${BUDGETS:-300:0:10 100:5:10 150:10:10}
+budgets=${BUDGETS:-300:0:10 305:0:10:5 100:5:10}
 [ -x "$bin/evolution" ] || bash scripts/setup.sh >&2
 [ -f "$table" ] || { echo "nasbench201.sh: no table at $table" >&2; exit 2; }
 work=$(mktemp -d)

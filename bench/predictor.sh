@@ -32,7 +32,10 @@ variants=(
   "default config + graf|--set predictor.graph_features=[graf]"
   "default config + graf + cost|--set predictor.graph_features=[graf,cost]"
   "default config + graf + cost, ensemble of 5|--set predictor.graph_features=[graf,cost] --set predictor.ensemble=5"
+  "mlp 128 wide + graf|$T --set predictor.type=mlp --set predictor.hidden=128 --set predictor.graph_features=[graf]"
   "mlp 128 wide + graf + cost|$T --set predictor.type=mlp --set predictor.hidden=128 --set predictor.graph_features=[graf,cost]"
+  "mlp 256 wide + graf + cost|$T --set predictor.type=mlp --set predictor.hidden=256 --set predictor.graph_features=[graf,cost]"
+  "mlp 128 wide + graf + cost, ensemble of 5|$T --set predictor.type=mlp --set predictor.hidden=128 --set predictor.graph_features=[graf,cost] --set predictor.ensemble=5"
   "default config|"
 )
 

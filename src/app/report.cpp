@@ -145,7 +145,8 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   html += "<h2>Key numbers</h2>\n<table>\n";
   html += row("labelled architectures (label budget)", std::to_string(labels));
   html += row("search space", config.search_space + (config.benchmark_table.empty() ? "" : ", benchmark table " + config.benchmark_table));
-  html += row("refinement rounds", std::to_string(config.search.rounds) + " x " + std::to_string(config.search.per_round));
+  html += row("refinement rounds", std::to_string(config.search.rounds) + " x " + std::to_string(config.search.per_round) +
+                                   ", then " + std::to_string(config.search.verify) + " verified (search.verify)");
   html += row("predictor", value(predictor, "variant") + " " + value(predictor, "type") + ", trained on " +
                                value(predictor, "n_train") + " labels");
   html += row("predictor Kendall tau / precision@5 / @10 (test split)",

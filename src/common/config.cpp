@@ -284,7 +284,7 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(search.per_round, "architectures labelled per refinement round: the best predicted not yet labelled (>= 1)"),
       GNAS_FIELD(search.verify, "after the last search, label the V best predicted architectures not yet labelled (generate --verify), so the answer is measured; needs pick best_labelled; 0 = none (>= 0)"),
       GNAS_FIELD(search.uncertainty_weight, "search fitness = ensemble mean - k x ensemble std of the predictions (>= 0; > 0 needs predictor.ensemble >= 2)"),
-      GNAS_FIELD(search.pick, "the pipeline's answer: evolved (the last search's best predicted, as the original) | best_labelled (the labelled architecture with the best label)"),
+      GNAS_FIELD(search.pick, "the pipeline's answer: best_labelled (the labelled architecture with the best label, verified ones included) | evolved (the last search's best predicted, as the original)"),
   };
   return kFields;
 }

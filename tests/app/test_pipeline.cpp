@@ -64,7 +64,7 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
       "ops_name: [skip, sep_conv_3x3, dil_conv_3x3]\nl_cfgs: [[8, 1], [16, 2]]\nstem_channels: 8\n"
       "head_channels: 32\nepochs: 1\nbatch_size: 50\nrepeats: 1\nprint_freq: 100\n"
       "macs_budget: " + format_number(budget) + "\nsample_count: 3\n"
-      "search: {rounds: 1, per_round: 1}\n"
+      "search: {rounds: 1, per_round: 1, verify: 0, pick: evolved}\n"
       "predictor: {hidden: 16, blocks: 2, epochs: 10, test_count: 0}\n"
       "evolution: {generations: 10}\nlatency: {warmup: 0, repeats: 1}\n");
   const std::string run = dir.file("logs/runs/e2e");
@@ -142,15 +142,15 @@ TEST(Pipeline, BenchmarkModeOnAGeneratedTable) {
   const std::string table = dir.write("table.csv", format_csv({"arch", "test_acc"}, rows));
   const std::string cfg = dir.write("nb.yml", "search_space: nasbench201\nbenchmark_table: " + table +
       "\nmacs_budget: 0\nrepeats: 1\nlog_dir: " + dir.file("logs") + "\nnum_threads: 1\nsample_count: 20\n"
-      "search: {rounds: 2, per_round: 5}\npredictor: {hidden: 16, blocks: 2, epochs: 20, test_count: 0}\n"
+      "search: {rounds: 2, per_round: 5, verify: 3}\npredictor: {hidden: 16, blocks: 2, epochs: 20, test_count: 0}\n"
       "evolution: {generations: 30}\n");
   const std::string run = dir.file("logs/runs/nb");
   ASSERT_EQ(pipeline(cfg, "nb", dir.file("log")), 0) << tail_of(dir.file("log"));
   const CsvTable labels = read_csv(run + "/train_data.csv");
-  EXPECT_EQ(labels.rows.size(), 30u);  // 20 + 2 rounds x 5
+  EXPECT_EQ(labels.rows.size(), 33u);  // 20 + 2 rounds x 5 + 3 verified
   std::set<std::string> distinct;
   for (const auto& r : labels.rows) distinct.insert(r[1]);
-  EXPECT_EQ(distinct.size(), 30u);
+  EXPECT_EQ(distinct.size(), 33u);
   const YAML::Node final_summary = YAML::LoadFile(run + "/train_summary.yml");
   EXPECT_EQ(final_summary["mode"].as<std::string>(), "final_lookup");
   EXPECT_GE(final_summary["rank"].as<int>(), 1);

@@ -126,7 +126,7 @@ TEST(Config, RangesNameKeyValueAndRule) {
 }
 
 TEST(Config, SearchAndPredictorSwitchesNameKeyValueAndRule) {
-  EXPECT_EQ(error_of("search:\n  verify: 5\n"),
+  EXPECT_EQ(error_of("search:\n  verify: 5\n  pick: evolved\n"),
             "test.yml: invalid configuration:\n  search.verify (5): labels the best predicted so "
             "that the best label can be the answer: needs search.pick best_labelled");
   EXPECT_EQ(error_of("search:\n  uncertainty_weight: 1\n"),

@@ -121,10 +121,12 @@ struct PredictorConfig {
 struct SearchConfig {
   int rounds = 0;      ///< refinement rounds R; 0 = the original pipeline
   int per_round = 10;  ///< architectures K labelled per round
-  std::string pick = "evolved";  ///< the answer: evolved (best predicted, the original) | best_labelled
+  /// the answer: best_labelled (the best label, verified ones included) | evolved (best predicted,
+  /// the original's answer)
+  std::string pick = "best_labelled";
   /// after the last search, label the V best predicted architectures not yet labelled, so that
-  /// the answer (best_labelled) is one whose accuracy was measured; 0 = none
-  int verify = 0;
+  /// the answer (best_labelled) is one whose accuracy was measured; 0 = none (the original)
+  int verify = 5;
   /// fitness of the search = ensemble mean - k x ensemble std (k >= 0; needs predictor.ensemble >= 2)
   double uncertainty_weight = 0.0;
 
