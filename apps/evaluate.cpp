@@ -3,12 +3,13 @@
 
 #include "gnas/app/cli.hpp"
 #include "gnas/app/evaluate.hpp"
+#include "gnas/app/proxies.hpp"
 #include "gnas/app/report.hpp"
 #include "gnas/common/errors.hpp"
 
 int main(int argc, char** argv) {
   std::string arch_file, latency_path;
-  bool predictor = false, learning_curve = false, compare = false, report = false;
+  bool predictor = false, learning_curve = false, compare = false, report = false, proxies = false;
   std::size_t check_count = 10;
   CLI::Option* profile_option = nullptr;
   gnas::EvaluatePredictorOptions predictor_options;
@@ -41,16 +42,24 @@ int main(int argc, char** argv) {
         cli.add_flag("--compare", compare,
                      "sampled, random-search and evolved architectures on one MACs-vs-accuracy plot");
         cli.add_flag("--report", report, "the run's static page, log_dir/report.html");
+        cli.add_flag("--proxies", proxies,
+                     "zero-cost proxies (proxies.names) of the architectures of --arch-file PATH "
+                     "(default path_to_architecture) into log_dir/proxies.csv; with --data, their "
+                     "rank agreement with the labels");
       },
       [&](const gnas::app::StepContext& ctx) {
-        if (arch_option->count() + predictor + learning_curve + profile_option->count() + compare +
-                report != 1) {
+        // With --proxies, --arch-file names the architectures to score instead of being a mode.
+        const std::size_t arch_mode = proxies ? 0 : arch_option->count();
+        if (arch_mode + predictor + learning_curve + profile_option->count() + compare + report +
+                proxies != 1) {
           throw gnas::UsageError(
               "evaluate: give exactly one of --arch-file [PATH], --predictor, --learning-curve, "
-              "--profile-latency [PATH], --compare, --report");
+              "--profile-latency [PATH], --compare, --report, --proxies [--arch-file PATH]");
         }
         curve_options.data = predictor_options.data;
-        if (report) {
+        if (proxies) {
+          gnas::run_proxies(ctx.config, {arch_file, predictor_options.data}, *ctx.log, std::cout);
+        } else if (report) {
           gnas::run_report(ctx.config, *ctx.log);
         } else if (profile_option->count() > 0) {
           gnas::run_profile_latency(ctx.config, latency_path, check_count, *ctx.log, std::cout);

@@ -280,6 +280,8 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(evolution.variant, "gnas (P/2 crossover-only and P/2 mutation-only children of the best seen) | original (the original's GA: the best P/2 of the population plus P/2 children, each a crossover with the cut in [0, genes) followed by mutation)"),
       GNAS_FIELD(evolution.pareto, "search at pareto_budgets budgets up to macs_budget and report the accuracy-MACs front"),
       GNAS_FIELD(evolution.pareto_budgets, "MACs budgets of the Pareto mode, evenly spaced from the space's minimum (>= 1)"),
+      GNAS_FIELD(proxies.names, "zero-cost proxies evaluate --proxies computes, a list of synflow, nwot, grad_norm, snip, zico"),
+      GNAS_FIELD(proxies.batch_size, "images of the seeded minibatch the proxies score on (>= 2; zico splits it in halves)"),
       GNAS_FIELD(search.rounds, "iterative refinement rounds after the first search; 0 = none, as the original (>= 0)"),
       GNAS_FIELD(search.per_round, "architectures labelled per refinement round: the best predicted not yet labelled (>= 1)"),
       GNAS_FIELD(search.verify, "after the last search, label the V best predicted architectures not yet labelled (generate --verify), so the answer is measured; needs pick best_labelled; 0 = none (>= 0)"),
@@ -499,6 +501,7 @@ bool Config::operator==(const Config& o) const {
          head_channels == o.head_channels && macs_budget == o.macs_budget &&
          sample_count == o.sample_count && sampling == o.sampling && latency == o.latency &&
          predictor == o.predictor && params_budget == o.params_budget && evolution == o.evolution &&
+         proxies == o.proxies &&
          benchmark_table == o.benchmark_table && search == o.search &&
          latency_budget_ms == o.latency_budget_ms && latency_table == o.latency_table;
 }
@@ -662,6 +665,16 @@ std::vector<std::string> validation_errors(const Config& c) {
         "must be >= 0");
   check(c.search.uncertainty_weight == 0 || c.predictor.ensemble >= 2, "search.uncertainty_weight",
         num(c.search.uncertainty_weight), "needs predictor.ensemble >= 2 (the spread of an ensemble)");
+  for (std::size_t i = 0; i < c.proxies.names.size(); ++i) {
+    const std::string key = "proxies.names[" + std::to_string(i) + "]";
+    one_of(key, c.proxies.names[i], {"synflow", "nwot", "grad_norm", "snip", "zico"});
+    check(std::find(c.proxies.names.begin(), c.proxies.names.begin() + static_cast<long>(i),
+                    c.proxies.names[i]) == c.proxies.names.begin() + static_cast<long>(i),
+          key, c.proxies.names[i], "appears more than once");
+  }
+  check(!c.proxies.names.empty(), "proxies.names", "[]", "must name at least one proxy");
+  check(c.proxies.batch_size >= 2, "proxies.batch_size", std::to_string(c.proxies.batch_size),
+        "must be >= 2 (zico compares two halves of the batch)");
   one_of("evolution.variant", c.evolution.variant, {"gnas", "original"});
   one_of("predictor.type", p.type, {"gnn", "mlp"});
   one_of("predictor.variant", p.variant, {"original", "tuned"});

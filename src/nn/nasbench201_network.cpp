@@ -22,7 +22,7 @@ ReluConvBnImpl::ReluConvBnImpl(int64_t in_channels, int64_t out_channels, int64_
 }
 
 torch::Tensor ReluConvBnImpl::forward(const torch::Tensor& x) {
-  return bn_->forward(run_conv(*conv_, torch::relu(x)));
+  return bn_->forward(run_conv(*conv_, record_activation(torch::relu(x))));
 }
 
 CellImpl::CellImpl(const Architecture& arch, int64_t channels) {
@@ -105,7 +105,7 @@ torch::Tensor NasBench201NetworkImpl::forward(const torch::Tensor& x) {
       h = block->as<ResidualReductionImpl>()->forward(h);
     }
   }
-  h = torch::relu(last_bn_->forward(h));
+  h = record_activation(torch::relu(last_bn_->forward(h)));
   return classifier_->forward(h.mean({2, 3}));
 }
 

@@ -17,7 +17,7 @@ StemImpl::StemImpl(int64_t in_channels, int64_t out_channels) {
 }
 
 torch::Tensor StemImpl::forward(const torch::Tensor& x) {
-  return torch::clamp(bn_->forward(run_conv(*conv_, x)), 0, 6);
+  return record_activation(torch::clamp(bn_->forward(run_conv(*conv_, x)), 0, 6));
 }
 
 SearchLayerImpl::SearchLayerImpl(std::vector<CandidateOpOptions> selected) {
@@ -70,7 +70,8 @@ torch::Tensor NetworkImpl::forward(const torch::Tensor& x) {
   torch::Tensor h = first_->forward(x);
   for (auto& layer : layers_) h = layer->forward(h);
   h = run_conv(*last_stage_->ptr(0)->as<torch::nn::Conv2dImpl>(), h);
-  h = torch::clamp(last_stage_->ptr(1)->as<torch::nn::BatchNorm2dImpl>()->forward(h), 0, 6);
+  h = record_activation(
+      torch::clamp(last_stage_->ptr(1)->as<torch::nn::BatchNorm2dImpl>()->forward(h), 0, 6));
   return classifier_->forward(h.mean({2, 3}));
 }
 

@@ -5,6 +5,7 @@ namespace gnas::nn {
 namespace {
 
 thread_local MacsProbe* active_probe = nullptr;
+thread_local ActivationProbe* active_activation_probe = nullptr;
 
 torch::nn::Conv2d conv(int64_t c_in, int64_t c_out, int64_t kernel, int64_t stride,
                        int64_t padding, int64_t dilation, int64_t groups) {
@@ -24,9 +25,9 @@ torch::Tensor run_sequential(torch::nn::Sequential& seq, torch::Tensor x) {
     } else if (auto* bn = child->as<torch::nn::BatchNorm2dImpl>()) {
       x = bn->forward(x);
     } else if (auto* relu = child->as<torch::nn::ReLUImpl>()) {
-      x = relu->forward(x);
+      x = record_activation(relu->forward(x));
     } else {
-      x = child->as<torch::nn::ReLU6Impl>()->forward(x);
+      x = record_activation(child->as<torch::nn::ReLU6Impl>()->forward(x));
     }
   }
   return x;
@@ -36,6 +37,21 @@ torch::Tensor run_sequential(torch::nn::Sequential& seq, torch::Tensor x) {
 
 MacsProbe::MacsProbe() { active_probe = this; }
 MacsProbe::~MacsProbe() { active_probe = nullptr; }
+
+ActivationProbe::ActivationProbe() { active_activation_probe = this; }
+ActivationProbe::~ActivationProbe() { active_activation_probe = nullptr; }
+
+void ActivationProbe::add(const torch::Tensor& activation) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor c = (activation.detach().flatten(1) > 0).to(torch::kFloat64);
+  const torch::Tensor k = torch::mm(c, c.t()) + torch::mm(1 - c, (1 - c).t());
+  kernel_ = kernel_.defined() ? kernel_ + k : k;
+}
+
+torch::Tensor record_activation(torch::Tensor activation) {
+  if (active_activation_probe != nullptr) active_activation_probe->add(activation);
+  return activation;
+}
 
 torch::Tensor run_conv(torch::nn::Conv2dImpl& c, const torch::Tensor& x) {
   torch::Tensor y = c.forward(x);
@@ -62,6 +78,7 @@ FactorizedReduceImpl::FactorizedReduceImpl(const CandidateOpOptions& o) {
 
 torch::Tensor FactorizedReduceImpl::forward(const torch::Tensor& x) {
   const torch::Tensor r = torch::relu(x);
+  record_activation(r);
   using torch::indexing::Slice;
   // Padding the shifted half back to r's size gives both halves ceil(H/2) rows on odd sizes;
   // on even sizes the padded row is never sampled by the stride, so results equal the original.

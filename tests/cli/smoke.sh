@@ -94,6 +94,10 @@ expect 2 "train_predictor without labels" "$bin/train_predictor" "${common[@]}" 
   --set "path_to_train_data=$work/none.csv"
 contains "missing labels message" "$work/err" "$work/none.csv"
 
+# evaluate --proxies: an unknown proxy stops before anything is scored (exit 2).
+expect 2 "evaluate --proxies unknown proxy" "$bin/evaluate" "${common[@]}" --proxies --set "proxies.names=[synflow, jacov]"
+contains "unknown proxy message" "$work/err" "proxies.names[1] (jacov): must be one of synflow, nwot, grad_norm, snip, zico"
+
 # pipeline: bad arguments and a missing config stop at once (exit 2) with a message.
 expect 2 "pipeline unknown argument" env GNAS_BIN="$bin" bash "$src/scripts/pipeline.sh" "$cfg" --bogus
 contains "pipeline argument message" "$work/err" "unknown argument '--bogus'"

@@ -55,7 +55,8 @@ TEST(GraphFeatures, CountsTheCellsPathsByOpType) {
 // In the layer-wise space every path takes one op per layer: the count is the product of the
 // layers' selected ops of the allowed types.
 TEST(GraphFeatures, LayerwisePathsAreProductsOfTheLayersChoices) {
-  const LayerwiseSpace space(MacroShape::from_config(Config{}));
+  const Config defaults;
+  const LayerwiseSpace space(MacroShape::from_config(defaults));
   const Architecture arch = space.parse("110000-010001-111111-100000-110000");
   // All types: 2 * 2 * 6 * 1 * 2 paths; skip only (type 0, mask 1): layer 2 has no skip.
   EXPECT_FLOAT_EQ(feature(space, arch, "log_paths_s63"), std::log1p(48.0f));

@@ -116,6 +116,15 @@ struct PredictorConfig {
   }
 };
 
+/// Zero-cost proxies (`evaluate --proxies`): scores of an untrained network on one minibatch.
+struct ProxyConfig {
+  /// which to compute: synflow, nwot, grad_norm, snip, zico
+  std::vector<std::string> names{"synflow", "nwot", "grad_norm", "snip", "zico"};
+  int batch_size = 32;  ///< images of the seeded minibatch (zico splits it in two halves)
+
+  bool operator==(const ProxyConfig& o) const { return names == o.names && batch_size == o.batch_size; }
+};
+
 /// Iterative refinement (beyond the original): after the first predictor and search, label the
 /// per_round best predicted architectures not yet labelled, retrain, search again; R times.
 struct SearchConfig {
@@ -197,6 +206,7 @@ struct Config {
   PredictorConfig predictor;
   EvolutionConfig evolution;
   SearchConfig search;
+  ProxyConfig proxies;
 
   bool operator==(const Config& o) const;
 };

@@ -32,6 +32,26 @@ class MacsProbe {
 /// conv(x), counted by the active MacsProbe if any.
 torch::Tensor run_conv(torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
 
+/// While alive, collects the binary activation codes of every ReLU / ReLU6 output passed to
+/// record_activation on this thread (the NWOT proxy): with c the [B, units] 0/1 codes of one
+/// activation, kernel() accumulates c c^T + (1 - c)(1 - c)^T, a [B, B] float64 matrix of the
+/// number of units on which two images agree. Probes do not nest.
+class ActivationProbe {
+ public:
+  ActivationProbe();
+  ~ActivationProbe();
+  ActivationProbe(const ActivationProbe&) = delete;
+  ActivationProbe& operator=(const ActivationProbe&) = delete;
+  const torch::Tensor& kernel() const { return kernel_; }
+  void add(const torch::Tensor& activation);
+
+ private:
+  torch::Tensor kernel_;
+};
+
+/// `activation` (a ReLU's output), recorded by the active ActivationProbe if any.
+torch::Tensor record_activation(torch::Tensor activation);
+
 struct CandidateOpOptions {
   CandidateOpOptions(OpKind kind, int64_t in_channels, int64_t out_channels, int64_t stride)
       : kind_(kind), in_channels_(in_channels), out_channels_(out_channels), stride_(stride) {}

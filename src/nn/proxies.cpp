@@ -1,0 +1,141 @@
+#include "gnas/nn/proxies.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "gnas/common/errors.hpp"
+#include "gnas/nn/ops.hpp"
+#include "gnas/nn/space_network.hpp"
+
+namespace gnas::nn {
+namespace {
+
+SpaceNetwork fresh(const SearchSpace& space, const Architecture& arch, std::uint64_t seed) {
+  torch::manual_seed(seed);
+  return build_network(space, arch);
+}
+
+// Conv and linear weights: the tensors the gradient-based proxies sum over (not BN's).
+std::vector<torch::Tensor> weights(const SpaceNetwork& net) {
+  std::vector<torch::Tensor> out;
+  for (const auto& p : net.module->parameters()) {
+    if (p.dim() > 1) out.push_back(p);
+  }
+  return out;
+}
+
+void backward_loss(SpaceNetwork& net, const torch::Tensor& images, const torch::Tensor& labels) {
+  net.module->zero_grad();
+  torch::nn::functional::cross_entropy(net.forward(images), labels).backward();
+}
+
+double synflow(const SearchSpace& space, const Architecture& arch, std::uint64_t seed) {
+  SpaceNetwork net = fresh(space, arch, seed);
+  net.module->to(torch::kFloat64);
+  net.module->eval();
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : net.module->parameters()) p.abs_();
+  }
+  const torch::Tensor ones =
+      torch::ones({1, net.input_channels, net.input_size, net.input_size}, torch::kFloat64);
+  net.forward(ones).sum().backward();
+  double score = 0;
+  for (const auto& p : net.module->parameters()) {
+    if (p.grad().defined()) score += (p * p.grad()).sum().item<double>();
+  }
+  return score;
+}
+
+double nwot(SpaceNetwork& net, const ProxyBatch& batch) {
+  net.module->train();
+  torch::NoGradGuard no_grad;
+  ActivationProbe probe;
+  net.forward(batch.images);
+  if (!probe.kernel().defined()) return std::nan("");
+  return std::get<1>(torch::slogdet(probe.kernel())).item<double>();
+}
+
+struct GradientScores {
+  double grad_norm = 0, snip = 0, zico = 0;
+};
+
+// One backward pass per half of the batch: zico compares the halves' gradients; grad_norm and
+// snip use their mean (the gradient of the mean loss when BN normalises each half on its own).
+GradientScores gradient_scores(SpaceNetwork& net, const ProxyBatch& batch) {
+  net.module->train();
+  const int64_t half = batch.images.size(0) / 2;
+  const std::vector<torch::Tensor> ws = weights(net);
+  std::vector<std::vector<torch::Tensor>> grads(ws.size());
+  for (int64_t part = 0; part < 2; ++part) {
+    backward_loss(net, batch.images.narrow(0, part * half, half), batch.labels.narrow(0, part * half, half));
+    for (std::size_t i = 0; i < ws.size(); ++i) {
+      grads[i].push_back(ws[i].grad().defined() ? ws[i].grad().detach().clone() : torch::zeros_like(ws[i]));
+    }
+  }
+  torch::NoGradGuard no_grad;
+  GradientScores out;
+  for (std::size_t i = 0; i < ws.size(); ++i) {
+    const torch::Tensor stacked = torch::stack(grads[i]).to(torch::kFloat64);
+    const torch::Tensor mean = stacked.mean(0);
+    out.grad_norm += mean.norm().item<double>();
+    out.snip += (ws[i].to(torch::kFloat64) * mean).abs().sum().item<double>();
+    const torch::Tensor mean_abs = stacked.abs().mean(0);
+    const torch::Tensor sd = stacked.std(0, /*unbiased=*/false);
+    const torch::Tensor nonzero = sd != 0;
+    const double sum = (mean_abs.masked_select(nonzero) / sd.masked_select(nonzero)).sum().item<double>();
+    if (sum != 0) out.zico += std::log(sum);
+  }
+  return out;
+}
+
+}  // namespace
+
+ProxyKind proxy_from_name(const std::string& name) {
+  if (name == "synflow") return ProxyKind::kSynflow;
+  if (name == "nwot") return ProxyKind::kNwot;
+  if (name == "grad_norm") return ProxyKind::kGradNorm;
+  if (name == "snip") return ProxyKind::kSnip;
+  if (name == "zico") return ProxyKind::kZico;
+  throw ConfigError("proxies.names (" + name + "): must be one of synflow, nwot, grad_norm, snip, zico");
+}
+
+std::string proxy_name(ProxyKind kind) {
+  switch (kind) {
+    case ProxyKind::kSynflow: return "synflow";
+    case ProxyKind::kNwot: return "nwot";
+    case ProxyKind::kGradNorm: return "grad_norm";
+    case ProxyKind::kSnip: return "snip";
+    case ProxyKind::kZico: break;
+  }
+  return "zico";
+}
+
+std::vector<double> score_proxies(const SearchSpace& space, const Architecture& arch,
+                                  const ProxyBatch& batch, const std::vector<ProxyKind>& kinds,
+                                  std::uint64_t seed) {
+  const auto wants = [&](ProxyKind k) { return std::find(kinds.begin(), kinds.end(), k) != kinds.end(); };
+  double nwot_score = 0;
+  GradientScores gradients;
+  if (wants(ProxyKind::kNwot) || wants(ProxyKind::kGradNorm) || wants(ProxyKind::kSnip) ||
+      wants(ProxyKind::kZico)) {
+    SpaceNetwork net = fresh(space, arch, seed);  // nwot's forward leaves the weights as they are
+    if (wants(ProxyKind::kNwot)) nwot_score = nwot(net, batch);
+    if (wants(ProxyKind::kGradNorm) || wants(ProxyKind::kSnip) || wants(ProxyKind::kZico)) {
+      gradients = gradient_scores(net, batch);
+    }
+  }
+  std::vector<double> out;
+  for (const ProxyKind kind : kinds) {
+    switch (kind) {
+      case ProxyKind::kSynflow: out.push_back(synflow(space, arch, seed)); break;
+      case ProxyKind::kNwot: out.push_back(nwot_score); break;
+      case ProxyKind::kGradNorm: out.push_back(gradients.grad_norm); break;
+      case ProxyKind::kSnip: out.push_back(gradients.snip); break;
+      case ProxyKind::kZico: out.push_back(gradients.zico); break;
+    }
+  }
+  return out;
+}
+
+}  // namespace gnas::nn
