@@ -5,6 +5,7 @@
 #include <map>
 #include <unordered_set>
 
+#include "gnas/app/proxies.hpp"
 #include "gnas/app/summary.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
@@ -32,6 +33,36 @@ std::pair<std::string, std::string> usage_key(const SearchSpace& space, std::siz
   return {label, space.value_label(i, value)};
 }
 
+// sampling.prescreen: the sample_count candidates with the best proxy ensemble rank, in draw
+// order; every candidate's scores and the choice in <log_dir>/prescreen.csv.
+std::vector<Architecture> prescreen(const Config& config, const SearchSpace& space,
+                                    const std::vector<Architecture>& candidates, spdlog::logger& log) {
+  const ProxyScores scores = score_architectures(config, space, candidates, log);
+  const std::vector<double> vote = ensemble_rank(scores);
+  std::vector<std::size_t> order(candidates.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return vote[a] > vote[b]; });
+  std::vector<char> chosen(candidates.size(), 0);
+  for (std::size_t r = 0; r < static_cast<std::size_t>(config.sample_count); ++r) chosen[order[r]] = 1;
+  std::vector<Architecture> kept;
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (chosen[i]) kept.push_back(candidates[i]);
+    rows.push_back({space.format(candidates[i])});
+    for (const double v : scores.scores[i]) rows.back().push_back(format_score(v));
+    rows.back().push_back(format_fixed(vote[i], 6));
+    rows.back().push_back(chosen[i] ? "1" : "0");
+  }
+  std::vector<std::string> header{"arch"};
+  header.insert(header.end(), scores.columns.begin(), scores.columns.end());
+  header.insert(header.end(), {"ensemble_rank", "chosen"});
+  write_file_atomic(join_path(config.log_dir, "prescreen.csv"), format_csv(header, rows));
+  log.info("[prescreen] kept the {} of {} candidates with the best proxy ensemble rank ({:.1f} "
+           "candidates/s{})", kept.size(), candidates.size(), scores.archs_per_second,
+           scores.stand_in ? ", stand-in minibatch" : "");
+  return kept;
+}
+
 }  // namespace
 
 GenerateResult run_generate(const Config& config, spdlog::logger& log) {
@@ -41,7 +72,8 @@ GenerateResult run_generate(const Config& config, spdlog::logger& log) {
   GenerateResult result;
   std::unordered_set<Architecture, ArchitectureHash> seen;
   int attempts = 0;
-  while (static_cast<int>(result.archs.size()) < config.sample_count) {
+  const int draws = config.sampling.prescreen > 0 ? config.sampling.prescreen : config.sample_count;
+  while (static_cast<int>(result.archs.size()) < draws) {
     if (attempts++ >= config.sampling.max_attempts) {
       throw Error("generate: only " + std::to_string(result.archs.size()) +
                   " distinct architectures in " + std::to_string(config.sampling.max_attempts) +
@@ -53,6 +85,7 @@ GenerateResult run_generate(const Config& config, spdlog::logger& log) {
                             : space->sample(rng);
     if (seen.insert(arch).second) result.archs.push_back(std::move(arch));
   }
+  if (config.sampling.prescreen > 0) result.archs = prescreen(config, *space, result.archs, log);
   write_architecture_csv(config.path_to_architecture, *space, result.archs);
 
   std::vector<double> macs;
@@ -84,6 +117,10 @@ GenerateResult run_generate(const Config& config, spdlog::logger& log) {
   YAML::Node values;
   values["count"] = static_cast<int>(n);
   values["output"] = config.path_to_architecture;
+  if (config.sampling.prescreen > 0) {
+    values["prescreen"] = config.sampling.prescreen;
+    values["prescreen_file"] = join_path(config.log_dir, "prescreen.csv");
+  }
   values["macs_min_m"] = format_fixed(result.macs_min_m, 6);
   values["macs_median_m"] = format_fixed(result.macs_median_m, 6);
   values["macs_max_m"] = format_fixed(result.macs_max_m, 6);

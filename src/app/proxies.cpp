@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 
@@ -20,12 +21,6 @@
 
 namespace gnas {
 namespace {
-
-std::string format_score(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  return format_number(v);
-}
 
 // proxies.batch_size images of the training split, drawn with the proxies' own stream and
 // normalised as for training (no augmentation); or, in benchmark mode, the stand-in.
@@ -57,45 +52,86 @@ nn::ProxyBatch proxy_batch(const Config& config, bool stand_in) {
 
 }  // namespace
 
-ProxiesResult run_proxies(const Config& config, const ProxiesOptions& options, spdlog::logger& log,
-                          std::ostream& out) {
-  const auto start = std::chrono::steady_clock::now();
-  const auto space = make_search_space(config);
-  const std::string path = options.arch_file.empty() ? config.path_to_architecture : options.arch_file;
-  const std::vector<Architecture> archs = read_architectures(path, *space);
-  std::vector<nn::ProxyKind> kinds;
-  for (const auto& name : config.proxies.names) kinds.push_back(nn::proxy_from_name(name));
-  std::optional<LabelledSet> labelled;  // read first: a bad file costs no scoring
-  if (!options.data.empty()) labelled = read_labelled(options.data, *space);
+std::string format_score(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return format_number(v);
+}
 
+ProxyScores score_architectures(const Config& config, const SearchSpace& space,
+                                const std::vector<Architecture>& archs, spdlog::logger& log) {
+  std::vector<nn::ProxyKind> kinds;
   std::string names;
-  for (const auto& name : config.proxies.names) names += (names.empty() ? "" : ", ") + name;
-  ProxiesResult result;
+  for (const auto& name : config.proxies.names) {
+    kinds.push_back(nn::proxy_from_name(name));
+    names += (names.empty() ? "" : ", ") + name;
+  }
+  ProxyScores result;
   result.stand_in = !config.benchmark_table.empty();
   const nn::ProxyBatch batch = proxy_batch(config, result.stand_in);
-  log.info("[proxies] {} architectures of {}; {} on a minibatch of {} {}", archs.size(), path,
-           names, config.proxies.batch_size,
+  log.info("[proxies] {} architectures; {} on a minibatch of {} {}", archs.size(), names,
+           config.proxies.batch_size,
            result.stand_in ? "stand-in images (seeded standard-normal noise, uniform labels: "
                              "benchmark mode has no images of the table's data set)"
                            : "training images of " + config.dataset);
   result.columns = {"params", "macs_m"};
   result.columns.insert(result.columns.end(), config.proxies.names.begin(), config.proxies.names.end());
   const std::uint64_t seed = derive_seed(config.seed, SeedPurpose::kProxies);
-  std::vector<std::vector<std::string>> rows;
-  const auto scoring = std::chrono::steady_clock::now();
+  const auto start = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < archs.size(); ++i) {
-    const Cost cost = space->cost(archs[i]);
+    const Cost cost = space.cost(archs[i]);
     std::vector<double> row{static_cast<double>(cost.params), cost.macs_m};
-    const std::vector<double> scores = nn::score_proxies(*space, archs[i], batch, kinds, seed);
+    const std::vector<double> scores = nn::score_proxies(space, archs[i], batch, kinds, seed);
     row.insert(row.end(), scores.begin(), scores.end());
-    rows.push_back({space->format(archs[i])});
-    for (const double v : row) rows.back().push_back(format_score(v));
     result.scores.push_back(std::move(row));
     if ((i + 1) % 100 == 0) log.info("[proxies] {} / {} scored", i + 1, archs.size());
   }
-  const double scoring_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - scoring).count();
-  result.archs_per_second = static_cast<double>(archs.size()) / std::max(scoring_seconds, 1e-9);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.archs_per_second = static_cast<double>(archs.size()) / std::max(seconds, 1e-9);
+  return result;
+}
+
+std::vector<double> ensemble_rank(const ProxyScores& scores) {
+  const std::size_t n = scores.scores.size();
+  std::vector<double> vote(n, 0.0);
+  if (n < 2) return std::vector<double>(n, 1.0);
+  const std::size_t first = 2;  // params and macs_m are costs, not proxies
+  for (std::size_t c = first; c < scores.columns.size(); ++c) {
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    const auto key = [&](std::size_t i) {
+      const double v = scores.scores[i][c];
+      return std::isfinite(v) ? v : -std::numeric_limits<double>::infinity();
+    };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+    for (std::size_t r = 0; r < n; ++r) vote[order[r]] += static_cast<double>(r) / static_cast<double>(n - 1);
+  }
+  const auto proxies = static_cast<double>(scores.columns.size() - first);
+  for (double& v : vote) v /= proxies;
+  return vote;
+}
+
+ProxiesResult run_proxies(const Config& config, const ProxiesOptions& options, spdlog::logger& log,
+                          std::ostream& out) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto space = make_search_space(config);
+  const std::string path = options.arch_file.empty() ? config.path_to_architecture : options.arch_file;
+  const std::vector<Architecture> archs = read_architectures(path, *space);
+  for (const auto& name : config.proxies.names) nn::proxy_from_name(name);
+  std::optional<LabelledSet> labelled;  // read first: a bad file costs no scoring
+  if (!options.data.empty()) labelled = read_labelled(options.data, *space);
+
+  ProxyScores scored = score_architectures(config, *space, archs, log);
+  ProxiesResult result;
+  result.columns = std::move(scored.columns);
+  result.scores = std::move(scored.scores);
+  result.stand_in = scored.stand_in;
+  result.archs_per_second = scored.archs_per_second;
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t i = 0; i < archs.size(); ++i) {
+    rows.push_back({space->format(archs[i])});
+    for (const double v : result.scores[i]) rows.back().push_back(format_score(v));
+  }
   std::vector<std::string> header{"arch"};
   header.insert(header.end(), result.columns.begin(), result.columns.end());
   result.output = join_path(config.log_dir, "proxies.csv");

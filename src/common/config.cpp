@@ -251,6 +251,7 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(latency_budget_ms, "latency budget of evolution, ms at batch 1 as latency_table predicts it; 0 = none (>= 0)"),
       GNAS_FIELD(latency_table, "per-op latency CSV that evaluate --profile-latency writes (any device's); empty = none"),
       GNAS_FIELD(sample_count, "architectures generate draws (>= 1)"),
+      GNAS_FIELD(sampling.prescreen, "> 0: generate draws N candidates, scores them with the zero-cost proxies (proxies.names) and keeps the sample_count with the best ensemble rank; 0 = uniform samples (0 or >= sample_count)"),
       GNAS_FIELD(sampling.within_budget, "generate keeps only architectures within macs_budget"),
       GNAS_FIELD(sampling.max_attempts, "draws allowed before generate gives up (>= 1)"),
       GNAS_FIELD(latency.warmup, "untimed forward passes before timing (>= 0)"),
@@ -665,6 +666,9 @@ std::vector<std::string> validation_errors(const Config& c) {
         "must be >= 0");
   check(c.search.uncertainty_weight == 0 || c.predictor.ensemble >= 2, "search.uncertainty_weight",
         num(c.search.uncertainty_weight), "needs predictor.ensemble >= 2 (the spread of an ensemble)");
+  check(c.sampling.prescreen == 0 || c.sampling.prescreen >= c.sample_count, "sampling.prescreen",
+        std::to_string(c.sampling.prescreen), "must be 0 or >= sample_count (" +
+        std::to_string(c.sample_count) + "): it keeps sample_count of its candidates");
   for (std::size_t i = 0; i < c.proxies.names.size(); ++i) {
     const std::string key = "proxies.names[" + std::to_string(i) + "]";
     one_of(key, c.proxies.names[i], {"synflow", "nwot", "grad_norm", "snip", "zico"});

@@ -145,10 +145,10 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
     for (const auto& name : spec.graph_features) sets.push_back(graph_feature_set_from_name(name));
     const torch::Tensor raw =
         encode_architectures(space, train.archs, node_features_from_name(spec.node_features), sets).graph;
-    const torch::Tensor mean = raw.to(torch::kFloat64).mean(0);
-    const torch::Tensor sd = raw.to(torch::kFloat64).std(0, /*unbiased=*/false).clamp_min(1e-6);
-    spec.feature_mean.assign(mean.data_ptr<double>(), mean.data_ptr<double>() + mean.numel());
-    spec.feature_scale.assign(sd.data_ptr<double>(), sd.data_ptr<double>() + sd.numel());
+    const torch::Tensor centre = raw.to(torch::kFloat64).mean(0);
+    const torch::Tensor spread = raw.to(torch::kFloat64).std(0, /*unbiased=*/false).clamp_min(1e-6);
+    spec.feature_mean.assign(centre.data_ptr<double>(), centre.data_ptr<double>() + centre.numel());
+    spec.feature_scale.assign(spread.data_ptr<double>(), spread.data_ptr<double>() + spread.numel());
   }
   const GraphBatch all = encode_for(spec, space, train.archs);
   std::vector<float> t;

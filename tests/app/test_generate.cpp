@@ -2,6 +2,7 @@
 #include <spdlog/sinks/null_sink.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -83,6 +84,48 @@ TEST(Generate, TooFewDistinctArchitecturesIsAnError) {
   auto log = quiet_logger();
   EXPECT_THROW(run_generate(config, log), Error);
   EXPECT_FALSE(std::filesystem::exists(config.path_to_architecture));  // nothing partial written
+}
+
+// sampling.prescreen: of N candidates the sample_count with the best proxy vote are kept, in
+// draw order, and prescreen.csv records every candidate's scores and the choice.
+TEST(Generate, PrescreenKeepsTheCandidatesTheProxiesRankBest) {
+  test::TempDir dir;
+  Config config = test::config_in(dir);
+  config.search_space = "nasbench201";
+  config.macs_budget = 0;
+  config.input_size = 16;
+  config.benchmark_table = dir.write("table.csv", "arch,test_acc\n");  // benchmark mode: stand-in batch
+  config.sample_count = 4;
+  config.sampling.prescreen = 12;
+  config.proxies.names = {"synflow"};
+  config.proxies.batch_size = 4;
+  auto log = quiet_logger();
+  const GenerateResult r = run_generate(config, log);
+  ASSERT_EQ(r.archs.size(), 4u);
+  const CsvTable table = read_csv(config.log_dir + "/prescreen.csv");
+  ASSERT_EQ(table.rows.size(), 12u);
+  const std::size_t synflow = table.column("synflow"), chosen = table.column("chosen");
+  std::vector<double> kept_scores, dropped_scores;
+  std::vector<std::string> kept;
+  for (const auto& row : table.rows) {
+    (row[chosen] == "1" ? kept_scores : dropped_scores).push_back(parse_double(row[synflow], "synflow"));
+    if (row[chosen] == "1") kept.push_back(row[0]);
+  }
+  ASSERT_EQ(kept.size(), 4u);
+  EXPECT_GE(*std::min_element(kept_scores.begin(), kept_scores.end()),
+            *std::max_element(dropped_scores.begin(), dropped_scores.end()));
+  const CsvTable written = read_csv(config.path_to_architecture);
+  for (std::size_t i = 0; i < kept.size(); ++i) EXPECT_EQ(written.rows[i][written.column("arch")], kept[i]);
+}
+
+TEST(Generate, PrescreenSmallerThanTheSampleIsAConfigError) {
+  try {
+    load_config_text("sample_count: 10\nsampling:\n  prescreen: 5\n", "t.yml");
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("sampling.prescreen (5): must be 0 or >= sample_count (10)"),
+              std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

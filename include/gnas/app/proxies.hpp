@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gnas/common/config.hpp"
+#include "gnas/space/search_space.hpp"
 
 namespace gnas {
 
@@ -32,6 +33,26 @@ struct ProxiesResult {
   double archs_per_second = 0;
   double seconds = 0;
 };
+
+/// Zero-cost scores of architectures: params, macs_m, then config.proxies.names.
+struct ProxyScores {
+  std::vector<std::string> columns;
+  std::vector<std::vector<double>> scores;  ///< per architecture, `columns` order (NaN/inf kept)
+  bool stand_in = false;                    ///< the minibatch is seeded noise (benchmark mode)
+  double archs_per_second = 0;
+};
+
+/// Scores `archs` (valid in `space`) as `evaluate --proxies` does (same minibatch, same seed).
+ProxyScores score_architectures(const Config& config, const SearchSpace& space,
+                                const std::vector<Architecture>& archs, spdlog::logger& log);
+
+/// A score as the CSVs write it: the number, or nan / inf / -inf.
+std::string format_score(double v);
+
+/// Per architecture, the mean over config.proxies.names of its rank fraction in that proxy
+/// (1 = the highest score of all, 0 = the lowest; a non-finite score ranks lowest): the proxies'
+/// ensemble vote, which no single proxy's scale dominates.
+std::vector<double> ensemble_rank(const ProxyScores& scores);
 
 /// `evaluate --proxies [--arch-file PATH] [--data FILE...]`: scores every architecture of the file
 /// with config.proxies.names on one seeded minibatch of proxies.batch_size training images of the

@@ -38,9 +38,13 @@ struct OptimState {
 struct SamplingConfig {
   bool within_budget = false;  ///< keep only architectures within macs_budget (the original: no)
   int max_attempts = 1000000;  ///< draws allowed in all before giving up
+  /// > 0: draw N candidates, score them with the zero-cost proxies (proxies.names) and keep the
+  /// sample_count with the best ensemble rank; 0 = uniform samples (the original)
+  int prescreen = 0;
 
   bool operator==(const SamplingConfig& o) const {
-    return within_budget == o.within_budget && max_attempts == o.max_attempts;
+    return within_budget == o.within_budget && max_attempts == o.max_attempts &&
+           prescreen == o.prescreen;
   }
 };
 
