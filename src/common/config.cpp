@@ -230,7 +230,7 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(optim_state.lr, "initial learning rate (> 0)"),
       GNAS_FIELD(optim_state.momentum, "momentum, in [0, 1)"),
       GNAS_FIELD(optim_state.weight_decay, "L2 penalty (>= 0)"),
-      GNAS_FIELD(lr_scheduler, "step | cosine"),
+      GNAS_FIELD(lr_scheduler, "step | cosine | cosine_original (the original's: T_max = epochs x batches, stepped once per epoch, so the rate stays near lr)"),
       GNAS_FIELD(step_size, "epochs between step decays (>= 1)"),
       GNAS_FIELD(decay_ratio, "step decay factor, in (0, 1]"),
       GNAS_FIELD(label_smoothing, "cross-entropy label smoothing, in [0, 1)"),
@@ -581,7 +581,7 @@ std::vector<std::string> validation_errors(const Config& c) {
         num(c.optim_state.momentum), "must be in [0, 1)");
   check(c.optim_state.weight_decay >= 0, "optim_state.weight_decay",
         num(c.optim_state.weight_decay), "must be >= 0");
-  one_of("lr_scheduler", c.lr_scheduler, {"step", "cosine"});
+  one_of("lr_scheduler", c.lr_scheduler, {"step", "cosine", "cosine_original"});
   check(c.step_size >= 1, "step_size", std::to_string(c.step_size), "must be >= 1");
   check(c.decay_ratio > 0 && c.decay_ratio <= 1, "decay_ratio", num(c.decay_ratio),
         "must be in (0, 1]");

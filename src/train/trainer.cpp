@@ -172,10 +172,14 @@ std::string checkpoint_path(const Config& config, const std::string& run) {
   return join_path(join_path(config.write_dir, run), "checkpoint.pt");
 }
 
-double learning_rate(const Config& config, int epoch) {
+double learning_rate(const Config& config, int epoch, int64_t batches_per_epoch) {
   const double lr = config.optim_state.lr;
   if (config.lr_scheduler == "cosine") {
     return 0.5 * lr * (1 + std::cos(M_PI * epoch / config.epochs));
+  }
+  if (config.lr_scheduler == "cosine_original") {
+    const double t_max = static_cast<double>(config.epochs) * static_cast<double>(batches_per_epoch);
+    return 0.5 * lr * (1 + std::cos(M_PI * epoch / t_max));
   }
   return lr * std::pow(config.decay_ratio, epoch / config.step_size);
 }
@@ -226,10 +230,10 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
   double train_seconds = 0;
   for (int epoch = result.resumed_from; epoch < config.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
-    const double lr = learning_rate(config, epoch);
-    for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
     net->train();
     const int64_t batches = train_loader.start_epoch(generator);
+    const double lr = learning_rate(config, epoch, batches);
+    for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
     Progress progress(log, options.run + " epoch " + std::to_string(epoch + 1) + "/" +
                                std::to_string(config.epochs), batches, config.print_freq);
     double loss_sum = 0;

@@ -117,6 +117,11 @@ TEST(Trainer, OptimizersAndSchedules) {
   c.lr_scheduler = "cosine";
   EXPECT_DOUBLE_EQ(learning_rate(c, 0), 0.1);
   EXPECT_NEAR(learning_rate(c, 5), 0.05, 1e-12);
+  // The original's cosine: T_max counted in batches but stepped per epoch, so after 5 of 10
+  // epochs of 49 batches the rate has barely moved.
+  c.lr_scheduler = "cosine_original";
+  EXPECT_NEAR(learning_rate(c, 5, 49), 0.05 * (1 + std::cos(M_PI * 5 / 490.0)), 1e-12);
+  EXPECT_GT(learning_rate(c, 9, 49), 0.099);
   c.epochs = 3;
   c.lr_scheduler = "step";
   for (const char* optimizer : {"adam", "rmsprop"}) {

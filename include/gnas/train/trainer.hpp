@@ -55,8 +55,9 @@ struct TrainResult {
   std::vector<EpochRecord> history;  ///< every epoch, resumed ones included
 };
 
-/// Learning rate of 0-based `epoch` under the config's schedule.
-double learning_rate(const Config& config, int epoch);
+/// Learning rate of 0-based `epoch` under the config's schedule; `batches_per_epoch` matters for
+/// cosine_original only (the original sets T_max = epochs x batches but steps once per epoch).
+double learning_rate(const Config& config, int epoch, int64_t batches_per_epoch = 1);
 
 /// Trains `net` (already on `device`, weights initialised by the caller) for config.epochs.
 /// Throws TrainingDiverged on a non-finite loss, DataError for a checkpoint of another
