@@ -60,7 +60,7 @@ pipeline() {
 random_best() {
   local d=$1 seed=$2 n=$3
   local s=(--cfg config/nasbench201.yml --set "benchmark_table=$table" --set seed=$seed
-           --set sample_count=$n --set "log_dir=$d" --set "path_to_architecture=$d/architecture.csv"
+           --set sample_count=$n --set sampling.prescreen=0 --set "log_dir=$d" --set "path_to_architecture=$d/architecture.csv"
            --set "path_to_train_data=$d/train_data.csv")
   "$bin/generate" "${s[@]}"
   "$bin/train" "${s[@]}" --load-architecture --train-data

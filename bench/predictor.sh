@@ -18,9 +18,10 @@ bin=${2:-build}/bin
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-T="--set predictor.variant=tuned"
+# Every variant names its type and features, so that none inherits the config file's choice.
+T="--set predictor.variant=tuned --set predictor.type=gnn --set predictor.graph_features=[] --set predictor.ensemble=1"
 variants=(
-  "original gnn (128 wide)|--set predictor.variant=original"
+  "original gnn (128 wide)|--set predictor.variant=original --set predictor.type=gnn"
   "original mlp|--set predictor.variant=original --set predictor.type=mlp"
   "tuned gnn, degree features, 128 wide|$T --set predictor.node_features=degree --set predictor.hidden=128 --set predictor.ranking_weight=0 --set predictor.ensemble=1"
   "tuned gnn, op features, 128 wide|$T --set predictor.node_features=ops --set predictor.hidden=128 --set predictor.ranking_weight=0 --set predictor.ensemble=1"
@@ -29,9 +30,9 @@ variants=(
   "  ... 64 wide + ranking loss|$T --set predictor.node_features=ops --set predictor.hidden=64 --set predictor.ranking_weight=1 --set predictor.ensemble=1"
   "  ... 64 wide + ensemble of 5|$T --set predictor.node_features=ops --set predictor.hidden=64 --set predictor.ranking_weight=0 --set predictor.ensemble=5"
   "tuned mlp (128 wide)|$T --set predictor.type=mlp --set predictor.hidden=128 --set predictor.ranking_weight=0 --set predictor.ensemble=1"
-  "default config + graf|--set predictor.graph_features=[graf]"
-  "default config + graf + cost|--set predictor.graph_features=[graf,cost]"
-  "default config + graf + cost, ensemble of 5|--set predictor.graph_features=[graf,cost] --set predictor.ensemble=5"
+  "gnn 64 wide + graf|$T --set predictor.hidden=64 --set predictor.graph_features=[graf]"
+  "gnn 64 wide + graf + cost|$T --set predictor.hidden=64 --set predictor.graph_features=[graf,cost]"
+  "gnn 64 wide + graf + cost, ensemble of 5|$T --set predictor.hidden=64 --set predictor.graph_features=[graf,cost] --set predictor.ensemble=5"
   "mlp 128 wide + graf|$T --set predictor.type=mlp --set predictor.hidden=128 --set predictor.graph_features=[graf]"
   "mlp 128 wide + graf + cost|$T --set predictor.type=mlp --set predictor.hidden=128 --set predictor.graph_features=[graf,cost]"
   "mlp 256 wide + graf + cost|$T --set predictor.type=mlp --set predictor.hidden=256 --set predictor.graph_features=[graf,cost]"
@@ -43,7 +44,8 @@ table=${TABLE:-}
 cfg=()
 if [ -n "$table" ]; then
   test_count=${TEST:-1000}
-  cfg=(--cfg config/nasbench201.yml --set "benchmark_table=$table")
+  # uniform samples: the predictor is judged on the space, not on a proxy's favourites
+  cfg=(--cfg config/nasbench201.yml --set "benchmark_table=$table" --set sampling.prescreen=0)
   labels="NAS-Bench-201 table $table"
 else
   test_count=${TEST:-50}

@@ -24,6 +24,7 @@ value() { sed -n "s/^ *$1: //p" "$2" | head -1; }
 echo "zero-cost proxies ($(date -u +%F), $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1))"
 if [ -f "$table" ]; then
   s=(--cfg config/nasbench201.yml --set "benchmark_table=$table" --set seed=$seed --set sample_count=$n
+     --set sampling.prescreen=0 --set "proxies.names=[synflow, nwot, grad_norm, snip, zico]"
      --set "log_dir=$work/nb" --set "path_to_architecture=$work/nb/architecture.csv")
   "$bin/generate" "${s[@]}" 2>/dev/null
   echo "NAS-Bench-201, $n cells (seed $seed), stand-in minibatch; agreement with $table:"

@@ -258,7 +258,7 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(latency.repeats, "timed forward passes; the median is reported (>= 1)"),
       GNAS_FIELD(latency.threads, "intra-op threads while timing; 0 = num_threads"),
       GNAS_FIELD(predictor.type, "gnn (DESIGN 1.6's graph network) | mlp (on the flat op encoding)"),
-      GNAS_FIELD(predictor.variant, "original (DESIGN 1.6 exactly) | tuned (uses the switches below)"),
+      GNAS_FIELD(predictor.variant, "original (DESIGN 1.6 exactly: network and training recipe, Adam 1e-4, batch 1, 50 epochs, raw targets, no validation split) | tuned (uses the switches below)"),
       GNAS_FIELD(predictor.node_features, "tuned gnn: degree ([out-degree, 1, 1]) | ops (+ op type one-hot, MACs)"),
       GNAS_FIELD(predictor.graph_features, "tuned: graph-level inputs, a list of graf (GRAF-style path counts and lengths by op type) and cost (log MACs, log parameters); [] = none"),
       GNAS_FIELD(predictor.ranking_weight, "tuned: weight of the pairwise ranking loss beside MSE (>= 0)"),

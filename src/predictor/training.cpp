@@ -135,10 +135,22 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
   double var = 0;
   for (const double y : train.labels) var += (y - mean) * (y - mean);
   const double sd = std::max(std::sqrt(var / n), 1e-4);
-  spec.target_offset = spec.sigmoid ? mean - 3 * sd : mean;
-  spec.target_scale = spec.sigmoid ? 6 * sd : sd;
   const bool tuned = config.variant == "tuned";
+  spec.target_offset = !tuned ? 0.0 : spec.sigmoid ? mean - 3 * sd : mean;
+  spec.target_scale = !tuned ? 1.0 : spec.sigmoid ? 6 * sd : sd;
   const double ranking_weight = tuned ? config.ranking_weight : 0.0;
+  // The original's recipe (DESIGN 1.6), whatever the config says: raw fraction targets under the
+  // sigmoid, Adam 1e-4, MSE, batch 1, 50 epochs, no validation split (the last epoch is kept;
+  // the original kept the epoch of lowest *test* loss, which gnas never looks at).
+  PredictorConfig recipe = config;
+  if (!tuned) {
+    recipe.lr = 1e-4;
+    recipe.batch_size = 1;
+    recipe.epochs = 50;
+    recipe.validation_share = 0;
+    recipe.weight_decay = 0;
+    recipe.patience = 0;
+  }
 
   if (!spec.feature_mean.empty()) {  // standardise graph-level features by the training set
     std::vector<GraphFeatureSet> sets;
@@ -166,7 +178,7 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
     one.members = 1;
     Predictor fresh(one);
     Rng rng(s);
-    reports.push_back(train_member(*fresh.members()[0], config, ranking_weight, all, targets, rng));
+    reports.push_back(train_member(*fresh.members()[0], recipe, ranking_weight, all, targets, rng));
     members.push_back(fresh.members()[0]);
     const MemberReport& r = reports.back();
     log.info("[predictor] {} {} network {}/{}: {} train, {} validation labels; {} epochs, kept "

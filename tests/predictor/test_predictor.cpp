@@ -195,20 +195,41 @@ TEST(PredictorTraining, LearnsASyntheticRankingDeterministically) {
   const LabelledSet data = test::synthetic_set(space, 140, 11);
   const TrainTestSplit split = split_train_test(data, 40, false, 0);
   auto log = quiet();
-  for (const std::string variant : {"original", "tuned"}) {
-    PredictorConfig c = small_config();
-    c.variant = variant;
-    if (variant == "original") c.epochs = 12;  // DESIGN 1.6's full size: keep the test quick
-    const FitResult fit = fit_predictor(c, 7, space, split.train, log);
-    ASSERT_EQ(fit.members.size(), 1u);
-    EXPECT_EQ(fit.members[0].n_validation, 10u);
-    EXPECT_EQ(fit.members[0].n_train, 90u);
-    EXPECT_GE(fit.members[0].best_epoch, 1);
-    const std::vector<double> predicted = fit.predictor.predict(space, split.test.archs);
-    EXPECT_GT(kendall_tau(split.test.labels, predicted), 0.6) << variant;
-    const FitResult again = fit_predictor(c, 7, space, split.train, log);
-    EXPECT_EQ(again.predictor.predict(space, split.test.archs), predicted) << variant;
-  }
+  PredictorConfig c = small_config();
+  const FitResult fit = fit_predictor(c, 7, space, split.train, log);
+  ASSERT_EQ(fit.members.size(), 1u);
+  EXPECT_EQ(fit.members[0].n_validation, 10u);
+  EXPECT_EQ(fit.members[0].n_train, 90u);
+  EXPECT_GE(fit.members[0].best_epoch, 1);
+  const std::vector<double> predicted = fit.predictor.predict(space, split.test.archs);
+  EXPECT_GT(kendall_tau(split.test.labels, predicted), 0.6);
+  const FitResult again = fit_predictor(c, 7, space, split.train, log);
+  EXPECT_EQ(again.predictor.predict(space, split.test.archs), predicted);
+}
+
+// variant original trains by DESIGN 1.6's recipe whatever the config says: every label trains
+// (no validation split), raw fraction targets under the sigmoid, Adam 1e-4, batch 1, 50 epochs.
+// 20 labels keep the 1,000 batch-1 steps of the 128-wide network quick.
+TEST(PredictorTraining, OriginalVariantTrainsByTheOriginalsRecipe) {
+  const LayerwiseSpace space = default_space();
+  const LabelledSet data = test::synthetic_set(space, 60, 11);
+  const TrainTestSplit split = split_train_test(data, 40, false, 0);
+  auto log = quiet();
+  PredictorConfig c = small_config();
+  c.variant = "original";
+  c.lr = 0.5;  // ignored, as are the batch size, epochs and validation share
+  const FitResult fit = fit_predictor(c, 7, space, split.train, log);
+  ASSERT_EQ(fit.members.size(), 1u);
+  EXPECT_EQ(fit.members[0].n_validation, 0u);
+  EXPECT_EQ(fit.members[0].n_train, 20u);
+  EXPECT_EQ(fit.members[0].epochs, 50);
+  EXPECT_EQ(fit.members[0].best_epoch, 50);
+  EXPECT_EQ(fit.predictor.spec().target_offset, 0);
+  EXPECT_EQ(fit.predictor.spec().target_scale, 1);
+  const std::vector<double> predicted = fit.predictor.predict(space, split.test.archs);
+  EXPECT_GT(kendall_tau(split.test.labels, predicted), 0.2);  // 0.34 here: it learns, slowly
+  const FitResult again = fit_predictor(c, 7, space, split.train, log);
+  EXPECT_EQ(again.predictor.predict(space, split.test.archs), predicted);
 }
 
 TEST(PredictorTraining, MlpRankingLossAndEnsemble) {
