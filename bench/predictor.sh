@@ -8,8 +8,9 @@
 #     (the original's protocol) on synthetic labels and 1000 on a table, where labels cost nothing;
 #  2. speed: training time of the default predictor on 250 labels, and batched inference
 #     graphs/s on 10,000 sampled architectures.
-# usage: [ONLY=REGEX] [TABLE=PATH] [TEST=N] bench/predictor.sh [SEEDS] [BUILD_DIR]
-#        (ONLY: run the variants whose name matches, e.g. ONLY='64 wide|default')
+# usage: [ONLY=REGEX] [VARIANTS=FILE] [TABLE=PATH] [TEST=N] bench/predictor.sh [SEEDS] [BUILD_DIR]
+#        (ONLY: run the variants whose name matches, e.g. ONLY='64 wide|default'; VARIANTS: more
+#        variants, one `name|--set key=value ...` per line, run after the built-in ones)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${1:-5}
@@ -37,8 +38,14 @@ variants=(
   "mlp 128 wide + graf + cost|$T --set predictor.type=mlp --set predictor.hidden=128 --set predictor.graph_features=[graf,cost]"
   "mlp 256 wide + graf + cost|$T --set predictor.type=mlp --set predictor.hidden=256 --set predictor.graph_features=[graf,cost]"
   "mlp 128 wide + graf + cost, ensemble of 5|$T --set predictor.type=mlp --set predictor.hidden=128 --set predictor.graph_features=[graf,cost] --set predictor.ensemble=5"
+  "mlp 128 wide + graf + cost + synflow|$T --set predictor.type=mlp --set predictor.hidden=128 --set predictor.graph_features=[graf,cost,synflow]"
+  "mlp 128 wide + graf + cost + synflow, ens. 5|$T --set predictor.type=mlp --set predictor.hidden=128 --set predictor.graph_features=[graf,cost,synflow] --set predictor.ensemble=5"
+  "gnn 64 wide + graf + cost + synflow, ens. 5|$T --set predictor.hidden=64 --set predictor.graph_features=[graf,cost,synflow] --set predictor.ensemble=5"
   "default config|"
 )
+if [ -n "${VARIANTS:-}" ]; then
+  while IFS= read -r line; do [ -n "$line" ] && variants+=("$line"); done <"$VARIANTS"
+fi
 
 table=${TABLE:-}
 cfg=()

@@ -152,6 +152,10 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
   RefineResult result;
   result.round = round;
   std::vector<Architecture> archs = read_architectures(config.path_to_architecture, *space);
+  std::vector<std::string> sources = read_architecture_sources(config.path_to_architecture);
+  for (std::size_t i = 0; i < sources.size(); ++i) {  // a file written before the column
+    if (sources[i].empty()) sources[i] = i < static_cast<std::size_t>(config.sample_count) ? "sampled" : "unrecorded";
+  }
   const auto per_round = static_cast<std::size_t>(config.search.per_round);
   // The verification round follows the refinement rounds and adds search.verify.
   const bool verification = config.search.verify > 0 && round == config.search.rounds + 1;
@@ -206,6 +210,7 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
     if (!known.insert(candidates[i].second).second) continue;
     result.added.push_back(candidates[i].second);
     archs.push_back(candidates[i].second);
+    sources.push_back(verification ? "verify" : "refine" + std::to_string(round));
     log.info("[refine] round {}: + {} (predicted {:.4f})", round, space->format(candidates[i].second),
              candidates[i].first);
   }
@@ -213,7 +218,7 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
     log.warn("[refine] round {}: only {} of {} wanted architectures in {} are new", round,
              result.added.size(), need, explored_path);
   }
-  write_architecture_csv(config.path_to_architecture, *space, archs);
+  write_architecture_csv(config.path_to_architecture, *space, archs, sources);
   result.total = archs.size();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

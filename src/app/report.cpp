@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 #include "gnas/app/summary.hpp"
+#include "gnas/app/train.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
@@ -154,6 +156,13 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
                   ? value(predictor, "kendall_tau") + " / " + value(predictor, "precision_at_5") + " / " +
                         value(predictor, "precision_at_10") + " on " + value(predictor, "n_test") + " held-out labels"
                   : "no test split (predictor.test_count 0): every label trained the predictor");
+  const std::optional<LabelAgreement> agreement = measure_label_agreement(config);
+  html += row("label agreement: Kendall tau between two trainings of the same architectures",
+              agreement ? format_fixed(agreement->kendall_tau, 3) + " over " + std::to_string(agreement->n) +
+                              " architectures (" + agreement->from + "), median |difference| " +
+                              format_fixed(100 * agreement->median_spread, 2) +
+                              " points. A predictor cannot rank better than its labels agree."
+                        : "not measured (repeats >= 2 or labels.agreement_check K measure it)");
   const bool final_run = value(train, "mode").rfind("final", 0) == 0;
   html += row("the answer (search.pick " + config.search.pick + ")", final_run ? value(train, "arch") : "not trained yet");
   html += row("  its accuracy", searched_accuracy);

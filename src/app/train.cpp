@@ -23,6 +23,7 @@
 #include "gnas/data/dataset.hpp"
 #include "gnas/nn/export.hpp"
 #include "gnas/predictor/labels.hpp"
+#include "gnas/predictor/metrics.hpp"
 #include "gnas/space/arch_io.hpp"
 #include "gnas/space/layerwise_space.hpp"
 #include "gnas/train/device.hpp"
@@ -61,15 +62,28 @@ const LayerwiseSpace& layerwise(const SearchSpace& space) {
 std::vector<std::string> train_data_header(int repeats) {
   std::vector<std::string> header{"id", "arch"};
   for (int r = 1; r <= repeats; ++r) header.push_back("top1_" + std::to_string(r));
-  for (const char* c : {"mean", "macs_m", "params", "seconds", "seed"}) header.emplace_back(c);
+  for (const char* c : {"mean", "macs_m", "params", "seconds", "seed", "source"}) header.emplace_back(c);
   return header;
 }
 
-// The rows of an existing file with this run's columns; none when there is no file.
+// The seed of repeat `r` (0-based) of architecture `id`: its own, or with
+// labels.common_random_numbers the repeat's seed shared by every architecture.
+std::uint64_t label_seed(const Config& config, std::size_t id, int r) {
+  return derive_seed(config.seed, SeedPurpose::kLabelTraining,
+                     config.labels.common_random_numbers ? 0 : id, static_cast<std::uint64_t>(r));
+}
+
+// The rows of an existing file with this run's columns; none when there is no file. A file
+// written before the `source` column gets it, as `unrecorded`.
 std::vector<std::vector<std::string>> existing_rows(const std::string& path,
                                                     const std::vector<std::string>& header) {
   if (!fs::exists(path)) return {};
-  const CsvTable table = read_csv(path);
+  CsvTable table = read_csv(path);
+  if (table.header.size() + 1 == header.size() &&
+      std::equal(table.header.begin(), table.header.end(), header.begin())) {
+    for (auto& row : table.rows) row.emplace_back("unrecorded");
+    return table.rows;
+  }
   if (table.header != header) {
     std::string have, want;
     for (const auto& h : table.header) have += (have.empty() ? "" : ",") + h;
@@ -179,6 +193,108 @@ std::string train_data_path(const Config& config, const Shard& shard) {
   return (p.parent_path() / name).string();
 }
 
+namespace {
+
+const std::vector<std::string> kAgreementHeader{"id", "arch", "top1_1", "top1_check", "seed"};
+
+std::string agreement_path(const Config& config, const Shard& shard) {
+  std::string name = "label_agreement";
+  if (shard.count > 1) name += ".shard" + std::to_string(shard.index) + "of" + std::to_string(shard.count);
+  return join_path(config.log_dir, name + ".csv");
+}
+
+// labels.agreement_check: the labelled architectures of this shard with id < K trained once more,
+// with the seed of repeat index `repeats` (one no label used), into label_agreement.csv; rows
+// already there are kept, so a killed check continues where it stopped.
+void run_agreement_check(const Config& config, const SearchSpace& space,
+                         const std::vector<Architecture>& archs,
+                         const std::vector<std::vector<std::string>>& labelled,
+                         const TrainDataOptions& options, spdlog::logger& log) {
+  const std::string path = agreement_path(config, options.shard);
+  std::vector<std::vector<std::string>> rows;
+  std::set<std::string> done;
+  if (fs::exists(path)) {
+    const CsvTable existing = read_csv(path);
+    if (existing.header != kAgreementHeader) {
+      throw DataError(path + ": unexpected columns (want id,arch,top1_1,top1_check,seed); move it away");
+    }
+    rows = existing.rows;
+    for (const auto& row : rows) done.insert(row[1]);
+  }
+  std::vector<const std::vector<std::string>*> todo;
+  for (const auto& row : labelled) {
+    const auto id = static_cast<std::size_t>(std::stoul(row[0]));
+    if (id < static_cast<std::size_t>(config.labels.agreement_check) && !done.count(row[1])) todo.push_back(&row);
+  }
+  if (todo.empty()) return;
+  log.info("[train] labels.agreement_check: {} architectures trained once more with a fresh seed", todo.size());
+  const torch::Device device = resolve_device(config);
+  const data::Splits splits = data::load_splits(config);
+  for (std::size_t n = 0; n < todo.size(); ++n) {
+    const auto& row = *todo[n];
+    const auto id = static_cast<std::size_t>(std::stoul(row[0]));
+    const std::uint64_t seed = label_seed(config, id, config.repeats);
+    const std::string run = "train/arch" + std::to_string(id) + "_check";
+    double top1 = 0;
+    try {
+      top1 = train_once(config, layerwise(space), archs[id], splits, device, run, seed, options.resume,
+                        false, log).best_top1;
+    } catch (const TrainingDiverged& e) {
+      log.error("[train] agreement check: {}", e.what());
+      continue;
+    }
+    rows.push_back({row[0], row[1], row[2], format_fixed(top1, 6), std::to_string(seed)});
+    write_file_atomic(path, format_csv(kAgreementHeader, rows));
+    release_free_memory();
+    log.info("[train] agreement check {}/{} arch {}: {:.4f} (label's first training {})", n + 1,
+             todo.size(), id, top1, row[2]);
+  }
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+}  // namespace
+
+std::optional<LabelAgreement> measure_label_agreement(const Config& config) {
+  std::vector<double> first, second;
+  std::string from;
+  const auto add = [&](const CsvTable& table, const std::string& a, const std::string& b) {
+    const auto ca = table.find_column(a), cb = table.find_column(b);
+    if (!ca || !cb) return;
+    for (const auto& row : table.rows) {
+      first.push_back(parse_double(row[*ca], a));
+      second.push_back(parse_double(row[*cb], b));
+    }
+  };
+  for (const auto& file : labelled_data_files(config.path_to_train_data)) add(read_csv(file), "top1_1", "top1_2");
+  from = "repeats";
+  if (first.size() < 3 && fs::is_directory(config.log_dir)) {
+    first.clear();
+    second.clear();
+    for (const auto& entry : fs::directory_iterator(config.log_dir)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("label_agreement", 0) == 0 && entry.path().extension() == ".csv") {
+        add(read_csv(entry.path().string()), "top1_1", "top1_check");
+      }
+    }
+    from = "agreement_check";
+  }
+  if (first.size() < 3) return std::nullopt;
+  LabelAgreement a;
+  a.from = from;
+  a.n = first.size();
+  a.kendall_tau = kendall_tau(first, second);
+  a.spearman = spearman(first, second);
+  std::vector<double> spread;
+  for (std::size_t i = 0; i < first.size(); ++i) spread.push_back(std::abs(first[i] - second[i]));
+  a.median_spread = median(spread);
+  return a;
+}
+
 TrainDataResult run_train_data(const Config& config, const TrainDataOptions& options,
                                spdlog::logger& log) {
   const auto start = Clock::now();
@@ -186,6 +302,11 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
   const SearchSpace& space = *space_ptr;
   const std::optional<BenchmarkTable> table = load_table(config, space, log);
   const auto archs = read_architectures(config.path_to_architecture, space);
+  const std::vector<std::string> sources = read_architecture_sources(config.path_to_architecture);
+  const auto source_of = [&](std::size_t id) {
+    if (id < sources.size() && !sources[id].empty()) return sources[id];
+    return std::string(id < static_cast<std::size_t>(config.sample_count) ? "sampled" : "unrecorded");
+  };
   TrainDataResult result;
   result.output = train_data_path(config, options.shard);
   const auto header = train_data_header(config.repeats);
@@ -228,7 +349,7 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
       double sum = 0;
       bool diverged = false;
       for (int r = 0; r < config.repeats && !diverged; ++r) {
-        const std::uint64_t seed = derive_seed(config.seed, SeedPurpose::kLabelTraining, id, static_cast<std::uint64_t>(r));
+        const std::uint64_t seed = label_seed(config, id, r);
         const std::string run = "train/arch" + std::to_string(id) + "_r" + std::to_string(r + 1);
         try {
           const double top1 = table ? table->accuracy(arch, text) / 100.0
@@ -254,7 +375,7 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
       const double seconds = std::chrono::duration<double>(Clock::now() - arch_start).count();
       for (const std::string& v : {format_fixed(mean, 6), format_fixed(cost.macs_m, 6),
                                    std::to_string(cost.params), format_fixed(seconds, 2),
-                                   std::to_string(derive_seed(config.seed, SeedPurpose::kLabelTraining, id, 0))}) {
+                                   std::to_string(label_seed(config, id, 0)), source_of(id)}) {
         row.push_back(v);
       }
       rows.push_back(std::move(row));
@@ -265,6 +386,9 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
       log.info("[train] {}/{} arch {} ({}): label {:.4f}, {:.1f} s, peak RSS {:.0f} MB", n + 1,
                todo.size(), id, text, mean, seconds, peak_rss_mb());
     }
+  }
+  if (config.labels.agreement_check > 0 && !table) {
+    run_agreement_check(config, space, archs, rows, options, log);
   }
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   result.peak_rss_mb = peak_rss_mb();
@@ -278,6 +402,16 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
   values["failed"] = result.failed;
   values["labelled"] = static_cast<int>(rows.size());
   values["peak_rss_mb"] = format_fixed(result.peak_rss_mb, 1);
+  if (const auto agreement = measure_label_agreement(config)) {
+    values["label_agreement_tau"] = format_fixed(agreement->kendall_tau, 4);
+    values["label_agreement_spearman"] = format_fixed(agreement->spearman, 4);
+    values["label_agreement_n"] = static_cast<int>(agreement->n);
+    values["label_agreement_from"] = agreement->from;
+    values["label_spread_median"] = format_fixed(agreement->median_spread, 4);
+    log.info("[train] label agreement ({}, {} architectures): Kendall tau {:.3f}, median |difference| "
+             "{:.2f} points; a predictor cannot rank better than the labels agree", agreement->from,
+             agreement->n, agreement->kendall_tau, 100 * agreement->median_spread);
+  }
   app::write_summary(config, "train", values, result.seconds);
   return result;
 }

@@ -240,6 +240,9 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(channels_last, "NHWC memory format for convolutions (faster on CPU)"),
       GNAS_FIELD(augment.crop_padding, "zero padding of the random crop, pixels; 0 = no crop"),
       GNAS_FIELD(augment.flip, "random horizontal flip"),
+      GNAS_FIELD(labels.agreement_check, "K > 0: train --train-data trains the first K architectures (id < K) once more with a fresh seed and reports label_agreement_tau, the Kendall tau between those trainings and the labels; 0 = off"),
+      GNAS_FIELD(labels.common_random_numbers, "every architecture of one repeat trains from the same seed (data order, augmentation, initialisation stream); false = a seed per architecture (the original)"),
+      GNAS_FIELD(labels.bn_recalibration, "N > 0: BatchNorm statistics recomputed over N training batches before each evaluation; 0 = running averages (the original)"),
       GNAS_FIELD(search_space, "layerwise (the original's macro space) | nasbench201 (the NAS-Bench-201 cell space)"),
       GNAS_FIELD(benchmark_table, "benchmark mode: CSV arch,test_acc (percent) that train looks architectures up in instead of training them; empty = train for real"),
       GNAS_FIELD(ops_name, "candidate ops of every layer, in gene order"),
@@ -260,7 +263,7 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(predictor.type, "gnn (DESIGN 1.6's graph network) | mlp (on the flat op encoding)"),
       GNAS_FIELD(predictor.variant, "original (DESIGN 1.6 exactly: network and training recipe, Adam 1e-4, batch 1, 50 epochs, raw targets, no validation split) | tuned (uses the switches below)"),
       GNAS_FIELD(predictor.node_features, "tuned gnn: degree ([out-degree, 1, 1]) | ops (+ op type one-hot, MACs)"),
-      GNAS_FIELD(predictor.graph_features, "tuned: graph-level inputs, a list of graf (GRAF-style path counts and lengths by op type) and cost (log MACs, log parameters); [] = none"),
+      GNAS_FIELD(predictor.graph_features, "tuned: graph-level inputs, a list of graf (GRAF-style path counts and lengths by op type), cost (log MACs, log parameters) and synflow (log of the data-free zero-cost proxy, one reference initialisation); [] = none"),
       GNAS_FIELD(predictor.ranking_weight, "tuned: weight of the pairwise ranking loss beside MSE (>= 0)"),
       GNAS_FIELD(predictor.ensemble, "tuned: independently seeded models whose predictions are averaged (>= 1)"),
       GNAS_FIELD(predictor.hidden, "tuned: node embedding width (gnn) or hidden width (mlp) (>= 1)"),
@@ -485,7 +488,7 @@ bool Config::operator==(const Config& o) const {
          device == o.device && num_threads == o.num_threads &&
          label_smoothing == o.label_smoothing && train_subset == o.train_subset &&
          test_subset == o.test_subset && repeats == o.repeats && channels_last == o.channels_last &&
-         augment == o.augment &&
+         augment == o.augment && labels == o.labels &&
          path_to_architecture == o.path_to_architecture &&
          path_to_evolution_architecture == o.path_to_evolution_architecture &&
          path_to_train_data == o.path_to_train_data &&
@@ -596,6 +599,16 @@ std::vector<std::string> validation_errors(const Config& c) {
   check(c.train_subset >= 0, "train_subset", std::to_string(c.train_subset), "must be >= 0");
   check(c.test_subset >= 0, "test_subset", std::to_string(c.test_subset), "must be >= 0");
   check(c.repeats >= 1, "repeats", std::to_string(c.repeats), "must be >= 1");
+  check(c.labels.agreement_check >= 0, "labels.agreement_check", std::to_string(c.labels.agreement_check),
+        "must be >= 0");
+  check(c.labels.agreement_check == 0 || c.labels.agreement_check >= 3,
+        "labels.agreement_check", std::to_string(c.labels.agreement_check),
+        "must be 0 or >= 3 (a rank agreement needs three architectures)");
+  check(c.labels.agreement_check <= c.sample_count, "labels.agreement_check",
+        std::to_string(c.labels.agreement_check),
+        "must be <= sample_count (" + std::to_string(c.sample_count) + "): the check retrains labelled architectures");
+  check(c.labels.bn_recalibration >= 0, "labels.bn_recalibration", std::to_string(c.labels.bn_recalibration),
+        "must be >= 0");
   check(c.augment.crop_padding >= 0, "augment.crop_padding", std::to_string(c.augment.crop_padding),
         "must be >= 0");
 
@@ -685,7 +698,7 @@ std::vector<std::string> validation_errors(const Config& c) {
   one_of("predictor.node_features", p.node_features, {"degree", "ops"});
   for (std::size_t i = 0; i < p.graph_features.size(); ++i) {
     const std::string key = "predictor.graph_features[" + std::to_string(i) + "]";
-    one_of(key, p.graph_features[i], {"graf", "cost"});
+    one_of(key, p.graph_features[i], {"graf", "cost", "synflow"});
     check(std::find(p.graph_features.begin(), p.graph_features.begin() + static_cast<long>(i),
                     p.graph_features[i]) == p.graph_features.begin() + static_cast<long>(i),
           key, p.graph_features[i], "appears more than once");

@@ -88,12 +88,12 @@ GraphBatch encode_architectures(const SearchSpace& space, const std::vector<Arch
       std::copy(values.begin(), values.end(), graph_level + i * k);
     }
     float* flat = genes + i * g;
-    for (std::size_t k = 0; k < arch.genes.size(); ++k) {
-      const int values = space.gene_values(k);
+    for (std::size_t j = 0; j < arch.genes.size(); ++j) {
+      const int values = space.gene_values(j);
       if (values == 2) {
-        *flat++ = arch.genes[k];
+        *flat++ = arch.genes[j];
       } else {
-        flat[arch.genes[k]] = 1;
+        flat[arch.genes[j]] = 1;
         flat += values;
       }
     }

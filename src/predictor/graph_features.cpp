@@ -3,8 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
+#include <unordered_map>
 
 #include "gnas/common/errors.hpp"
+#include "gnas/common/seed.hpp"
+#include "gnas/nn/proxies.hpp"
+#include "gnas/nn/space_network.hpp"
 
 namespace gnas {
 namespace {
@@ -43,16 +48,49 @@ std::vector<int> topological_order(const ArchGraph& g) {
   return order;
 }
 
+// log synflow of `arch`'s network under the reference initialisation, memoised per space
+// fingerprint and architecture; the caller's LibTorch random state is restored.
+double log_synflow(const SearchSpace& space, const Architecture& arch) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::unordered_map<Architecture, double, ArchitectureHash>> memo;
+  const std::string key = space.fingerprint();
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto& of_space = memo[key];
+    const auto it = of_space.find(arch);
+    if (it != of_space.end()) return it->second;
+  }
+  constexpr std::uint64_t kReferenceSeed = derive_seed(0, SeedPurpose::kProxies, 2);
+  at::Generator generator = at::detail::getDefaultCPUGenerator();
+  const torch::Tensor state = generator.get_state();
+  const torch::AutoGradMode gradients(true);  // predictions run without autograd; synflow needs it
+  const double score = nn::score_proxies(space, arch, nn::ProxyBatch{}, {nn::ProxyKind::kSynflow},
+                                         kReferenceSeed)[0];
+  generator.set_state(state);
+  // synflow is >= 0 (|weights|, an all-ones input); 0 or non-finite for a network whose output
+  // does not depend on its input, which the floor places below every connected one
+  const double value = std::isfinite(score) ? std::log(std::max(score, 1e-30)) : std::log(1e-30);
+  std::lock_guard<std::mutex> lock(mutex);
+  memo[key][arch] = value;
+  return value;
+}
+
 }  // namespace
 
 GraphFeatureSet graph_feature_set_from_name(const std::string& name) {
   if (name == "graf") return GraphFeatureSet::kGraf;
   if (name == "cost") return GraphFeatureSet::kCost;
-  throw ConfigError("predictor.graph_features (" + name + "): must be a list of graf, cost");
+  if (name == "synflow") return GraphFeatureSet::kSynflow;
+  throw ConfigError("predictor.graph_features (" + name + "): must be a list of graf, cost, synflow");
 }
 
 std::string graph_feature_set_name(GraphFeatureSet set) {
-  return set == GraphFeatureSet::kGraf ? "graf" : "cost";
+  switch (set) {
+    case GraphFeatureSet::kGraf: return "graf";
+    case GraphFeatureSet::kCost: return "cost";
+    case GraphFeatureSet::kSynflow: break;
+  }
+  return "synflow";
 }
 
 std::vector<std::string> graph_feature_names(const SearchSpace& space,
@@ -65,6 +103,12 @@ std::vector<std::string> graph_feature_names(const SearchSpace& space,
                           " has no cost model");
       }
       names.insert(names.end(), {"log_macs_m", "log_params"});
+      continue;
+    }
+    if (set == GraphFeatureSet::kSynflow) {
+      Rng rng(0);
+      nn::build_network(space, space.sample(rng));  // throws ConfigError for a space without networks
+      names.push_back("log_synflow");
       continue;
     }
     const int types = op_type_count(space);
@@ -85,6 +129,10 @@ std::vector<float> graph_features(const SearchSpace& space, const Architecture& 
       const Cost cost = space.cost(arch);
       out.push_back(static_cast<float>(std::log(std::max(cost.macs_m, 1e-6))));
       out.push_back(static_cast<float>(std::log(std::max<double>(static_cast<double>(cost.params), 1.0))));
+      continue;
+    }
+    if (set == GraphFeatureSet::kSynflow) {
+      out.push_back(static_cast<float>(log_synflow(space, arch)));
       continue;
     }
     const ArchGraph g = space.graph(arch);

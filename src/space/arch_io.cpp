@@ -72,14 +72,27 @@ std::vector<Architecture> read_architectures(const std::string& path, const Sear
 }
 
 void write_architecture_csv(const std::string& path, const SearchSpace& space,
-                            const std::vector<Architecture>& archs) {
+                            const std::vector<Architecture>& archs,
+                            const std::vector<std::string>& sources) {
+  if (!sources.empty() && sources.size() != archs.size()) {
+    throw Error("write_architecture_csv: " + std::to_string(sources.size()) + " sources for " +
+                std::to_string(archs.size()) + " architectures");
+  }
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < archs.size(); ++i) {
     const Cost cost = space.cost(archs[i]);
     rows.push_back({std::to_string(i), space.format(archs[i]), format_fixed(cost.macs_m, 6),
-                    std::to_string(cost.params)});
+                    std::to_string(cost.params), sources.empty() ? "sampled" : sources[i]});
   }
-  write_file_atomic(path, format_csv({"id", "arch", "macs_m", "params"}, rows));
+  write_file_atomic(path, format_csv({"id", "arch", "macs_m", "params", "source"}, rows));
+}
+
+std::vector<std::string> read_architecture_sources(const std::string& path) {
+  const CsvTable table = read_csv(path);
+  const auto column = table.find_column("source");
+  std::vector<std::string> sources;
+  for (const auto& row : table.rows) sources.push_back(column ? trim(row[*column]) : "");
+  return sources;
 }
 
 }  // namespace gnas

@@ -203,6 +203,28 @@ std::pair<double, double> evaluate_accuracy(nn::Network& net, data::Loader& load
   return {static_cast<double>(top1) / n, static_cast<double>(top5) / n};
 }
 
+void recalibrate_batchnorm(nn::Network& net, data::Loader& loader, int64_t batches,
+                           at::Generator& generator) {
+  std::vector<torch::nn::BatchNorm2dImpl*> layers;
+  for (const auto& m : net->modules(/*include_self=*/false)) {
+    if (auto* bn = m->as<torch::nn::BatchNorm2d>()) layers.push_back(bn);
+  }
+  if (layers.empty() || batches <= 0) return;
+  std::vector<c10::optional<double>> momentum;
+  for (auto* bn : layers) {
+    momentum.push_back(bn->options.momentum());
+    bn->reset_running_stats();
+    bn->options.momentum(c10::nullopt);  // cumulative average over the batches below
+  }
+  {
+    torch::NoGradGuard no_grad;
+    net->train();
+    const int64_t n = std::min(batches, loader.start_epoch(generator));
+    for (int64_t b = 0; b < n; ++b) net->forward(loader.batch(b, generator).first);
+  }
+  for (std::size_t i = 0; i < layers.size(); ++i) layers[i]->options.momentum(momentum[i]);
+}
+
 TrainResult train_network(nn::Network& net, const Config& config, const data::Splits& splits,
                           torch::Device device, const TrainRunOptions& options, spdlog::logger& log) {
   const auto start = Clock::now();
@@ -215,6 +237,8 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
   at::Generator generator = at::detail::createCPUGenerator(options.seed);
   data::Loader train_loader(splits.train, config, device, true);
   data::Loader eval_loader(splits.eval, config, device, false);
+  // labels.bn_recalibration: training images as evaluation sees them (no augmentation)
+  data::Loader calibration_loader(splits.train, config, device, false);
   const std::string ckpt = checkpoint_path(config, options.run);
   const std::string epochs_csv = join_path(join_path(config.log_dir, options.run), "epochs.csv");
 
@@ -259,6 +283,10 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
     }
     progress.finish();
     const double train_phase = seconds_since(epoch_start);
+    if (config.labels.bn_recalibration > 0) {
+      at::Generator own = at::detail::createCPUGenerator(options.seed);  // leaves `generator` alone
+      recalibrate_batchnorm(net, calibration_loader, config.labels.bn_recalibration, own);
+    }
     const auto [top1, top5] = evaluate_accuracy(net, eval_loader, generator);
     EpochRecord record{epoch + 1, lr, loss_sum / static_cast<double>(seen),
                        static_cast<double>(correct) / static_cast<double>(seen), top1, top5,

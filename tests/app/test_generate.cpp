@@ -27,7 +27,7 @@ TEST(Generate, WritesDistinctArchitecturesWithCostsAndASummary) {
   EXPECT_LT(result.seconds, 10.0);  // generous: the benchmark, not this test, measures speed
 
   const CsvTable table = read_csv(config.path_to_architecture);
-  EXPECT_EQ(table.header, (std::vector<std::string>{"id", "arch", "macs_m", "params"}));
+  EXPECT_EQ(table.header, (std::vector<std::string>{"id", "arch", "macs_m", "params", "source"}));
   ASSERT_EQ(table.rows.size(), 300u);
   const LayerwiseSpace space(MacroShape::from_config(config));
   std::set<std::string> distinct;

@@ -3,6 +3,10 @@
 #include <torch/script.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
 #include "gnas/app/train.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
@@ -34,7 +38,7 @@ TEST(TrainData, LabelsEveryArchitectureAndSkipsThemOnRestart) {
   EXPECT_EQ(first.output, c.path_to_train_data);
   const CsvTable table = read_csv(c.path_to_train_data);
   EXPECT_EQ(table.header, (std::vector<std::string>{"id", "arch", "top1_1", "top1_2", "mean",
-                                                    "macs_m", "params", "seconds", "seed"}));
+                                                    "macs_m", "params", "seconds", "seed", "source"}));
   ASSERT_EQ(table.rows.size(), 3u);
   for (const auto& row : table.rows) {
     const double mean = std::stod(row[4]);
@@ -43,6 +47,9 @@ TEST(TrainData, LabelsEveryArchitectureAndSkipsThemOnRestart) {
     EXPECT_LE(mean, 1.0);
   }
   EXPECT_EQ(table.rows[1][1], "001-100");
+  EXPECT_EQ(table.rows[1][9], "sampled");  // an architecture file without sources: sample_count's
+  // Every architecture has its own seed unless labels.common_random_numbers.
+  EXPECT_NE(table.rows[0][8], table.rows[1][8]);
   // No checkpoints are left behind by label runs.
   EXPECT_FALSE(std::filesystem::exists(dir.file("logs/checkpoints/train/arch0_r1/checkpoint.pt")));
 
@@ -85,6 +92,77 @@ TEST(TrainData, RefusesAFileWrittenWithOtherRepeats) {
   } catch (const DataError& e) {
     EXPECT_NE(std::string(e.what()).find("(did `repeats` change?)"), std::string::npos) << e.what();
   }
+}
+
+// repeats 2: the summary reports how well the two trainings rank the architectures alike.
+TEST(TrainData, ReportsTheAgreementOfTheRepeats) {
+  TempDir dir;
+  const Config c = label_config(dir);
+  auto log = quiet();
+  run_train_data(c, {}, log);
+  const YAML::Node summary = YAML::LoadFile(dir.file("logs/train_summary.yml"));
+  ASSERT_TRUE(summary["label_agreement_tau"]) << "no label_agreement_tau in the summary";
+  EXPECT_EQ(summary["label_agreement_from"].as<std::string>(), "repeats");
+  EXPECT_EQ(summary["label_agreement_n"].as<int>(), 3);
+  const CsvTable table = read_csv(c.path_to_train_data);
+  std::vector<double> spread;
+  for (const auto& row : table.rows) spread.push_back(std::abs(std::stod(row[2]) - std::stod(row[3])));
+  std::sort(spread.begin(), spread.end());
+  EXPECT_NEAR(summary["label_spread_median"].as<double>(), spread[1], 1e-4);
+  const auto agreement = measure_label_agreement(c);
+  ASSERT_TRUE(agreement.has_value());
+  EXPECT_GE(agreement->kendall_tau, -1.0);
+  EXPECT_LE(agreement->kendall_tau, 1.0);
+}
+
+// labels.agreement_check K: the first K architectures are trained once more, into
+// label_agreement.csv, and a second run trains none of them again.
+TEST(TrainData, AgreementCheckRetrainsTheFirstKOnce) {
+  TempDir dir;
+  Config c = label_config(dir);
+  c.repeats = 1;
+  c.sample_count = 3;
+  c.labels.agreement_check = 3;
+  c.labels.common_random_numbers = true;
+  write_file_atomic(c.path_to_architecture,
+                    "id,arch,macs_m,params,source\n0,110-011,0,0,sampled\n1,001-100,0,0,sampled\n"
+                    "2,111-111,0,0,refine1\n3,010-010,0,0,verify\n");
+  auto log = quiet();
+  run_train_data(c, {}, log);
+  const CsvTable labels = read_csv(c.path_to_train_data);
+  ASSERT_EQ(labels.rows.size(), 4u);
+  EXPECT_EQ(labels.rows[2][8], "refine1");
+  EXPECT_EQ(labels.rows[3][8], "verify");
+  for (const auto& row : labels.rows) EXPECT_EQ(row[7], labels.rows[0][7]);  // one seed for all
+  const CsvTable check = read_csv(dir.file("logs/label_agreement.csv"));
+  EXPECT_EQ(check.header, (std::vector<std::string>{"id", "arch", "top1_1", "top1_check", "seed"}));
+  ASSERT_EQ(check.rows.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(check.rows[i][2], labels.rows[i][2]);
+    EXPECT_NE(check.rows[i][4], labels.rows[i][7]);  // a fresh seed
+  }
+  YAML::Node summary = YAML::LoadFile(dir.file("logs/train_summary.yml"));
+  EXPECT_EQ(summary["label_agreement_from"].as<std::string>(), "agreement_check");
+  EXPECT_EQ(summary["label_agreement_n"].as<int>(), 3);
+  const auto modified = std::filesystem::last_write_time(dir.file("logs/label_agreement.csv"));
+  run_train_data(c, {}, log);
+  EXPECT_EQ(std::filesystem::last_write_time(dir.file("logs/label_agreement.csv")), modified);
+}
+
+// A labelled file written before the source column is continued, its rows marked unrecorded.
+TEST(TrainData, ContinuesAFileWithoutTheSourceColumn) {
+  TempDir dir;
+  Config c = label_config(dir);
+  c.repeats = 1;
+  write_file_atomic(c.path_to_train_data,
+                    "id,arch,top1_1,mean,macs_m,params,seconds,seed\n0,110-011,0.5,0.5,1,1,1,1\n");
+  auto log = quiet();
+  EXPECT_EQ(run_train_data(c, {}, log).trained, 2);
+  const CsvTable table = read_csv(c.path_to_train_data);
+  ASSERT_EQ(table.rows.size(), 3u);
+  EXPECT_EQ(table.header.back(), "source");
+  EXPECT_EQ(table.rows[0].back(), "unrecorded");
+  EXPECT_EQ(table.rows[1].back(), "sampled");
 }
 
 TEST(TrainFinal, ExportsATorchScriptModelThatReloads) {

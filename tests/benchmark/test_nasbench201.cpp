@@ -274,6 +274,14 @@ TEST(BenchmarkMode, RefinementAddsTheBestPredictedUnlabelledAndFinalReportsRank)
   }
   EXPECT_EQ(run_refine(f.config, 1, f.log).added.size(), 0u);  // repeated: nothing new
   EXPECT_EQ(run_train_data(f.config, {}, f.log).trained, 5);   // only the new ones
+  // Every row says why it is there, in architecture.csv and in the labels.
+  const std::vector<std::string> sources = read_architecture_sources(f.config.path_to_architecture);
+  ASSERT_EQ(sources.size(), 65u);
+  EXPECT_EQ(sources[59], "sampled");
+  EXPECT_EQ(sources[60], "refine1");
+  const CsvTable labels = read_csv(f.config.path_to_train_data);
+  EXPECT_EQ(labels.rows.back()[labels.column("source")], "refine1");
+  EXPECT_EQ(labels.rows.front()[labels.column("source")], "sampled");
 
   TrainFinalOptions final_options;
   final_options.arch_file = f.config.path_to_evolution_architecture;

@@ -134,8 +134,15 @@ TEST(Config, SearchAndPredictorSwitchesNameKeyValueAndRule) {
             "predictor.ensemble >= 2 (the spread of an ensemble)");
   EXPECT_EQ(error_of("predictor:\n  graph_features: [graf, paths, graf]\n"),
             "test.yml: invalid configuration:\n"
-            "  predictor.graph_features[1] (paths): must be one of graf, cost\n"
+            "  predictor.graph_features[1] (paths): must be one of graf, cost, synflow\n"
             "  predictor.graph_features[2] (graf): appears more than once");
+  EXPECT_EQ(error_of("sample_count: 10\nlabels:\n  agreement_check: 11\n  bn_recalibration: -1\n"),
+            "test.yml: invalid configuration:\n"
+            "  labels.agreement_check (11): must be <= sample_count (10): the check retrains labelled architectures\n"
+            "  labels.bn_recalibration (-1): must be >= 0");
+  EXPECT_EQ(error_of("labels:\n  agreement_check: 2\n"),
+            "test.yml: invalid configuration:\n"
+            "  labels.agreement_check (2): must be 0 or >= 3 (a rank agreement needs three architectures)");
   EXPECT_EQ(error_of("evolution:\n  variant: darts\n"),
             "test.yml: invalid configuration:\n  evolution.variant (darts): must be one of gnas, original");
 }

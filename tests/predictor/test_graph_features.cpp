@@ -6,6 +6,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include <torch/torch.h>
+
 #include "gnas/benchmark/nasbench201.hpp"
 #include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
@@ -67,6 +69,31 @@ TEST(GraphFeatures, LayerwisePathsAreProductsOfTheLayersChoices) {
             6u + 2u * 63u + 2u);
 }
 
+// synflow grows with what the cell computes, is the same however often and under whatever
+// autograd mode it is asked for, and leaves the caller's random stream where it was (the
+// predictor's initialisation must not depend on which features were computed before).
+TEST(GraphFeatures, SynflowIsDeterministicAndLeavesTheRandomStreamAlone) {
+  const NasBench201Space space;
+  const std::vector<GraphFeatureSet> sets{GraphFeatureSet::kSynflow};
+  EXPECT_EQ(graph_feature_names(space, sets), std::vector<std::string>{"log_synflow"});
+  const Architecture convs = space.parse(
+      "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|");
+  const Architecture pools = space.parse(
+      "|avg_pool_3x3~0|+|avg_pool_3x3~0|avg_pool_3x3~1|+|avg_pool_3x3~0|avg_pool_3x3~1|avg_pool_3x3~2|");
+  torch::manual_seed(5);
+  const torch::Tensor expected = torch::rand({4});
+  torch::manual_seed(5);
+  float first = 0;
+  {
+    torch::NoGradGuard no_grad;  // as in Predictor::predict
+    first = graph_features(space, convs, sets)[0];
+  }
+  EXPECT_TRUE(torch::equal(torch::rand({4}), expected));
+  EXPECT_TRUE(std::isfinite(first));
+  EXPECT_EQ(graph_features(space, convs, sets)[0], first);
+  EXPECT_GT(first, graph_features(space, pools, sets)[0]);
+}
+
 TEST(GraphFeatures, UnknownNameIsAConfigError) {
   EXPECT_THROW(graph_feature_set_from_name("paths"), ConfigError);
 }
@@ -82,12 +109,13 @@ TEST(GraphFeatures, PredictorRoundTripsWithItsFeatureStandardisation) {
     data.labels.push_back(0.5 + 0.01 * static_cast<double>(space.cost(data.archs.back()).params) / 1e5);
   }
   PredictorConfig pc;
-  pc.graph_features = {"graf", "cost"};
+  pc.graph_features = {"graf", "cost", "synflow"};
   pc.epochs = 3;
   auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
   const FitResult fit = fit_predictor(pc, 0, space, data, *log);
   const PredictorSpec& spec = fit.predictor.spec();
-  ASSERT_EQ(spec.feature_mean.size(), graph_feature_names(space, {GraphFeatureSet::kGraf, GraphFeatureSet::kCost}).size());
+  ASSERT_EQ(spec.feature_mean.size(),
+            graph_feature_names(space, {GraphFeatureSet::kGraf, GraphFeatureSet::kCost, GraphFeatureSet::kSynflow}).size());
   EXPECT_GT(spec.feature_scale[spec.feature_scale.size() - 1], 0);
   const test::TempDir dir;
   const auto path = dir.file("predictor.pt");

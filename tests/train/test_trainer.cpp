@@ -4,6 +4,8 @@
 #include <malloc.h>
 #endif
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include "gnas/common/csv.hpp"
 #include "gnas/data/dataset.hpp"
 #include "gnas/space/layerwise_space.hpp"
@@ -38,6 +40,37 @@ Trained train(const Config& config, const std::string& arch_text, bool resume,
   auto log = quiet();
   t.result = train_network(t.net, config, data::load_splits(config), torch::kCPU, options, log);
   return t;
+}
+
+// After recalibration on one batch, eval mode computes what train mode computes on that batch
+// (BatchNorm's statistics are the batch's), which the running averages of a fresh network do not.
+TEST(Trainer, BatchNormRecalibrationUsesTheCurrentWeightsStatistics) {
+  TempDir dir;
+  Config c = test::tiny_training_config(dir);
+  const LayerwiseSpace space(MacroShape::from_config(c));
+  torch::manual_seed(1);
+  nn::Network net(space.shape(), space.parse("110-011"));
+  const data::Splits splits = data::load_splits(c);
+  data::Loader loader(splits.train, c, torch::kCPU, false);
+  at::Generator generator = at::detail::createCPUGenerator(0);
+  loader.start_epoch(generator);
+  const torch::Tensor x = loader.batch(0, generator).first;
+  torch::NoGradGuard no_grad;
+  net->train();
+  const torch::Tensor batch_stats = net->forward(x);
+  net->eval();
+  const torch::Tensor before = net->forward(x);
+  recalibrate_batchnorm(net, loader, 1, generator);
+  net->eval();
+  const torch::Tensor after = net->forward(x);
+  EXPECT_GT((before - batch_stats).abs().max().item<double>(), 1e-2);
+  EXPECT_TRUE(torch::allclose(after, batch_stats, 1e-2, 1e-3));
+  for (const auto& m : net->modules(false)) {
+    if (auto* bn = m->as<torch::nn::BatchNorm2d>()) {
+      ASSERT_TRUE(bn->options.momentum().has_value());  // restored
+      EXPECT_DOUBLE_EQ(*bn->options.momentum(), 0.1);
+    }
+  }
 }
 
 TEST(Trainer, LearnsTheSyntheticTaskAndRecordsEveryEpoch) {

@@ -3,6 +3,7 @@
 #include <spdlog/logger.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,10 +38,29 @@ struct TrainDataResult {
 /// "<stem>.shardKofN<ext>" beside it.
 std::string train_data_path(const Config& config, const Shard& shard);
 
+/// How well two single trainings of the labelling recipe agree on the ranking of the same
+/// architectures: a predictor cannot rank better than its labels agree.
+struct LabelAgreement {
+  std::string from;          ///< repeats (top1_1 vs top1_2) | agreement_check (label_agreement*.csv)
+  std::size_t n = 0;         ///< architectures trained twice
+  double kendall_tau = 0;
+  double spearman = 0;
+  double median_spread = 0;  ///< median |difference| of the two trainings' top-1 (fraction)
+};
+
+/// From the labelled files (repeats >= 2: repeat 1 against repeat 2 over every labelled
+/// architecture), else from <log_dir>/label_agreement*.csv (labels.agreement_check: the label's
+/// first training against the check's); nullopt when neither holds 3 architectures.
+std::optional<LabelAgreement> measure_label_agreement(const Config& config);
+
 /// `train --train-data --load-architecture`: trains every architecture of path_to_architecture
-/// (of this shard) `repeats` times with seeds derived from `seed`; its label is the mean of the
-/// best top-1 (fraction). After each architecture, rewrites the labelled CSV atomically with one
-/// more row: id, arch, top1_1..top1_R, mean, macs_m, params, seconds, seed. Architectures already
+/// (of this shard) `repeats` times with seeds derived from `seed` (labels.common_random_numbers:
+/// one seed per repeat for all); its label is the mean of the best top-1 (fraction). After each
+/// architecture, rewrites the labelled CSV atomically with one more row: id, arch,
+/// top1_1..top1_R, mean, macs_m, params, seconds, seed, source (architecture.csv's). With
+/// labels.agreement_check K, the labelled architectures with id < K are then trained once more
+/// into <log_dir>/label_agreement.csv (id, arch, top1_1, top1_check, seed) and the summary
+/// reports label_agreement_tau and label_spread_median. Architectures already
 /// in the file (or in train_failures.csv) are skipped, so a killed run continues where it
 /// stopped. In benchmark mode (benchmark_table set) every top1 is the table's accuracy as a
 /// fraction, nothing is trained, and an architecture missing from the table is a DataError.

@@ -58,6 +58,25 @@ struct AugmentConfig {
   }
 };
 
+/// How `train --train-data` labels beyond the recipe: label noise measured, and reduced.
+struct LabelsConfig {
+  /// K > 0: the first K architectures of the file (id < K) are trained once more with a fresh
+  /// seed; the summary reports the Kendall tau between those trainings and the labels
+  int agreement_check = 0;
+  /// every architecture of one repeat trains from the same seed (data order, augmentation and
+  /// initialisation stream), so noise that all share cancels in the ranking; false = a seed per
+  /// architecture (the original)
+  bool common_random_numbers = false;
+  /// N > 0: before each evaluation, BatchNorm statistics are recomputed (a plain average) over N
+  /// training batches of the current weights; 0 = the running averages (the original)
+  int bn_recalibration = 0;
+
+  bool operator==(const LabelsConfig& o) const {
+    return agreement_check == o.agreement_check &&
+           common_random_numbers == o.common_random_numbers && bn_recalibration == o.bn_recalibration;
+  }
+};
+
 /// How `evaluate` measures CPU latency.
 struct LatencyConfig {
   int warmup = 5;    ///< untimed forward passes before timing
@@ -107,7 +126,7 @@ struct PredictorConfig {
   int test_count = 50;                ///< labels held out for the reported metrics; 0 = none
   std::string test_split = "last";    ///< last (the original: the file's last rows) | random
   /// tuned: graph-level inputs beside the graph / flat encoding: graf (path counts by op type),
-  /// cost (log MACs and parameters); empty = none
+  /// cost (log MACs and parameters), synflow (log of the data-free proxy); empty = none
   std::vector<std::string> graph_features;
 
   bool operator==(const PredictorConfig& o) const {
@@ -189,6 +208,7 @@ struct Config {
   int repeats = 2;                    ///< trainings per architecture for a label (different seeds)
   bool channels_last = true;          ///< NHWC memory format for convolutions (faster on CPU)
   AugmentConfig augment;
+  LabelsConfig labels;
 
   // --- search space (DESIGN 1.1-1.2) ---
   std::string search_space = "layerwise";  ///< layerwise | nasbench201

@@ -16,8 +16,15 @@ namespace gnas {
 /// Throws DataError naming the file and line of the first bad row.
 std::vector<Architecture> read_architectures(const std::string& path, const SearchSpace& space);
 
-/// Writes `path` atomically as the project's architecture CSV: id, arch, macs_m, params.
+/// Writes `path` atomically as the project's architecture CSV: id, arch, macs_m, params, source
+/// (why the row is there: `sampled`, `refine<R>` for refinement round R, `verify`; `sources[i]`,
+/// or `sampled` for every row when `sources` is empty).
 void write_architecture_csv(const std::string& path, const SearchSpace& space,
-                            const std::vector<Architecture>& archs);
+                            const std::vector<Architecture>& archs,
+                            const std::vector<std::string>& sources = {});
+
+/// The `source` column of an architecture file, one entry per row; every entry empty for a file
+/// without one (written before the column existed, or the original's format).
+std::vector<std::string> read_architecture_sources(const std::string& path);
 
 }  // namespace gnas

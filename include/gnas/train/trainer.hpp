@@ -69,6 +69,13 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
 std::pair<double, double> evaluate_accuracy(nn::Network& net, data::Loader& loader,
                                             at::Generator& generator);
 
+/// Replaces every BatchNorm layer's running statistics with the plain average over the first
+/// `batches` batches of `loader` (train mode, no gradients, the weights as they are): statistics
+/// of the current weights instead of running averages that lag behind weights a large learning
+/// rate moves fast (labels.bn_recalibration). The layers' momentum is restored afterwards.
+void recalibrate_batchnorm(nn::Network& net, data::Loader& loader, int64_t batches,
+                           at::Generator& generator);
+
 /// <write_dir>/<run>/checkpoint.pt
 std::string checkpoint_path(const Config& config, const std::string& run);
 

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Label noise of labelling recipes at the quickstart's shape (config/quickstart.yml, Fashion-MNIST
+# from Debian's dataset-fashion-mnist): for every recipe, K (12) uniform architectures of the
+# space (drawn with SEED) are labelled and then trained once more with a fresh seed
+# (labels.agreement_check K); reported: label_agreement_tau (Kendall tau between the two
+# trainings), Spearman, the median |difference| in points, the labels' spread (sd, points) and
+# the seconds per training. A predictor cannot rank better than its labels agree.
+# usage: [K=12] [ONLY=REGEX] [RECIPES=FILE] bench/labels.sh [SEED] [BUILD_DIR]
+#   (RECIPES: more recipes, one `name|--set key=value ...` per line)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seed=${1:-0}
+bin=${2:-build}/bin
+k=${K:-12}
+[ -x "$bin/train" ] || bash scripts/setup.sh >&2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+value() { sed -n "s/^ *$1: //p" "$2" | head -1; }
+
+recipes=(
+  "quickstart as shipped|"
+  "common random numbers|--set labels.common_random_numbers=true"
+  "BN recalibrated (10 batches)|--set labels.bn_recalibration=10"
+  "CRN + BN recalibrated|--set labels.common_random_numbers=true --set labels.bn_recalibration=10"
+  "CRN + BN + lr 0.05|--set labels.common_random_numbers=true --set labels.bn_recalibration=10 --set optim_state.lr=0.05"
+  "CRN + BN + 2x validation images|--set labels.common_random_numbers=true --set labels.bn_recalibration=10 --set train_subset=3600 --set train_portion=0.6667"
+)
+if [ -n "${RECIPES:-}" ]; then
+  while IFS= read -r line; do [ -n "$line" ] && recipes+=("$line"); done <"$RECIPES"
+fi
+
+echo "label noise at the quickstart's shape ($(date -u +%F), $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)); $k architectures (seed $seed) trained twice per recipe"
+printf '%-36s %6s %9s %11s %9s %10s\n' recipe tau spearman "median|d|" "sd label" "s/training"
+for entry in "${recipes[@]}"; do
+  name=${entry%%|*}
+  [[ -z ${ONLY:-} || $name =~ ${ONLY:-} ]] || continue
+  read -r -a flags <<<"${entry#*|}"
+  d="$work/$(echo "$name" | tr -c 'a-zA-Z0-9' _)"
+  s=(--cfg config/quickstart.yml --set seed=$seed --set sample_count=$k --set labels.agreement_check=$k
+     --set repeats=1 --set "log_dir=$d" --set "write_dir=$d/checkpoints"
+     --set "path_to_architecture=$d/architecture.csv" --set "path_to_train_data=$d/train_data.csv" "${flags[@]}")
+  "$bin/generate" "${s[@]}" 2>/dev/null
+  start=$(date +%s.%N)
+  "$bin/train" "${s[@]}" --load-architecture --train-data 2>"$d.log" >/dev/null
+  end=$(date +%s.%N)
+  sum="$d/train_summary.yml"
+  sd=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "mean") c = i; next }
+                { n++; s += $c; q += $c * $c } END { printf "%.2f", 100 * sqrt(q / n - (s / n) ^ 2) }' "$d/train_data.csv")
+  printf '%-36s %6s %9s %11.2f %9s %10.1f\n' "$name" "$(value label_agreement_tau "$sum")" \
+    "$(value label_agreement_spearman "$sum")" "$(awk -v m="$(value label_spread_median "$sum")" 'BEGIN { print 100 * m }')" \
+    "$sd" "$(awk -v a="$start" -v b="$end" -v n="$k" 'BEGIN { print (b - a) / (2 * n) }')"
+done
