@@ -23,6 +23,7 @@
 #include "gnas/common/text.hpp"
 #include "gnas/common/svg_plot.hpp"
 #include "gnas/nn/network.hpp"
+#include "gnas/predictor/graph_features.hpp"
 #include "gnas/predictor/labels.hpp"
 #include "gnas/predictor/predictor.hpp"
 #include "gnas/predictor/report.hpp"
@@ -113,6 +114,7 @@ EvaluatePredictorResult run_evaluate_predictor(const Config& config,
                                                spdlog::logger& log, std::ostream& out) {
   const auto start = Clock::now();
   const auto space = make_search_space(config);
+  load_feature_cache(config.predictor.feature_cache, *space);
   const Predictor predictor = Predictor::load(config.predictor_pretrained, *space);
   const std::vector<std::string> files =
       options.data.empty() ? labelled_data_files(config.path_to_train_data) : options.data;
@@ -163,6 +165,7 @@ EvaluatePredictorResult run_evaluate_predictor(const Config& config,
     values["graphs_per_second"] = format_fixed(result.graphs_per_second, 1);
   }
   app::write_summary(config, "evaluate", values, result.seconds);
+  save_feature_cache(config.predictor.feature_cache, *space);
   return result;
 }
 
@@ -170,6 +173,7 @@ LearningCurveResult run_learning_curve(const Config& config, const LearningCurve
                                        spdlog::logger& log, std::ostream& out) {
   const auto start = Clock::now();
   const auto space = make_search_space(config);
+  load_feature_cache(config.predictor.feature_cache, *space);
   const PredictorConfig& pc = config.predictor;
   if (pc.test_count == 0) {
     throw DataError("predictor.test_count (0): the learning curve needs a test split");
@@ -241,6 +245,7 @@ LearningCurveResult run_learning_curve(const Config& config, const LearningCurve
   values["output"] = result.csv;
   values["plot"] = result.plot;
   app::write_summary(config, "evaluate", values, result.seconds);
+  save_feature_cache(config.predictor.feature_cache, *space);
   return result;
 }
 

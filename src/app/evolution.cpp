@@ -6,6 +6,7 @@
 #include "gnas/common/io.hpp"
 #include "gnas/common/svg_plot.hpp"
 #include "gnas/common/text.hpp"
+#include "gnas/predictor/graph_features.hpp"
 #include "gnas/predictor/predictor.hpp"
 
 namespace gnas {
@@ -49,6 +50,7 @@ Plot front_plot(const std::string& title, const std::vector<Scored>& pooled,
 
 EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logger& log) {
   const auto space = make_search_space(config);
+  load_feature_cache(config.predictor.feature_cache, *space);
   const Constraints constraints{config.macs_budget, config.params_budget, config.latency_budget_ms};
   check_feasible(*space, constraints);
   const Predictor predictor = Predictor::load(config.predictor_pretrained, *space);
@@ -195,6 +197,7 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   values["predictions_per_second"] = format_fixed(static_cast<double>(s.queries) / s.seconds, 1);
   if (pareto && !latency_front.empty()) values["pareto_latency_points"] = static_cast<int>(latency_front.size());
   app::write_summary(config, random ? "random_search" : "evolution", values, s.seconds);
+  save_feature_cache(config.predictor.feature_cache, *space);
   return result;
 }
 

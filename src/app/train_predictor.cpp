@@ -5,6 +5,7 @@
 #include "gnas/app/summary.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
+#include "gnas/predictor/graph_features.hpp"
 #include "gnas/predictor/labels.hpp"
 #include "gnas/predictor/report.hpp"
 #include "gnas/predictor/training.hpp"
@@ -16,6 +17,7 @@ TrainPredictorResult run_train_predictor(const Config& config,
                                          spdlog::logger& log) {
   const auto start = std::chrono::steady_clock::now();
   const auto space = make_search_space(config);
+  load_feature_cache(config.predictor.feature_cache, *space);
   const std::vector<std::string> files =
       data_files.empty() ? labelled_data_files(config.path_to_train_data) : data_files;
   const LabelledSet data = read_labelled(files, *space);
@@ -62,6 +64,7 @@ TrainPredictorResult run_train_predictor(const Config& config,
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   app::write_summary(config, "train_predictor", values, result.seconds);
+  save_feature_cache(config.predictor.feature_cache, *space);
   return result;
 }
 

@@ -2,12 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <mutex>
 #include <unordered_map>
 
+#include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/io.hpp"
 #include "gnas/common/seed.hpp"
+#include "gnas/common/text.hpp"
 #include "gnas/nn/proxies.hpp"
 #include "gnas/nn/space_network.hpp"
 
@@ -48,15 +53,37 @@ std::vector<int> topological_order(const ArchGraph& g) {
   return order;
 }
 
-// log synflow of `arch`'s network under the reference initialisation, memoised per space
-// fingerprint and architecture; the caller's LibTorch random state is restored.
+// What synflow depends on: the space and the network's shape (input, stem, head, classes), which
+// some fingerprints leave out but a reference architecture's exact cost reflects.
+std::string network_key(const SearchSpace& space) {
+  std::string key = space.fingerprint();
+  if (space.has_cost()) {
+    Rng rng(0);
+    const Cost cost = space.cost(space.sample(rng));
+    key += ";reference_cost=" + std::to_string(cost.params) + "/" + format_fixed(cost.macs_m, 6);
+  }
+  return key;
+}
+
+struct SynflowMemo {
+  std::mutex mutex;
+  std::unordered_map<std::string, std::unordered_map<Architecture, double, ArchitectureHash>> values;
+  std::unordered_map<std::string, bool> dirty;  // computed since the last load or save
+};
+
+SynflowMemo& synflow_memo() {
+  static SynflowMemo memo;
+  return memo;
+}
+
+// log synflow of `arch`'s network under the reference initialisation, memoised per network key
+// and architecture; the caller's LibTorch random state is restored.
 double log_synflow(const SearchSpace& space, const Architecture& arch) {
-  static std::mutex mutex;
-  static std::unordered_map<std::string, std::unordered_map<Architecture, double, ArchitectureHash>> memo;
-  const std::string key = space.fingerprint();
+  SynflowMemo& memo = synflow_memo();
+  const std::string key = network_key(space);
   {
-    std::lock_guard<std::mutex> lock(mutex);
-    const auto& of_space = memo[key];
+    std::lock_guard<std::mutex> lock(memo.mutex);
+    const auto& of_space = memo.values[key];
     const auto it = of_space.find(arch);
     if (it != of_space.end()) return it->second;
   }
@@ -70,9 +97,37 @@ double log_synflow(const SearchSpace& space, const Architecture& arch) {
   // synflow is >= 0 (|weights|, an all-ones input); 0 or non-finite for a network whose output
   // does not depend on its input, which the floor places below every connected one
   const double value = std::isfinite(score) ? std::log(std::max(score, 1e-30)) : std::log(1e-30);
-  std::lock_guard<std::mutex> lock(mutex);
-  memo[key][arch] = value;
+  std::lock_guard<std::mutex> lock(memo.mutex);
+  memo.values[key][arch] = value;
+  memo.dirty[key] = true;
   return value;
+}
+
+std::uint64_t fnv1a(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+// The cache file's entries for `space` (none for a missing file).
+std::unordered_map<Architecture, double, ArchitectureHash> read_cache(const std::string& path,
+                                                                      const SearchSpace& space) {
+  std::unordered_map<Architecture, double, ArchitectureHash> out;
+  if (!std::filesystem::exists(path)) return out;
+  const CsvTable table = read_csv(path);
+  const std::size_t arch = table.column("arch"), value = table.column("log_synflow");
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const std::string where = path + ":" + std::to_string(table.lines[r]);
+    try {
+      out[space.parse(trim(table.rows[r][arch]))] = parse_double(table.rows[r][value], "log_synflow");
+    } catch (const DataError& e) {
+      throw DataError(where + ": " + e.what() + " (a stale cache file can be deleted)");
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -186,6 +241,42 @@ std::vector<float> graph_features(const SearchSpace& space, const Architecture& 
     }
   }
   return out;
+}
+
+std::string feature_cache_file(const std::string& dir, const SearchSpace& space) {
+  char digits[17];
+  std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(fnv1a(network_key(space))));
+  return join_path(dir, std::string("synflow-") + digits + ".csv");
+}
+
+void load_feature_cache(const std::string& dir, const SearchSpace& space) {
+  if (dir.empty()) return;
+  const auto cached = read_cache(feature_cache_file(dir, space), space);
+  SynflowMemo& memo = synflow_memo();
+  std::lock_guard<std::mutex> lock(memo.mutex);
+  memo.values[network_key(space)].insert(cached.begin(), cached.end());
+}
+
+void save_feature_cache(const std::string& dir, const SearchSpace& space) {
+  if (dir.empty()) return;
+  const std::string key = network_key(space);
+  std::unordered_map<Architecture, double, ArchitectureHash> values;
+  {
+    SynflowMemo& memo = synflow_memo();
+    std::lock_guard<std::mutex> lock(memo.mutex);
+    if (!memo.dirty[key]) return;
+    values = memo.values[key];
+    memo.dirty[key] = false;
+  }
+  const std::string path = feature_cache_file(dir, space);
+  for (const auto& [arch, value] : read_cache(path, space)) values.emplace(arch, value);
+  std::vector<std::pair<std::string, double>> rows;
+  for (const auto& [arch, value] : values) rows.emplace_back(space.format(arch), value);
+  std::sort(rows.begin(), rows.end());
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& [arch, value] : rows) cells.push_back({arch, format_number(value)});
+  std::filesystem::create_directories(dir);
+  write_file_atomic(path, format_csv({"arch", "log_synflow"}, cells));
 }
 
 }  // namespace gnas

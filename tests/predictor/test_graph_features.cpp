@@ -10,6 +10,8 @@
 
 #include "gnas/benchmark/nasbench201.hpp"
 #include "gnas/common/config.hpp"
+#include "gnas/common/csv.hpp"
+#include "gnas/common/io.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/predictor/predictor.hpp"
 #include "gnas/predictor/training.hpp"
@@ -92,6 +94,43 @@ TEST(GraphFeatures, SynflowIsDeterministicAndLeavesTheRandomStreamAlone) {
   EXPECT_TRUE(std::isfinite(first));
   EXPECT_EQ(graph_features(space, convs, sets)[0], first);
   EXPECT_GT(first, graph_features(space, pools, sets)[0]);
+}
+
+// The cache folder carries computed synflow features to the next process: saved values read
+// back, loaded values are used instead of computing, a malformed row names its file and line.
+TEST(GraphFeatures, SynflowCacheSavesAndLoadsTheMemo) {
+  const NasBench201Space space;
+  const test::TempDir dir;
+  const std::string folder = dir.file("cache");
+  const std::vector<GraphFeatureSet> sets{GraphFeatureSet::kSynflow};
+  const Architecture computed = space.parse(
+      "|nor_conv_1x1~0|+|skip_connect~0|nor_conv_3x3~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|");
+  const float value = graph_features(space, computed, sets)[0];
+  save_feature_cache(folder, space);
+  const std::string file = feature_cache_file(folder, space);
+  ASSERT_TRUE(std::filesystem::exists(file));
+  const CsvTable saved = read_csv(file);
+  bool found = false;
+  for (const auto& row : saved.rows) {
+    if (row[0] == space.format(computed)) found = std::abs(std::stod(row[1]) - value) < 1e-5;
+  }
+  EXPECT_TRUE(found) << space.format(computed) << " not saved with its value";
+
+  const Architecture planted = space.parse(
+      "|nor_conv_1x1~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|skip_connect~0|none~1|avg_pool_3x3~2|");
+  write_file_atomic(file, "arch,log_synflow\n" + space.format(planted) + ",12.5\n");
+  load_feature_cache(folder, space);
+  EXPECT_FLOAT_EQ(graph_features(space, planted, sets)[0], 12.5f);
+
+  write_file_atomic(file, "arch,log_synflow\n" + space.format(planted) + ",twelve\n");
+  try {
+    load_feature_cache(folder, space);
+    FAIL() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find(file + ":2"), std::string::npos) << e.what();
+  }
+  load_feature_cache("", space);  // no folder: nothing happens
+  save_feature_cache("", space);
 }
 
 TEST(GraphFeatures, UnknownNameIsAConfigError) {

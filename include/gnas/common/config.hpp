@@ -128,10 +128,12 @@ struct PredictorConfig {
   /// tuned: graph-level inputs beside the graph / flat encoding: graf (path counts by op type),
   /// cost (log MACs and parameters), synflow (log of the data-free proxy); empty = none
   std::vector<std::string> graph_features;
+  /// folder whose files keep computed synflow features across steps and runs; "" = none
+  std::string feature_cache;
 
   bool operator==(const PredictorConfig& o) const {
     return type == o.type && variant == o.variant && node_features == o.node_features &&
-           graph_features == o.graph_features &&
+           graph_features == o.graph_features && feature_cache == o.feature_cache &&
            ranking_weight == o.ranking_weight && ensemble == o.ensemble && hidden == o.hidden &&
            blocks == o.blocks && epochs == o.epochs && batch_size == o.batch_size && lr == o.lr &&
            weight_decay == o.weight_decay && validation_share == o.validation_share &&

@@ -37,4 +37,19 @@ std::vector<std::string> graph_feature_names(const SearchSpace& space,
 std::vector<float> graph_features(const SearchSpace& space, const Architecture& arch,
                                   const std::vector<GraphFeatureSet>& sets);
 
+/// The file of `dir` that caches `space`'s synflow features across processes:
+/// <dir>/synflow-<16 hex digits>.csv (`arch,log_synflow`), the digits a hash of the space's
+/// fingerprint and network shape (the values depend on both).
+std::string feature_cache_file(const std::string& dir, const SearchSpace& space);
+
+/// Adds the cached synflow features of `space` in `dir` to this process's memo (a missing file
+/// adds none). Throws DataError naming the file and line of a malformed row.
+void load_feature_cache(const std::string& dir, const SearchSpace& space);
+
+/// Writes this process's synflow memo of `space`, merged with what the file holds, to the cache
+/// file in `dir` (created when missing; atomic, so concurrent writers lose entries, never
+/// corrupt the file). Does nothing when nothing was computed since the last load or save.
+/// Both do nothing for an empty `dir` (config predictor.feature_cache "").
+void save_feature_cache(const std::string& dir, const SearchSpace& space);
+
 }  // namespace gnas
