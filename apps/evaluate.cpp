@@ -8,7 +8,7 @@
 #include "gnas/common/errors.hpp"
 
 int main(int argc, char** argv) {
-  std::string arch_file, latency_path;
+  std::string arch_file, latency_path, fidelity_file;
   bool predictor = false, learning_curve = false, compare = false, report = false, proxies = false;
   std::size_t check_count = 10;
   CLI::Option* profile_option = nullptr;
@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
         cli.add_flag("--compare", compare,
                      "sampled, random-search and evolved architectures on one MACs-vs-accuracy plot");
         cli.add_flag("--report", report, "the run's static page, log_dir/report.html");
+        cli.add_option("--fidelity", fidelity_file,
+                       "labels of the same architectures from a longer recipe: their rank "
+                       "agreement with path_to_train_data's (how far the cheap labels can be trusted)");
         cli.add_flag("--proxies", proxies,
                      "zero-cost proxies (proxies.names) of the architectures of --arch-file PATH "
                      "(default path_to_architecture) into log_dir/proxies.csv; with --data, their "
@@ -51,13 +54,15 @@ int main(int argc, char** argv) {
         // With --proxies, --arch-file names the architectures to score instead of being a mode.
         const std::size_t arch_mode = proxies ? 0 : arch_option->count();
         if (arch_mode + predictor + learning_curve + profile_option->count() + compare + report +
-                proxies != 1) {
+                proxies + !fidelity_file.empty() != 1) {
           throw gnas::UsageError(
               "evaluate: give exactly one of --arch-file [PATH], --predictor, --learning-curve, "
-              "--profile-latency [PATH], --compare, --report, --proxies [--arch-file PATH]");
+              "--profile-latency [PATH], --compare, --report, --proxies [--arch-file PATH], --fidelity FILE");
         }
         curve_options.data = predictor_options.data;
-        if (proxies) {
+        if (!fidelity_file.empty()) {
+          gnas::run_fidelity(ctx.config, fidelity_file, *ctx.log, std::cout);
+        } else if (proxies) {
           gnas::run_proxies(ctx.config, {arch_file, predictor_options.data}, *ctx.log, std::cout);
         } else if (report) {
           gnas::run_report(ctx.config, *ctx.log);

@@ -101,6 +101,7 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   if (fs::exists(config.path_to_train_data)) labels = read_csv(config.path_to_train_data).rows.size();
   std::string best_sample = "—", best_sample_arch = "—", best_sample_macs = "—";
   std::string random_search = "—", best_refined = "—";
+  std::vector<double> sampled_labels;  // every sampled architecture's label (fraction)
   if (fs::exists(join_path(dir, "compare.csv"))) {
     const CsvTable compare = read_csv(join_path(dir, "compare.csv"));
     const std::size_t src = compare.column("source"), acc = compare.column("accuracy");
@@ -110,6 +111,7 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
       const double params = std::stod(r[compare.column("params")]) / 1e6;
       const bool within = (config.macs_budget <= 0 || macs <= config.macs_budget) &&
                           (config.params_budget <= 0 || params <= config.params_budget);
+      if (r[src] == "sampled") sampled_labels.push_back(std::stod(r[acc]));
       if (r[src] == "sampled" && within && std::stod(r[acc]) > best) {
         best = std::stod(r[acc]);
         best_sample = percent(r[acc]);
@@ -166,6 +168,17 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   const bool final_run = value(train, "mode").rfind("final", 0) == 0;
   html += row("the answer (search.pick " + config.search.pick + ")", final_run ? value(train, "arch") : "not trained yet");
   html += row("  its accuracy", searched_accuracy);
+  if (final_run && !benchmark && !sampled_labels.empty()) {
+    const double answer = std::stod(value(train, "best_top1"));
+    const auto at_or_below = std::count_if(sampled_labels.begin(), sampled_labels.end(),
+                                           [&](double v) { return v <= answer; });
+    html += row("  against the random samples",
+                "its retrained accuracy is at the " +
+                    format_fixed(100.0 * static_cast<double>(at_or_below) / static_cast<double>(sampled_labels.size()), 0) +
+                    "th percentile of the " + std::to_string(sampled_labels.size()) +
+                    " random samples' labels (the share it equals or beats; a fresh training, so "
+                    "label noise counts against it)");
+  }
   html += row("  its MACs (M) / parameters", value(train, "macs_m") + " / " + value(train, "params"));
   html += row("evolved architecture (best predicted)", value(evolution, "best_arch"));
   html += row("  its MACs (M) / parameters", value(evolution, "best_macs_m") + " / " + value(evolution, "best_params") +

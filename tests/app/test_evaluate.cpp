@@ -6,6 +6,7 @@
 #include "gnas/app/evaluate.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/io.hpp"
 #include "test_util.hpp"
 
 namespace gnas {
@@ -16,6 +17,33 @@ Config fast_config(const test::TempDir& dir) {
   c.latency.warmup = 0;
   c.latency.repeats = 1;
   return c;
+}
+
+// --fidelity: the cheap labels against a longer recipe's over the architectures both hold.
+TEST(Evaluate, FidelityRanksTheCheapLabelsAgainstTheLongOnes) {
+  test::TempDir dir;
+  Config config = fast_config(dir);
+  config.path_to_train_data = dir.file("cheap.csv");
+  write_file_atomic(config.path_to_train_data,
+                    "id,arch,mean\n0,110000-011101-111111-111111-011101,0.50\n"
+                    "1,100000-100000-100000-100000-100000,0.40\n2,111111-111111-111111-111111-111111,0.60\n"
+                    "3,010000-010000-010000-010000-010000,0.45\n");
+  const std::string long_file = dir.file("long.csv");
+  // the same order but for the last two, 2..5 points higher; one architecture only here
+  write_file_atomic(long_file,
+                    "id,arch,mean\n0,110000-011101-111111-111111-011101,0.53\n"
+                    "1,100000-100000-100000-100000-100000,0.44\n2,111111-111111-111111-111111-111111,0.65\n"
+                    "3,010000-010000-010000-010000-010000,0.42\n4,001000-001000-001000-001000-001000,0.9\n");
+  spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  std::ostringstream out;
+  const FidelityResult r = run_fidelity(config, long_file, log, out);
+  EXPECT_EQ(r.n, 4u);
+  EXPECT_NEAR(r.kendall_tau, 4.0 / 6.0, 1e-9);  // 5 of 6 pairs agree
+  EXPECT_NEAR(r.median_difference, 0.035, 1e-9);  // -0.03, 0.03, 0.04, 0.05
+  EXPECT_TRUE(std::filesystem::exists(dir.file("logs/fidelity_summary.yml")));
+  EXPECT_THROW(run_fidelity(config, config.path_to_train_data, log, out), UsageError);
+  write_file_atomic(long_file, "id,arch,mean\n0,110000-011101-111111-111111-011101,0.53\n");
+  EXPECT_THROW(run_fidelity(config, long_file, log, out), DataError);
 }
 
 TEST(Evaluate, ReportsTheOriginalNumbersForItsAdjacencyFile) {

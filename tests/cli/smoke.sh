@@ -94,6 +94,11 @@ expect 2 "train_predictor without labels" "$bin/train_predictor" "${common[@]}" 
   --set "path_to_train_data=$work/none.csv"
 contains "missing labels message" "$work/err" "$work/none.csv"
 
+# evaluate --fidelity: a recipe compared with itself is refused (exit 2).
+expect 2 "evaluate --fidelity of the labels themselves" "$bin/evaluate" "${common[@]}" \
+  --set "path_to_train_data=$work/labels.csv" --fidelity "$work/labels.csv"
+contains "fidelity message" "$work/err" "is path_to_train_data itself"
+
 # evaluate --proxies: an unknown proxy stops before anything is scored (exit 2).
 expect 2 "evaluate --proxies unknown proxy" "$bin/evaluate" "${common[@]}" --proxies --set "proxies.names=[synflow, jacov]"
 contains "unknown proxy message" "$work/err" "proxies.names[1] (jacov): must be one of synflow, nwot, grad_norm, snip, zico"
