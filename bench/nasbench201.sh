@@ -65,7 +65,8 @@ random_best() {
   "$bin/generate" "${s[@]}"
   "$bin/train" "${s[@]}" --load-architecture --train-data
   # the label (mean) is a fraction; report percent and the table rank of the best
-  awk -F, 'NR > 1 && $(NF - 4) > best { best = $(NF - 4) } END { printf "%.4f\n", 100 * best }' "$d/train_data.csv"
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "mean") c = i; next }
+            $c > best { best = $c } END { printf "%.4f\n", 100 * best }' "$d/train_data.csv"
 }
 
 rank_of() {  # rank of accuracy $1 (percent) in the table: 1 + the number strictly better

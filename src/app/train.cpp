@@ -24,6 +24,7 @@
 #include "gnas/nn/export.hpp"
 #include "gnas/predictor/labels.hpp"
 #include "gnas/predictor/metrics.hpp"
+#include "gnas/search/evolution.hpp"
 #include "gnas/space/arch_io.hpp"
 #include "gnas/space/layerwise_space.hpp"
 #include "gnas/train/device.hpp"
@@ -426,11 +427,24 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   if (options.best_labelled) {
     const LabelledSet labelled = read_labelled(labelled_data_files(config.path_to_train_data), *space_ptr);
     archs = labelled.archs;
-    index = static_cast<int>(std::max_element(labelled.labels.begin(), labelled.labels.end()) -
-                             labelled.labels.begin());
-    log.info("[train] the best labelled architecture: {} (label {:.4f} of {} labels)",
-             space_ptr->format(archs[static_cast<std::size_t>(index)]),
-             labelled.labels[static_cast<std::size_t>(index)], labelled.size());
+    // The answer must meet the budgets: random samples (sampling.within_budget false) need not.
+    const Constraints constraints{config.macs_budget, config.params_budget, config.latency_budget_ms};
+    index = -1;
+    std::size_t within = 0;
+    for (std::size_t i = 0; i < archs.size(); ++i) {
+      if (!constraints.violation(space_ptr->cost(archs[i])).empty()) continue;
+      ++within;
+      if (index < 0 || labelled.labels[i] > labelled.labels[static_cast<std::size_t>(index)]) index = static_cast<int>(i);
+    }
+    if (index < 0) {
+      throw DataError(config.path_to_train_data + ": none of the " + std::to_string(archs.size()) +
+                      " labelled architectures meets the budgets (macs_budget " +
+                      format_number(config.macs_budget) + ", params_budget " + format_number(config.params_budget) +
+                      ", latency_budget_ms " + format_number(config.latency_budget_ms) + "); --best-labelled has no answer");
+    }
+    log.info("[train] the best labelled architecture within the budgets: {} (label {:.4f}; {} of {} "
+             "labels within the budgets)", space_ptr->format(archs[static_cast<std::size_t>(index)]),
+             labelled.labels[static_cast<std::size_t>(index)], within, labelled.size());
   } else {
     archs = read_architectures(file, *space_ptr);
   }
@@ -457,8 +471,12 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   char tag[32];
   std::snprintf(tag, sizeof tag, "final_%016llx",
                 static_cast<unsigned long long>(ArchitectureHash{}(arch)));
-  const TrainResult t = train_once(config, space, arch, splits, device, tag,
-                                   derive_seed(config.seed, SeedPurpose::kLabelTraining, 0, 0), options.resume, true, log, &net);
+  // A stream no label and no agreement check uses (they take repeat indices 0 .. repeats), so the
+  // answer's accuracy is a fresh training, not its label again.
+  const std::uint64_t seed = derive_seed(config.seed, SeedPurpose::kLabelTraining, 0,
+                                         static_cast<std::uint64_t>(config.repeats) + 1);
+  const TrainResult t = train_once(config, space, arch, splits, device, tag, seed, options.resume,
+                                   true, log, &net);
   result.model = join_path(config.log_dir, "final_model.pt");
   nn::export_torchscript(net, space.shape(), arch, result.model);
   const Cost cost = space.cost(arch);

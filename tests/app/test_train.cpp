@@ -11,6 +11,8 @@
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
+#include "gnas/common/text.hpp"
+#include "gnas/space/layerwise_space.hpp"
 #include "synthetic_data.hpp"
 
 namespace gnas {
@@ -163,6 +165,38 @@ TEST(TrainData, ContinuesAFileWithoutTheSourceColumn) {
   EXPECT_EQ(table.header.back(), "source");
   EXPECT_EQ(table.rows[0].back(), "unrecorded");
   EXPECT_EQ(table.rows[1].back(), "sampled");
+}
+
+// --best-labelled answers within the budgets (random samples need not meet them), and trains it
+// afresh: its accuracy is not its label again.
+TEST(TrainFinal, BestLabelledMeetsTheBudgetAndTrainsAfresh) {
+  TempDir dir;
+  Config c = label_config(dir);
+  c.repeats = 1;
+  c.labels.common_random_numbers = true;  // the label's seed is the same for every architecture
+  auto log = quiet();
+  run_train_data(c, {}, log);
+  const CsvTable labels = read_csv(c.path_to_train_data);
+  const LayerwiseSpace space(MacroShape::from_config(c));
+  // a budget that only the cheapest architecture meets
+  double cheapest = 1e9;
+  std::string cheapest_arch, its_label;
+  for (const auto& row : labels.rows) {
+    const double macs = space.cost(space.parse(row[1])).macs_m;
+    if (macs < cheapest) {
+      cheapest = macs;
+      cheapest_arch = row[1];
+      its_label = row[3];
+    }
+  }
+  c.macs_budget = cheapest + 1e-6;
+  TrainFinalOptions options;
+  options.best_labelled = true;
+  const TrainFinalResult r = run_train_final(c, options, log);
+  EXPECT_EQ(r.arch, cheapest_arch);
+  EXPECT_NE(format_fixed(r.best_top1, 6), its_label) << "the final training repeated the label's";
+  c.macs_budget = cheapest / 2;
+  EXPECT_THROW(run_train_final(c, options, log), DataError);
 }
 
 TEST(TrainFinal, ExportsATorchScriptModelThatReloads) {

@@ -71,7 +71,7 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
 struct TrainFinalOptions {
   std::string arch_file;  ///< empty: path_to_architecture
   int index = 0;          ///< row of arch_file
-  bool best_labelled = false;  ///< instead: the architecture of path_to_train_data with the best label
+  bool best_labelled = false;  ///< instead: the architecture of path_to_train_data with the best label within the budgets
   bool resume = false;
 };
 
