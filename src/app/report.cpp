@@ -173,11 +173,10 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
     const auto at_or_below = std::count_if(sampled_labels.begin(), sampled_labels.end(),
                                            [&](double v) { return v <= answer; });
     html += row("  against the random samples",
-                "its retrained accuracy is at the " +
+                "its retrained accuracy equals or beats " +
                     format_fixed(100.0 * static_cast<double>(at_or_below) / static_cast<double>(sampled_labels.size()), 0) +
-                    "th percentile of the " + std::to_string(sampled_labels.size()) +
-                    " random samples' labels (the share it equals or beats; a fresh training, so "
-                    "label noise counts against it)");
+                    " % of the " + std::to_string(sampled_labels.size()) +
+                    " random samples' labels (a fresh training, so label noise counts against it)");
   }
   html += row("  its MACs (M) / parameters", value(train, "macs_m") + " / " + value(train, "params"));
   html += row("evolved architecture (best predicted)", value(evolution, "best_arch"));
