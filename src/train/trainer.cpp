@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "gnas/common/csv.hpp"
 #include "gnas/common/io.hpp"
@@ -237,8 +238,10 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
   at::Generator generator = at::detail::createCPUGenerator(options.seed);
   data::Loader train_loader(splits.train, config, device, true);
   data::Loader eval_loader(splits.eval, config, device, false);
-  // labels.bn_recalibration: training images as evaluation sees them (no augmentation)
-  data::Loader calibration_loader(splits.train, config, device, false);
+  // labels.bn_recalibration: training images as evaluation sees them (no augmentation); built
+  // only when asked for (on a GPU it holds a second copy of the training split)
+  std::optional<data::Loader> calibration_loader;
+  if (config.labels.bn_recalibration > 0) calibration_loader.emplace(splits.train, config, device, false);
   const std::string ckpt = checkpoint_path(config, options.run);
   const std::string epochs_csv = join_path(join_path(config.log_dir, options.run), "epochs.csv");
 
@@ -283,9 +286,9 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
     }
     progress.finish();
     const double train_phase = seconds_since(epoch_start);
-    if (config.labels.bn_recalibration > 0) {
+    if (calibration_loader) {
       at::Generator own = at::detail::createCPUGenerator(options.seed);  // leaves `generator` alone
-      recalibrate_batchnorm(net, calibration_loader, config.labels.bn_recalibration, own);
+      recalibrate_batchnorm(net, *calibration_loader, config.labels.bn_recalibration, own);
     }
     const auto [top1, top5] = evaluate_accuracy(net, eval_loader, generator);
     EpochRecord record{epoch + 1, lr, loss_sum / static_cast<double>(seen),
