@@ -23,6 +23,7 @@
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/common/svg_plot.hpp"
+#include "gnas/common/stats.hpp"
 #include "gnas/nn/network.hpp"
 #include "gnas/predictor/graph_features.hpp"
 #include "gnas/predictor/labels.hpp"
@@ -384,9 +385,7 @@ FidelityResult run_fidelity(const Config& config, const std::string& file, spdlo
   result.n = a.size();
   result.kendall_tau = kendall_tau(a, b);
   result.spearman = spearman(a, b);
-  std::sort(difference.begin(), difference.end());
-  const std::size_t m = difference.size();
-  result.median_difference = m % 2 ? difference[m / 2] : 0.5 * (difference[m / 2 - 1] + difference[m / 2]);
+  result.median_difference = median(difference);
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   out << "fidelity: " << result.n << " architectures; Kendall tau " << format_fixed(result.kendall_tau, 4)
       << ", Spearman " << format_fixed(result.spearman, 4) << ", median (long - cheap) "

@@ -12,6 +12,7 @@
 #include "gnas/common/seed.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
+#include "gnas/common/stats.hpp"
 #include "gnas/predictor/labels.hpp"
 #include "gnas/space/arch_io.hpp"
 #include "gnas/space/search_space.hpp"
@@ -100,10 +101,10 @@ GenerateResult run_generate(const Config& config, spdlog::logger& log) {
     }
   }
   std::sort(macs.begin(), macs.end());
-  const std::size_t n = macs.size();
   result.macs_min_m = macs.front();
   result.macs_max_m = macs.back();
-  result.macs_median_m = n % 2 ? macs[n / 2] : 0.5 * (macs[n / 2 - 1] + macs[n / 2]);
+  result.macs_median_m = median_of_sorted(macs);
+  const std::size_t n = macs.size();
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

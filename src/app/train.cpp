@@ -20,6 +20,7 @@
 #include "gnas/common/io.hpp"
 #include "gnas/common/seed.hpp"
 #include "gnas/common/text.hpp"
+#include "gnas/common/stats.hpp"
 #include "gnas/data/dataset.hpp"
 #include "gnas/nn/export.hpp"
 #include "gnas/predictor/labels.hpp"
@@ -250,12 +251,6 @@ void run_agreement_check(const Config& config, const SearchSpace& space,
     log.info("[train] agreement check {}/{} arch {}: {:.4f} (label's first training {})", n + 1,
              todo.size(), id, top1, row[2]);
   }
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 }  // namespace

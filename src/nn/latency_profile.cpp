@@ -7,6 +7,7 @@
 #include "gnas/nn/network.hpp"
 #include "gnas/nn/ops.hpp"
 #include "gnas/space/layerwise_space.hpp"
+#include "gnas/common/stats.hpp"
 
 namespace gnas::nn {
 
@@ -20,9 +21,7 @@ double median_ms(const std::function<void()>& run, int warmup, int repeats) {
     run();
     times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   }
-  std::sort(times.begin(), times.end());
-  const std::size_t n = times.size();
-  return n % 2 ? times[n / 2] : 0.5 * (times[n / 2 - 1] + times[n / 2]);
+  return median(times);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "gnas/common/errors.hpp"
+#include "gnas/common/stats.hpp"
 
 namespace gnas::nn {
 
@@ -167,9 +168,7 @@ LatencyStats measure_latency(Network& net, const MacroShape& shape, int batch, i
   net->train(was_training);
   if (threads > 0) torch::set_num_threads(previous_threads);
   std::sort(times.begin(), times.end());
-  const std::size_t n = times.size();
-  const double median = n % 2 ? times[n / 2] : 0.5 * (times[n / 2 - 1] + times[n / 2]);
-  return {median, times.front()};
+  return {median_of_sorted(times), times.front()};
 }
 
 }  // namespace gnas::nn
