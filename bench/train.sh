@@ -6,13 +6,14 @@
 #            images, batch 128 and 1024, channels_last on and off
 #   accuracy the full 60,000 / 10,000, batch 128, SGD lr 0.1, 3 epochs, step_size 2
 #   memory   peak RSS of `train --train-data` after 2 and after 20 architectures
-# usage: bench/train.sh [speed|accuracy|memory|all] [SUBSET]   (defaults: all 10000)
+# usage: [BIN=DIR] bench/train.sh [speed|accuracy|memory|all] [SUBSET]   (defaults: all 10000;
+#        BIN: the folder of the executables, build/bin by default, e.g. another build to compare)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
 subset=${2:-10000}
-bin=build/bin/train
-[ -x "$bin" ] || bash scripts/setup.sh >&2
+bin=${BIN:-build/bin}/train
+[ -n "${BIN:-}" ] || [ -x "$bin" ] || bash scripts/setup.sh >&2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fm=/usr/share/datasets/fashion-mnist
@@ -53,7 +54,7 @@ fi
 
 if [[ $what == memory || $what == all ]]; then
   echo "memory: train --train-data, 1 epoch of 512 images per architecture, repeats 1"
-  build/bin/generate --set "path_to_architecture=$work/archs.csv" --set sample_count=20 \
+  "${BIN:-build/bin}/generate" --set "path_to_architecture=$work/archs.csv" --set sample_count=20 \
     --set "log_dir=$work/logs" >/dev/null 2>&1
   for n in 2 20; do
     head -n $((n + 1)) "$work/archs.csv" >"$work/archs$n.csv"

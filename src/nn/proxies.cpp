@@ -60,32 +60,51 @@ struct GradientScores {
   double grad_norm = 0, snip = 0, zico = 0;
 };
 
+// Every tensor's entries flattened into one float64 vector (zeros for an undefined gradient).
+torch::Tensor flatten(const std::vector<torch::Tensor>& tensors, const std::vector<torch::Tensor>& shapes) {
+  std::vector<torch::Tensor> parts;
+  for (std::size_t i = 0; i < tensors.size(); ++i) {
+    parts.push_back(tensors[i].defined() ? tensors[i].detach().reshape(-1)
+                                         : torch::zeros({shapes[i].numel()}, shapes[i].options()));
+  }
+  return torch::cat(parts).to(torch::kFloat64);
+}
+
 // One backward pass per half of the batch: zico compares the halves' gradients; grad_norm and
 // snip use their mean (the gradient of the mean loss when BN normalises each half on its own).
+// All weights are scored at once on flattened vectors, with per-tensor sums by index_add.
 GradientScores gradient_scores(SpaceNetwork& net, const ProxyBatch& batch) {
   net.module->train();
   const int64_t half = batch.images.size(0) / 2;
   const std::vector<torch::Tensor> ws = weights(net);
-  std::vector<std::vector<torch::Tensor>> grads(ws.size());
+  std::vector<torch::Tensor> halves;
   for (int64_t part = 0; part < 2; ++part) {
     backward_loss(net, batch.images.narrow(0, part * half, half), batch.labels.narrow(0, part * half, half));
-    for (std::size_t i = 0; i < ws.size(); ++i) {
-      grads[i].push_back(ws[i].grad().defined() ? ws[i].grad().detach().clone() : torch::zeros_like(ws[i]));
-    }
+    std::vector<torch::Tensor> grads;
+    for (const auto& w : ws) grads.push_back(w.grad());
+    halves.push_back(flatten(grads, ws));
   }
   torch::NoGradGuard no_grad;
+  std::vector<int64_t> sizes;
+  for (const auto& w : ws) sizes.push_back(w.numel());
+  const auto n = static_cast<int64_t>(ws.size());
+  const torch::Tensor segment =
+      torch::repeat_interleave(torch::arange(n), torch::tensor(sizes, torch::kInt64));
+  const auto per_tensor = [&](const torch::Tensor& v) {
+    return torch::zeros({n}, torch::kFloat64).index_add_(0, segment, v);
+  };
+  const torch::Tensor& g1 = halves[0];
+  const torch::Tensor& g2 = halves[1];
+  const torch::Tensor mean = (g1 + g2) / 2;
   GradientScores out;
-  for (std::size_t i = 0; i < ws.size(); ++i) {
-    const torch::Tensor stacked = torch::stack(grads[i]).to(torch::kFloat64);
-    const torch::Tensor mean = stacked.mean(0);
-    out.grad_norm += mean.norm().item<double>();
-    out.snip += (ws[i].to(torch::kFloat64) * mean).abs().sum().item<double>();
-    const torch::Tensor mean_abs = stacked.abs().mean(0);
-    const torch::Tensor sd = stacked.std(0, /*unbiased=*/false);
-    const torch::Tensor nonzero = sd != 0;
-    const double sum = (mean_abs.masked_select(nonzero) / sd.masked_select(nonzero)).sum().item<double>();
-    if (sum != 0) out.zico += std::log(sum);
-  }
+  out.grad_norm = per_tensor(mean.square()).sqrt().sum().item<double>();
+  out.snip = (flatten(ws, ws) * mean).abs().sum().item<double>();
+  // Per entry mean |g| / std g over the two halves (population std of two values: |g1 - g2| / 2),
+  // entries without spread left out; per tensor the log of the sum, tensors summing to 0 left out.
+  const torch::Tensor sd = (g1 - g2).abs() / 2;
+  const torch::Tensor ratio = ((g1.abs() + g2.abs()) / 2 / sd).masked_fill(sd == 0, 0);
+  const torch::Tensor sums = per_tensor(ratio);
+  out.zico = sums.masked_select(sums != 0).log().sum().item<double>();
   return out;
 }
 
