@@ -25,6 +25,7 @@
 #include "gnas/common/svg_plot.hpp"
 #include "gnas/common/stats.hpp"
 #include "gnas/nn/network.hpp"
+#include "gnas/nn/space_network.hpp"
 #include "gnas/predictor/graph_features.hpp"
 #include "gnas/predictor/labels.hpp"
 #include "gnas/predictor/predictor.hpp"
@@ -41,7 +42,6 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
   const auto start = std::chrono::steady_clock::now();
   const auto space = make_search_space(config);
   const auto archs = read_architectures(arch_file, *space);
-  const auto* layerwise = dynamic_cast<const LayerwiseSpace*>(space.get());
   log.info("evaluating {} architectures of {}", archs.size(), arch_file);
 
   EvaluateArchitecturesResult result;
@@ -60,12 +60,10 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
     report.macs_m = cost.macs_m;
     report.params = cost.params;
     report.table_latency_ms = cost.latency_ms;
-    if (layerwise != nullptr) {
-      nn::Network net(layerwise->shape(), archs[i]);
-      report.latency_ms = nn::measure_latency(net, layerwise->shape(), 1, config.latency.warmup,
-                                              config.latency.repeats, config.latency.threads)
-                              .median_ms;
-    }
+    nn::SpaceNetwork net = nn::build_network(*space, archs[i]);
+    report.latency_ms = nn::measure_latency(net, 1, config.latency.warmup, config.latency.repeats,
+                                            config.latency.threads)
+                            .median_ms;
     std::snprintf(line, sizeof line, "%5zu  %s  %12.6f  %10lld  %11.3f\n", i, report.arch.c_str(),
                   report.macs_m, static_cast<long long>(report.params), report.latency_ms);
     out << line;
@@ -295,8 +293,8 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
   double abs_error = 0;
   for (std::size_t i = 0; i < check_count; ++i) {
     const Architecture arch = with_table.sample(rng);
-    nn::Network net(shape, arch);
-    const double ms = nn::measure_latency(net, shape, 1, config.latency.warmup, config.latency.repeats,
+    nn::SpaceNetwork net = nn::build_network(with_table, arch);
+    const double ms = nn::measure_latency(net, 1, config.latency.warmup, config.latency.repeats,
                                           config.latency.threads).median_ms;
     predicted.push_back(with_table.cost(arch).latency_ms);
     measured.push_back(ms);

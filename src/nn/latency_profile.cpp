@@ -6,6 +6,7 @@
 
 #include "gnas/nn/network.hpp"
 #include "gnas/nn/ops.hpp"
+#include "gnas/nn/space_network.hpp"
 #include "gnas/space/layerwise_space.hpp"
 #include "gnas/common/stats.hpp"
 
@@ -55,8 +56,8 @@ LatencyTable profile_latency(const MacroShape& shape, int warmup, int repeats, i
   // The fixed part: a whole network whose layers hold one op each, minus those ops.
   const LayerwiseSpace space(shape);
   const Architecture cheapest = space.cheapest(CostMeasure::kMacs);
-  Network net(shape, cheapest);
-  double fixed = measure_latency(net, shape, 1, warmup, repeats, 0).median_ms;
+  SpaceNetwork net = build_network(space, cheapest);
+  double fixed = measure_latency(net, 1, warmup, repeats, 0).median_ms;
   for (std::size_t l = 0; l < shape.layers.size(); ++l) {
     for (std::size_t k = 0; k < shape.ops.size(); ++k) {
       if (space.uses(cheapest, l, k)) fixed -= op_ms[l][k];

@@ -148,27 +148,4 @@ double measure_macs_m(Network& net, const MacroShape& shape) {
   return static_cast<double>(probe.macs()) / 1e6;
 }
 
-LatencyStats measure_latency(Network& net, const MacroShape& shape, int batch, int warmup,
-                             int repeats, int threads) {
-  const int previous_threads = torch::get_num_threads();
-  if (threads > 0) torch::set_num_threads(threads);
-  torch::NoGradGuard no_grad;
-  const bool was_training = net->is_training();
-  net->eval();
-  const torch::Tensor x =
-      torch::randn({batch, shape.input_channels, shape.input_size, shape.input_size});
-  for (int i = 0; i < warmup; ++i) net->forward(x);
-  std::vector<double> times;
-  for (int i = 0; i < repeats; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    net->forward(x);
-    times.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-  }
-  net->train(was_training);
-  if (threads > 0) torch::set_num_threads(previous_threads);
-  std::sort(times.begin(), times.end());
-  return {median_of_sorted(times), times.front()};
-}
-
 }  // namespace gnas::nn

@@ -88,6 +88,29 @@ TEST(Evaluate, ReadsTheProjectCsv) {
   EXPECT_DOUBLE_EQ(result.rows[3].macs_m, 8.543104);
 }
 
+// Benchmark mode has networks too: MACs and parameters from the cost model (DESIGN 1.8's
+// figures), latency timed on the NAS-Bench-201 network.
+TEST(Evaluate, TimesNasBench201Cells) {
+  test::TempDir dir;
+  Config config = fast_config(dir);
+  config.search_space = "nasbench201";
+  config.macs_budget = 0;
+  config.classes = 100;
+  config.benchmark_table = dir.write("table.csv", "arch,test_acc\n");
+  const std::string file = dir.write(
+      "cells.csv",
+      "id,arch\n0,|none~0|+|none~0|none~1|+|none~0|none~1|none~2|\n"
+      "1,|skip_connect~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|nor_conv_3x3~0|none~1|skip_connect~2|\n");
+  spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  std::ostringstream out;
+  const auto result = run_evaluate_architectures(config, file, log, out);
+  ASSERT_EQ(result.rows.size(), 2u);
+  EXPECT_NEAR(result.rows[0].macs_m, 7.7824, 1e-9);
+  EXPECT_EQ(result.rows[1].params, 350196);
+  EXPECT_NEAR(result.rows[1].macs_m, 47.104, 1e-9);
+  for (const auto& row : result.rows) EXPECT_GT(row.latency_ms, 0) << row.arch;
+}
+
 TEST(Evaluate, BadFileIsADataErrorAndWritesNothing) {
   test::TempDir dir;
   const Config config = fast_config(dir);

@@ -6,6 +6,7 @@
 #include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/nn/network.hpp"
+#include "gnas/nn/space_network.hpp"
 #include "gnas/space/layerwise_space.hpp"
 #include "test_util.hpp"
 
@@ -145,8 +146,9 @@ TEST(Network, LoadingReportsMissingTensors) {
 
 TEST(Network, LatencyIsPositive) {
   const MacroShape shape = shape_for(32, 3);
-  nn::Network net(shape, LayerwiseSpace(shape).parse(kAllOps));
-  const auto stats = nn::measure_latency(net, shape, 1, 1, 3, 1);
+  const LayerwiseSpace space(shape);
+  nn::SpaceNetwork net = nn::build_network(space, space.parse(kAllOps));
+  const auto stats = nn::measure_latency(net, 1, 1, 3, 1);
   EXPECT_GT(stats.median_ms, 0);
   EXPECT_LE(stats.min_ms, stats.median_ms);
 }

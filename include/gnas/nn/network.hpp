@@ -75,15 +75,4 @@ int64_t count_parameters(const torch::nn::Module& module);
 /// Conv MACs (millions) of one image through `net`, counted on a real forward pass.
 double measure_macs_m(Network& net, const MacroShape& shape);
 
-/// Median and minimum wall time of one forward pass in eval mode without autograd.
-struct LatencyStats {
-  double median_ms = 0;
-  double min_ms = 0;
-};
-
-/// Times `repeats` forward passes of a [batch, C, H, W] input after `warmup` untimed ones, with
-/// `threads` intra-op threads (0 = leave LibTorch's setting). Restores the thread count.
-LatencyStats measure_latency(Network& net, const MacroShape& shape, int batch, int warmup,
-                             int repeats, int threads);
-
 }  // namespace gnas::nn
