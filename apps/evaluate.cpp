@@ -10,6 +10,7 @@
 int main(int argc, char** argv) {
   std::string arch_file, latency_path, fidelity_file;
   bool predictor = false, learning_curve = false, compare = false, report = false, proxies = false;
+  bool no_latency = false;
   std::size_t check_count = 10;
   CLI::Option* profile_option = nullptr;
   gnas::EvaluatePredictorOptions predictor_options;
@@ -23,6 +24,8 @@ int main(int argc, char** argv) {
                                      "in PATH (the project's CSV or the original's adjacency CSV); "
                                      "without PATH: path_to_architecture")
                           ->expected(0, 1);
+        cli.add_flag("--no-latency", no_latency,
+                     "with --arch-file: MACs and parameters only, no network timed");
         cli.add_flag("--predictor", predictor,
                      "rank quality of predictor_pretrained on labelled data (metrics, scatter plot)");
         cli.add_flag("--learning-curve", learning_curve,
@@ -59,6 +62,9 @@ int main(int argc, char** argv) {
               "evaluate: give exactly one of --arch-file [PATH], --predictor, --learning-curve, "
               "--profile-latency [PATH], --compare, --report, --proxies [--arch-file PATH], --fidelity FILE");
         }
+        if (no_latency && arch_mode == 0) {
+          throw gnas::UsageError("evaluate: --no-latency goes with --arch-file [PATH]");
+        }
         curve_options.data = predictor_options.data;
         if (!fidelity_file.empty()) {
           gnas::run_fidelity(ctx.config, fidelity_file, *ctx.log, std::cout);
@@ -76,7 +82,7 @@ int main(int argc, char** argv) {
           gnas::run_learning_curve(ctx.config, curve_options, *ctx.log, std::cout);
         } else {
           const std::string path = arch_file.empty() ? ctx.config.path_to_architecture : arch_file;
-          gnas::run_evaluate_architectures(ctx.config, path, *ctx.log, std::cout);
+          gnas::run_evaluate_architectures(ctx.config, path, *ctx.log, std::cout, !no_latency);
         }
       });
 }

@@ -38,7 +38,8 @@ namespace gnas {
 
 EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
                                                        const std::string& arch_file,
-                                                       spdlog::logger& log, std::ostream& out) {
+                                                       spdlog::logger& log, std::ostream& out,
+                                                       bool time_latency) {
   const auto start = std::chrono::steady_clock::now();
   const auto space = make_search_space(config);
   const auto archs = read_architectures(arch_file, *space);
@@ -60,20 +61,26 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
     report.macs_m = cost.macs_m;
     report.params = cost.params;
     report.table_latency_ms = cost.latency_ms;
-    nn::SpaceNetwork net = nn::build_network(*space, archs[i]);
-    report.latency_ms = nn::measure_latency(net, 1, config.latency.warmup, config.latency.repeats,
-                                            config.latency.threads)
-                            .median_ms;
-    std::snprintf(line, sizeof line, "%5zu  %s  %12.6f  %10lld  %11.3f\n", i, report.arch.c_str(),
-                  report.macs_m, static_cast<long long>(report.params), report.latency_ms);
+    if (time_latency) {
+      nn::SpaceNetwork net = nn::build_network(*space, archs[i]);
+      report.latency_ms = nn::measure_latency(net, 1, config.latency.warmup, config.latency.repeats,
+                                              config.latency.threads)
+                              .median_ms;
+      std::snprintf(line, sizeof line, "%5zu  %s  %12.6f  %10lld  %11.3f\n", i, report.arch.c_str(),
+                    report.macs_m, static_cast<long long>(report.params), report.latency_ms);
+    } else {
+      std::snprintf(line, sizeof line, "%5zu  %s  %12.6f  %10lld  %11s\n", i, report.arch.c_str(),
+                    report.macs_m, static_cast<long long>(report.params), "-");
+    }
     out << line;
-    rows.push_back({report.arch, format_fixed(report.macs_m, 6), std::to_string(report.params),
-                    format_fixed(report.latency_ms, 4)});
+    rows.push_back({report.arch, format_fixed(report.macs_m, 6), std::to_string(report.params)});
+    if (time_latency) rows.back().push_back(format_fixed(report.latency_ms, 4));
     if (space->has_latency()) rows.back().push_back(format_fixed(report.table_latency_ms, 4));
     result.rows.push_back(std::move(report));
   }
   out.flush();
-  std::vector<std::string> header{"arch", "macs_m", "params", "latency_ms"};
+  std::vector<std::string> header{"arch", "macs_m", "params"};
+  if (time_latency) header.emplace_back("latency_ms");
   if (space->has_latency()) header.emplace_back("table_latency_ms");
   write_file_atomic(result.output, format_csv(header, rows));
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -84,6 +91,7 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
   values["input"] = arch_file;
   values["output"] = result.output;
   values["count"] = static_cast<int>(result.rows.size());
+  values["latency_timed"] = time_latency;
   values["latency_threads"] = config.latency.threads;
   values["latency_repeats"] = config.latency.repeats;
   app::write_summary(config, "evaluate", values, result.seconds);

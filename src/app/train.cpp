@@ -459,7 +459,8 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   log_data(splits, config, device, log);
   TrainFinalResult result;
   result.arch = space.format(arch);
-  log.info("[train] final model: {} (row {} of {})", result.arch, options.index, file);
+  log.info("[train] final model: {} (row {} of {})", result.arch, index,
+           options.best_labelled ? "the labelled architectures of " + config.path_to_train_data : file);
   nn::Network net(space.shape(), arch);
   // One folder (checkpoint, epochs.csv) per final architecture: when the answer changes (another
   // round, another pick), a checkpoint of the previous one is never resumed into it.

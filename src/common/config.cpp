@@ -341,16 +341,43 @@ std::string unknown_key_line(const std::string& key) {
   return "unknown key '" + key + "' (did you mean '" + closest_key(key) + "'?)";
 }
 
+// A key given twice in one mapping: yaml-cpp keeps both and a lookup sees only one of them.
+void refuse_duplicate_keys(const Node& node, const std::string& origin) {
+  if (node.IsMap()) {
+    std::map<std::string, int> first_line;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      const int line = kv.first.Mark().line + 1;
+      const auto [it, fresh] = first_line.emplace(key, line);
+      if (!fresh) {
+        throw ConfigError(origin + ":" + std::to_string(line) + ": key '" + key +
+                          "' is given twice (also on line " + std::to_string(it->second) +
+                          "); keep one of them");
+      }
+      refuse_duplicate_keys(kv.second, origin);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) refuse_duplicate_keys(item, origin);
+  }
+}
+
 Node parse_yaml(const std::string& text, const std::string& origin) {
+  Node root;
   try {
-    return YAML::Load(text);
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(origin + ":" + std::to_string(e.mark.line + 1) + ":" +
                       std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg);
   }
+  refuse_duplicate_keys(root, origin);
+  return root;
 }
 
 Node read_yaml_file(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw ConfigError(path.string() + ": is a directory, not a configuration file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path.string() + ": cannot read the configuration file");
   std::stringstream buffer;
@@ -523,7 +550,14 @@ const std::vector<ConfigKeyDoc>& config_keys() {
 
 Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
   const fs::path p(path);
-  return load_tree(read_yaml_file(p), path, p.parent_path(), overrides);
+  Node root = read_yaml_file(p);
+  // An empty file is far more often a mistake (a truncated copy, the wrong file) than a wish for
+  // every default, and a run on defaults writes to the default paths.
+  if (root.IsNull() || (root.IsMap() && root.size() == 0)) {
+    throw ConfigError(path + ": the configuration file is empty (no keys); start from "
+                             "config/config.yml, or name at least one key");
+  }
+  return load_tree(root, path, p.parent_path(), overrides);
 }
 
 Config load_config_text(const std::string& yaml, const std::string& origin,

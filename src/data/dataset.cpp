@@ -81,14 +81,43 @@ Dataset read_cifar_file(const std::string& path, bool cifar100) {
   return d;
 }
 
-void check_labels(const Dataset& d, int classes, const std::string& origin) {
+// The first record of `file` whose label is not below `classes`: the file, the record and the
+// value, then the setting that would accept it.
+void check_labels(const Dataset& d, int classes, const std::string& file) {
   if (d.size() == 0) return;
+  const torch::Tensor outside = (d.labels >= classes).nonzero();
+  if (outside.size(0) == 0) return;
+  const int64_t record = outside[0][0].item<int64_t>();
+  const int64_t label = d.labels[record].item<int64_t>();
   const int64_t max = d.labels.max().item<int64_t>();
-  if (max >= classes) {
-    throw ConfigError("classes (" + std::to_string(classes) + "): " + origin + " holds label " +
-                      std::to_string(max) + ", so classes must be at least " +
-                      std::to_string(max + 1));
+  throw DataError(file + ": record " + std::to_string(record) + " (0-based) holds label " +
+                  std::to_string(label) + ", outside 0.." + std::to_string(classes - 1) +
+                  " of classes (" + std::to_string(classes) + "); classes: " +
+                  std::to_string(max + 1) + " would accept every label of the file");
+}
+
+// The files of a CIFAR split, in the order their records are concatenated.
+std::vector<std::string> cifar_files(const std::string& dataset_dir, bool cifar100, bool train) {
+  const fs::path dir = fs::path(dataset_dir) / (cifar100 ? "cifar-100-binary" : "cifar-10-batches-bin");
+  if (!fs::is_directory(dir)) {
+    throw DataError(dir.string() + ": no such folder (dataset_dir must hold the extracted " +
+                    (cifar100 ? "cifar-100-binary.tar.gz" : "cifar-10-binary.tar.gz") + ")");
   }
+  if (cifar100) return {(dir / (train ? "train.bin" : "test.bin")).string()};
+  if (!train) return {(dir / "test_batch.bin").string()};
+  std::vector<std::string> files;
+  for (int i = 1; i <= 5; ++i) files.push_back((dir / ("data_batch_" + std::to_string(i) + ".bin")).string());
+  return files;
+}
+
+// A CIFAR split, each file's labels checked against `classes` (< 0: unchecked).
+Dataset read_cifar_split(const std::string& dataset_dir, bool cifar100, bool train, int classes) {
+  std::vector<Dataset> parts;
+  for (const auto& file : cifar_files(dataset_dir, cifar100, train)) {
+    parts.push_back(read_cifar_file(file, cifar100));
+    if (classes >= 0) check_labels(parts.back(), classes, file);
+  }
+  return parts.size() == 1 ? parts[0] : concat(parts);
 }
 
 torch::Tensor seeded_permutation(int64_t n, std::uint64_t seed) {
@@ -99,18 +128,7 @@ torch::Tensor seeded_permutation(int64_t n, std::uint64_t seed) {
 }  // namespace
 
 Dataset read_cifar(const std::string& dataset_dir, bool cifar100, bool train) {
-  const fs::path dir = fs::path(dataset_dir) / (cifar100 ? "cifar-100-binary" : "cifar-10-batches-bin");
-  if (!fs::is_directory(dir)) {
-    throw DataError(dir.string() + ": no such folder (dataset_dir must hold the extracted " +
-                    (cifar100 ? "cifar-100-binary.tar.gz" : "cifar-10-binary.tar.gz") + ")");
-  }
-  if (cifar100) return read_cifar_file((dir / (train ? "train.bin" : "test.bin")).string(), true);
-  if (!train) return read_cifar_file((dir / "test_batch.bin").string(), false);
-  std::vector<Dataset> parts;
-  for (int i = 1; i <= 5; ++i) {
-    parts.push_back(read_cifar_file((dir / ("data_batch_" + std::to_string(i) + ".bin")).string(), false));
-  }
-  return concat(parts);
+  return read_cifar_split(dataset_dir, cifar100, train, -1);
 }
 
 Dataset read_idx(const std::string& images_path, const std::string& labels_path) {
@@ -173,13 +191,11 @@ Dataset select(const Dataset& data, const torch::Tensor& index) {
 Splits load_splits(const Config& config) {
   Dataset train, test;
   int channels = 0;
-  std::string origin;
   if (config.dataset == "cifar10" || config.dataset == "cifar100") {
     const bool cifar100 = config.dataset == "cifar100";
-    train = read_cifar(config.dataset_dir, cifar100, true);
-    test = read_cifar(config.dataset_dir, cifar100, false);
+    train = read_cifar_split(config.dataset_dir, cifar100, true, config.classes);
+    test = read_cifar_split(config.dataset_dir, cifar100, false, config.classes);
     channels = 3;
-    origin = config.dataset_dir;
   } else {
     // Looked up one by one so that the first missing file is the one reported.
     const std::string train_images = find_idx(config.dataset_dir, "train-images-idx3-ubyte");
@@ -188,15 +204,14 @@ Splits load_splits(const Config& config) {
     const std::string test_labels = find_idx(config.dataset_dir, "t10k-labels-idx1-ubyte");
     train = read_idx(train_images, train_labels);
     test = read_idx(test_images, test_labels);
+    check_labels(train, config.classes, train_labels);
+    check_labels(test, config.classes, test_labels);
     channels = 1;
-    origin = config.dataset_dir;
   }
   if (config.input_channels != channels) {
     throw ConfigError("input_channels (" + std::to_string(config.input_channels) + "): must be " +
                       std::to_string(channels) + " for dataset " + config.dataset);
   }
-  check_labels(train, config.classes, origin);
-  check_labels(test, config.classes, origin);
   train = pad_images(train, config.input_size);
   test = pad_images(test, config.input_size);
 

@@ -258,6 +258,15 @@ Predictor::Spread Predictor::predict_spread(const SearchSpace& space,
     const torch::Tensor accuracy =
         torch::stack(outputs).to(torch::kFloat64) * spec_.target_scale + spec_.target_offset;
     const auto mean = accuracy.mean(0).contiguous();
+    // NaN breaks the strict weak ordering every sort of predictions relies on.
+    const torch::Tensor finite = torch::isfinite(mean);
+    if (!finite.all().item<bool>()) {
+      const int64_t bad = torch::logical_not(finite).nonzero()[0][0].item<int64_t>();
+      throw DataError("predictor: the prediction for " + space.format(archs[start + static_cast<std::size_t>(bad)]) +
+                      " is " + format_number(mean[bad].item<double>()) +
+                      ", not a finite number: the predictor file is damaged or was trained on "
+                      "extreme values; train it again (train_predictor)");
+    }
     const auto std = (members_.size() > 1 ? accuracy.std(0, /*unbiased=*/false) : torch::zeros_like(mean)).contiguous();
     out.mean.insert(out.mean.end(), mean.data_ptr<double>(), mean.data_ptr<double>() + mean.numel());
     out.std.insert(out.std.end(), std.data_ptr<double>(), std.data_ptr<double>() + std.numel());

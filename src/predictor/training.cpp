@@ -7,12 +7,22 @@
 
 #include "gnas/common/errors.hpp"
 #include "gnas/common/seed.hpp"
+#include "gnas/common/text.hpp"
 #include "gnas/predictor/encoding.hpp"
 #include "gnas/predictor/models.hpp"
 #include "gnas/space/rng.hpp"
 
 namespace gnas {
 namespace {
+
+// A non-finite loss poisons every weight, and with it the ranking the search sorts by.
+void refuse_non_finite(double loss, int epoch, double lr) {
+  if (!std::isfinite(loss)) {
+    throw DataError("predictor training: the loss became " + format_number(loss) + " at epoch " +
+                    std::to_string(epoch) + " (lr " + format_number(lr) +
+                    "): labels or graph features with extreme values, or a learning rate too high");
+  }
+}
 
 // Pairwise logistic loss over the pairs of the batch whose targets differ: it pushes the score
 // of the better architecture above the other's, whatever the scale (what evolution needs).
@@ -88,6 +98,7 @@ MemberReport train_member(PredictorNet& net, const PredictorConfig& config, doub
       optimizer.zero_grad();
       const torch::Tensor loss =
           objective(net.forward(all.select(index)), targets.index_select(0, index), ranking_weight);
+      refuse_non_finite(loss.item<double>(), epoch, config.lr);
       loss.backward();
       optimizer.step();
     }
@@ -99,6 +110,7 @@ MemberReport train_member(PredictorNet& net, const PredictorConfig& config, doub
       torch::NoGradGuard no_grad;
       loss = objective(net.forward(val), val_targets, ranking_weight).item<double>();
     }
+    refuse_non_finite(loss, epoch, config.lr);
     if (best_state.empty() || loss < best_loss) {
       best_loss = loss;
       best_state = snapshot(net);

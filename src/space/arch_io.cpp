@@ -53,7 +53,11 @@ std::vector<Architecture> read_adjacency(const CsvTable& table, const SearchSpac
 
 std::vector<Architecture> read_architectures(const std::string& path, const SearchSpace& space) {
   const CsvTable table = read_csv(path);
-  if (is_adjacency_header(table.header)) return read_adjacency(table, space);
+  if (is_adjacency_header(table.header)) {
+    std::vector<Architecture> archs = read_adjacency(table, space);
+    if (archs.empty()) throw DataError(path + ": no architectures (header only)");
+    return archs;
+  }
   const auto column = table.find_column("arch");
   if (!column) {
     throw DataError(path + ": expected a header with an 'arch' column (the project's CSV) or the "

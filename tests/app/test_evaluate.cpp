@@ -109,6 +109,13 @@ TEST(Evaluate, TimesNasBench201Cells) {
   EXPECT_EQ(result.rows[1].params, 350196);
   EXPECT_NEAR(result.rows[1].macs_m, 47.104, 1e-9);
   for (const auto& row : result.rows) EXPECT_GT(row.latency_ms, 0) << row.arch;
+
+  // --no-latency: the costs only, and no latency column
+  const auto costs = run_evaluate_architectures(config, file, log, out, /*time_latency=*/false);
+  EXPECT_EQ(costs.rows[1].params, 350196);
+  EXPECT_EQ(costs.rows[1].latency_ms, 0);
+  const CsvTable table = read_csv(dir.file("logs/evaluate_architectures.csv"));
+  EXPECT_EQ(table.header, (std::vector<std::string>{"arch", "macs_m", "params"}));
 }
 
 TEST(Evaluate, BadFileIsADataErrorAndWritesNothing) {

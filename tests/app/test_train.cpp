@@ -1,4 +1,7 @@
 #include <gtest/gtest.h>
+
+#include <sstream>
+#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/sinks/null_sink.h>
 #include <torch/script.h>
 #include <yaml-cpp/yaml.h>
@@ -192,8 +195,17 @@ TEST(TrainFinal, BestLabelledMeetsTheBudgetAndTrainsAfresh) {
   c.macs_budget = cheapest + 1e-6;
   TrainFinalOptions options;
   options.best_labelled = true;
-  const TrainFinalResult r = run_train_final(c, options, log);
+  options.index = 0;  // ignored by --best-labelled, and not to be logged as the row trained
+  std::ostringstream lines;
+  spdlog::logger logged("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(lines));
+  const TrainFinalResult r = run_train_final(c, options, logged);
   EXPECT_EQ(r.arch, cheapest_arch);
+  std::size_t row = 0;
+  while (labels.rows[row][1] != cheapest_arch) ++row;
+  EXPECT_NE(lines.str().find("final model: " + cheapest_arch + " (row " + std::to_string(row) +
+                             " of the labelled architectures of " + c.path_to_train_data + ")"),
+            std::string::npos)
+      << lines.str();
   EXPECT_NE(format_fixed(r.best_top1, 6), its_label) << "the final training repeated the label's";
   c.macs_budget = cheapest / 2;
   EXPECT_THROW(run_train_final(c, options, log), DataError);

@@ -50,6 +50,32 @@ TEST(Config, EmptyTextGivesDefaults) {
   EXPECT_TRUE(loaded == defaults);
 }
 
+TEST(Config, EmptyFileDirectoryAndDuplicateKeysAreRefused) {
+  TempDir dir;
+  const auto message = [](const std::string& path) {
+    try {
+      load_config(path);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string empty = dir.write("empty.yml", "# nothing here\n");
+  EXPECT_EQ(message(empty), empty + ": the configuration file is empty (no keys); start from "
+                                    "config/config.yml, or name at least one key");
+  EXPECT_NE(message(dir.write("braces.yml", "{}\n")).find("is empty"), std::string::npos);
+  std::filesystem::create_directories(dir.file("cfgdir"));
+  EXPECT_EQ(message(dir.file("cfgdir")), dir.file("cfgdir") + ": is a directory, not a configuration file");
+  const std::string twice = dir.write("twice.yml", "epochs: 2\nseed: 1\nepochs: 5\n");
+  EXPECT_EQ(message(twice), twice + ":3: key 'epochs' is given twice (also on line 1); keep one of them");
+  // nested, and in an included file
+  dir.write("inc/optim.yml", "optimizer: sgd\nlr: 0.1\nlr: 0.2\n");
+  const std::string outer = dir.write("inc/main.yml", "epochs: 3\noptim_state: !include optim.yml\n");
+  EXPECT_EQ(message(outer), dir.file("inc/optim.yml") + ":3: key 'lr' is given twice (also on line 2); keep one of them");
+  const std::string nested = dir.write("nested.yml", "labels:\n  agreement_check: 3\n  agreement_check: 4\n");
+  EXPECT_NE(message(nested).find(":3: key 'agreement_check' is given twice (also on line 2)"), std::string::npos);
+}
+
 TEST(Config, IncludeIsResolvedRelativeToTheIncludingFile) {
   TempDir dir;
   dir.write("sub/optim.yml", "optimizer: adam\nlr: 0.001\n");

@@ -117,8 +117,15 @@ TEST(Dataset, ContradictionsWithTheConfigAreConfigErrors) {
             "input_channels (3): must be 1 for dataset fashion_mnist");
   c = test::tiny_training_config(dir);
   c.classes = 3;
-  EXPECT_EQ(error_of([&] { data::load_splits(c); }),
-            "classes (3): " + c.dataset_dir + " holds label 3, so classes must be at least 4");
+  {
+    // The file, the first record outside the classes, its label, and the setting that fits.
+    const std::string message = error_of([&] { data::load_splits(c); });
+    const std::string file = c.dataset_dir + "/train-labels-idx1-ubyte";
+    EXPECT_EQ(message.rfind(file, 0), 0u) << message;
+    EXPECT_NE(message.find(": record "), std::string::npos) << message;
+    EXPECT_NE(message.find(" (0-based) holds label "), std::string::npos) << message;
+    EXPECT_NE(message.find(", outside 0..2 of classes (3); classes: "), std::string::npos) << message;
+  }
   c = test::tiny_training_config(dir);
   c.input_size = 10;
   EXPECT_EQ(error_of([&] { data::load_splits(c); }),

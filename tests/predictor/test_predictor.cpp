@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
 
+#include <cmath>
+
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/predictor/encoding.hpp"
@@ -230,6 +232,35 @@ TEST(PredictorTraining, OriginalVariantTrainsByTheOriginalsRecipe) {
   EXPECT_GT(kendall_tau(split.test.labels, predicted), 0.2);  // 0.34 here: it learns, slowly
   const FitResult again = fit_predictor(c, 7, space, split.train, log);
   EXPECT_EQ(again.predictor.predict(space, split.test.archs), predicted);
+}
+
+// A non-finite loss or prediction is an error, never a NaN inside the search's sorts (undefined
+// behaviour there).
+TEST(PredictorTraining, NonFiniteLossOrPredictionIsAnError) {
+  const LayerwiseSpace space = default_space();
+  LabelledSet data = test::synthetic_set(space, 30, 11);
+  auto log = quiet();
+  PredictorConfig c = small_config();
+  c.variant = "original";  // raw targets: nothing normalises the extreme label away
+  data.labels[3] = 1e300;
+  try {
+    fit_predictor(c, 7, space, data, log);
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("predictor training: the loss became ", 0), 0u) << e.what();
+  }
+  Predictor predictor(spec_from_config(small_config(), space));
+  predictor.spec().target_scale = std::nan("");  // as a damaged file could hold
+  Rng rng(4);
+  std::vector<Architecture> archs;
+  for (int i = 0; i < 5; ++i) archs.push_back(space.sample(rng));
+  try {
+    predictor.predict(space, archs);
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("predictor: the prediction for " + space.format(archs[0]) + " is nan", 0), 0u)
+        << e.what();
+  }
 }
 
 TEST(PredictorTraining, MlpRankingLossAndEnsemble) {

@@ -140,6 +140,16 @@ TEST(LayerwiseSpace, ArchitectureFilesReportTheBadLine) {
   const std::string no_arch = dir.write("b.csv", "id,name\n0,x\n");
   EXPECT_THROW(read_architectures(no_arch, space), DataError);
   EXPECT_THROW(read_architectures(dir.file("missing.csv"), space), DataError);
+  // The original's adjacency format with its header only (evaluate read archs[0] of nothing).
+  std::string header;
+  for (int i = 0; i < 36 * 36; ++i) header += (i ? "," : "") + std::to_string(i);
+  const std::string adjacency_header_only = dir.write("c.csv", header + "\n");
+  try {
+    read_architectures(adjacency_header_only, space);
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()), adjacency_header_only + ": no architectures (header only)");
+  }
 }
 
 TEST(LayerwiseSpace, BudgetedSamplingStaysWithinTheBudget) {

@@ -30,10 +30,13 @@ struct EvaluateArchitecturesResult {
 /// original's adjacency CSV) the MACs, parameters and measured CPU latency (batch 1, median of
 /// latency.repeats runs after latency.warmup); printed as a table on `out`, written to
 /// `<log_dir>/evaluate_architectures.csv` and summarised in `<log_dir>/evaluate_summary.yml`.
-/// Throws DataError for a missing or malformed file.
+/// Throws DataError for a missing or malformed file. `time_latency` false (`--no-latency`):
+/// costs only, no network is built or timed (~25 ms an architecture saved), and the CSV has no
+/// latency_ms column.
 EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
                                                        const std::string& arch_file,
-                                                       spdlog::logger& log, std::ostream& out);
+                                                       spdlog::logger& log, std::ostream& out,
+                                                       bool time_latency = true);
 
 struct EvaluatePredictorOptions {
   std::vector<std::string> data;  ///< labelled CSV files; empty: path_to_train_data (or its shards)
