@@ -199,10 +199,15 @@ namespace {
 
 const std::vector<std::string> kAgreementHeader{"id", "arch", "top1_1", "top1_check", "seed"};
 
-std::string agreement_path(const Config& config, const Shard& shard) {
-  std::string name = "label_agreement";
+// log_dir/<name>.csv, or <name>.shardKofN.csv for shard K of N > 1: every shard process writes
+// its own files, so concurrent shards never overwrite each other's rows.
+std::string shard_log_path(const Config& config, std::string name, const Shard& shard) {
   if (shard.count > 1) name += ".shard" + std::to_string(shard.index) + "of" + std::to_string(shard.count);
   return join_path(config.log_dir, name + ".csv");
+}
+
+std::string agreement_path(const Config& config, const Shard& shard) {
+  return shard_log_path(config, "label_agreement", shard);
 }
 
 // labels.agreement_check: the labelled architectures of this shard with id < K trained once more,
@@ -266,7 +271,13 @@ std::optional<LabelAgreement> measure_label_agreement(const Config& config) {
       second.push_back(parse_double(row[*cb], b));
     }
   };
-  for (const auto& file : labelled_data_files(config.path_to_train_data)) add(read_csv(file), "top1_1", "top1_2");
+  std::vector<std::string> files;
+  try {
+    files = labelled_data_files(config.path_to_train_data);
+  } catch (const DataError&) {
+    // no label file (yet): every training of this run may have diverged
+  }
+  for (const auto& file : files) add(read_csv(file), "top1_1", "top1_2");
   from = "repeats";
   if (first.size() < 3 && fs::is_directory(config.log_dir)) {
     first.clear();
@@ -309,7 +320,7 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
   auto rows = existing_rows(result.output, header);
   std::set<std::string> done;
   for (const auto& row : rows) done.insert(row[1]);
-  const std::string failures_path = join_path(config.log_dir, "train_failures.csv");
+  const std::string failures_path = shard_log_path(config, "train_failures", options.shard);
   const std::vector<std::string> failure_header{"id", "arch", "repeat", "seed", "message"};
   std::vector<std::vector<std::string>> failures;
   if (fs::exists(failures_path)) {

@@ -91,7 +91,26 @@ LabelledSet read_labelled(const std::vector<std::string>& paths, const SearchSpa
       data.archs.push_back(std::move(arch));
       labels.push_back(label);
     }
-    const bool percent = !labels.empty() && *std::max_element(labels.begin(), labels.end()) > 1;
+    // One scale per file, decided by the whole file: fractions when no label is above 1, percents
+    // when most are; a minority above 1 fits neither reading (one stray 1.5 would otherwise turn
+    // a file of fractions into percents, 0.23 into 0.0023).
+    std::vector<std::size_t> above_one;
+    for (std::size_t r = 0; r < labels.size(); ++r) {
+      if (labels[r] > 1) above_one.push_back(r);
+    }
+    if (!above_one.empty() && 2 * above_one.size() <= labels.size()) {
+      std::string rows;
+      for (std::size_t k = 0; k < above_one.size() && k < 5; ++k) {
+        rows += (k ? ", " : "") + std::to_string(table.lines[above_one[k]]);
+      }
+      if (above_one.size() > 5) rows += ", ...";
+      throw DataError(path + ": " + std::to_string(above_one.size()) + " of " +
+                      std::to_string(labels.size()) + " " + label_name +
+                      " labels are above 1 (line " + rows +
+                      ") while the rest read as fractions: a file holds fractions in [0, 1] or "
+                      "percents, not both; fix those lines");
+    }
+    const bool percent = !above_one.empty();
     for (const double label : labels) data.labels.push_back(percent ? label / 100 : label);
   }
   if (data.archs.empty()) throw DataError("no labelled architectures in " + paths.front());

@@ -86,6 +86,31 @@ TEST(TrainData, ShardsSplitTheArchitectures) {
   EXPECT_THROW(Shard::parse("a/2"), UsageError);
 }
 
+// A diverged training is recorded in the shard's own failure file: concurrent shards used to
+// read and rewrite one train_failures.csv and lose each other's rows.
+TEST(TrainData, EveryShardRecordsItsFailuresInItsOwnFile) {
+  TempDir dir;
+  Config c = label_config(dir);
+  c.repeats = 1;
+  c.epochs = 3;
+  c.optim_state.lr = 1e30;  // every training diverges
+  auto log = quiet();
+  for (const char* shard : {"0/2", "1/2"}) {
+    const TrainDataResult r = run_train_data(c, {Shard::parse(shard), false}, log);
+    EXPECT_GT(r.failed, 0) << shard;
+  }
+  const CsvTable zero = read_csv(dir.file("logs/train_failures.shard0of2.csv"));
+  const CsvTable one = read_csv(dir.file("logs/train_failures.shard1of2.csv"));
+  ASSERT_EQ(zero.rows.size(), 2u);  // architectures 0 and 2
+  ASSERT_EQ(one.rows.size(), 1u);   // architecture 1
+  EXPECT_EQ(zero.rows[0][0], "0");
+  EXPECT_EQ(zero.rows[1][0], "2");
+  EXPECT_EQ(one.rows[0][0], "1");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("logs/train_failures.csv")));
+  // a restart of a shard skips its recorded failures
+  EXPECT_EQ(run_train_data(c, {Shard::parse("1/2"), false}, log).skipped, 1);
+}
+
 TEST(TrainData, RefusesAFileWrittenWithOtherRepeats) {
   TempDir dir;
   Config c = label_config(dir);

@@ -183,6 +183,18 @@ TEST(PredictorLabels, ReadsShardsPercentsAndRejectsBadRows) {
               bad + ":2: mean 'high' must be an accuracy, a fraction in [0, 1] or a percent in [0, 100]");
   }
   EXPECT_THROW(labelled_data_files(dir.file("none.csv")), DataError);
+  // a file of fractions with one stray label above 1: neither reading, not percents
+  const std::string mixed = dir.write(
+      "mixed.csv", "arch,mean\n111000-011101-111111-111111-011101,0.23\n"
+                   "100000-100000-100000-100000-100000,1.5\n010000-010000-010000-010000-010000,0.31\n");
+  try {
+    read_labelled({mixed}, space);
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              mixed + ": 1 of 3 mean labels are above 1 (line 3) while the rest read as fractions: a "
+                      "file holds fractions in [0, 1] or percents, not both; fix those lines");
+  }
 
   const TrainTestSplit last = split_train_test(read, 2, false, 0);
   EXPECT_EQ(last.test.archs, (std::vector<Architecture>{set.archs[4], set.archs[5]}));
