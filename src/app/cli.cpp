@@ -8,6 +8,7 @@
 #include "gnas/common/logging.hpp"
 #include "gnas/common/version.hpp"
 #include "gnas/train/device.hpp"
+#include "gnas/common/stop.hpp"
 
 namespace gnas::app {
 
@@ -62,6 +63,7 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
     return code == 0 ? kExitOk : kExitBadInput;
   }
   try {
+    install_stop_handlers();
     ctx.config = load_config(ctx.config_path, overrides);
     if (show_config) {
       std::cout << to_yaml(ctx.config);
@@ -79,6 +81,11 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
                           git_hash() + ")\n# " + command_line(argc, argv) + "\n" + resolved);
     body(ctx);
     return kExitOk;
+  } catch (const Stopped& e) {
+    ctx.log->error("{}; every file written so far is whole: run the same command again to "
+                   "continue (labels done are skipped, a final training resumes with --resume)",
+                   e.what());
+    return 128 + e.signal();
   } catch (const ConfigError& e) {
     ctx.log->error("configuration error: {}", e.what());
   } catch (const DataError& e) {

@@ -11,6 +11,7 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/seed.hpp"
+#include "gnas/common/stop.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/data/dataset.hpp"
 #include "gnas/data/loader.hpp"
@@ -79,6 +80,7 @@ ProxyScores score_architectures(const Config& config, const SearchSpace& space,
   const std::uint64_t seed = derive_seed(config.seed, SeedPurpose::kProxies);
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < archs.size(); ++i) {
+    throw_if_stop_requested("while scoring proxies (architecture " + std::to_string(i) + ")");
     const Cost cost = space.cost(archs[i]);
     std::vector<double> row{static_cast<double>(cost.params), cost.macs_m};
     const std::vector<double> scores = nn::score_proxies(space, archs[i], batch, kinds, seed);

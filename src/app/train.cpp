@@ -30,6 +30,7 @@
 #include "gnas/space/layerwise_space.hpp"
 #include "gnas/train/device.hpp"
 #include "gnas/train/trainer.hpp"
+#include "gnas/common/stop.hpp"
 
 namespace gnas {
 
@@ -349,6 +350,8 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
     if (!table) log_data(splits, config, device, log);
     for (std::size_t n = 0; n < todo.size(); ++n) {
       const std::size_t id = todo[n];
+      throw_if_stop_requested("before architecture " + std::to_string(id) + " (" +
+                              std::to_string(rows.size()) + " labels are in " + result.output + ")");
       const Architecture& arch = archs[id];
       const std::string text = space.format(arch);
       const auto arch_start = Clock::now();

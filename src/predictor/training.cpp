@@ -11,6 +11,7 @@
 #include "gnas/predictor/encoding.hpp"
 #include "gnas/predictor/models.hpp"
 #include "gnas/space/rng.hpp"
+#include "gnas/common/stop.hpp"
 
 namespace gnas {
 namespace {
@@ -86,6 +87,7 @@ MemberReport train_member(PredictorNet& net, const PredictorConfig& config, doub
   int since_best = 0;
   const auto batch = static_cast<std::size_t>(config.batch_size);
   for (int epoch = 1; epoch <= config.epochs; ++epoch) {
+    throw_if_stop_requested("in predictor training at epoch " + std::to_string(epoch));
     net.train();
     for (std::size_t i = train_index.size() - 1; i > 0; --i) {
       std::swap(train_index[i], train_index[rng.below(i + 1)]);

@@ -9,6 +9,7 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/seed.hpp"
 #include "gnas/common/text.hpp"
+#include "gnas/common/stop.hpp"
 
 namespace gnas {
 namespace {
@@ -127,6 +128,7 @@ void evolve_original(const SearchSpace& space, const Constraints& constraints,
   const std::size_t keep = std::max<std::size_t>(1, population / 2);
   const std::size_t genes = space.gene_count();
   for (int generation = 1; generation <= options.generations; ++generation) {
+    throw_if_stop_requested("in the search at generation " + std::to_string(generation));
     std::sort(current.begin(), current.end(), better);
     current.resize(std::min(keep, current.size()));
     std::vector<Architecture> children;
@@ -239,6 +241,7 @@ SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
   }
   const std::size_t crossed = population / 2;
   for (int generation = 1; generation <= options.generations; ++generation) {
+    throw_if_stop_requested("in the search at generation " + std::to_string(generation));
     std::vector<Architecture> children;
     children.reserve(population);
     for (std::size_t i = 0; i < population; ++i) {

@@ -19,6 +19,11 @@ std::string LayerwiseSpace::fingerprint() const {
     fp += (l ? "," : "") + std::to_string(shape_.layers[l].out_channels) + "/" +
           std::to_string(shape_.layers[l].stride);
   }
+  // Everything the cost-carrying features (per-node MACs, log MACs and parameters, synflow)
+  // depend on: a predictor fit at 28x28x1 must not load silently into a 32x32x3 configuration.
+  fp += ";input=" + std::to_string(shape_.input_size) + "x" + std::to_string(shape_.input_channels) +
+        ";stem=" + std::to_string(shape_.stem_channels) + ";head=" +
+        std::to_string(shape_.head_channels) + ";classes=" + std::to_string(shape_.classes);
   return fp;
 }
 

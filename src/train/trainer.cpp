@@ -13,6 +13,7 @@
 #include "gnas/common/csv.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
+#include "gnas/common/stop.hpp"
 
 namespace gnas {
 
@@ -266,6 +267,8 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
     double loss_sum = 0;
     int64_t correct = 0, seen = 0;
     for (int64_t b = 0; b < batches; ++b) {
+      throw_if_stop_requested("in " + options.run + " at epoch " + std::to_string(epoch + 1) +
+                              ", batch " + std::to_string(b + 1));
       auto [x, y] = train_loader.batch(b, generator);
       const torch::Tensor logits = net->forward(x);
       const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y, loss_options);

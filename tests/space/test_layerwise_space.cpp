@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <set>
 
 #include "gnas/common/config.hpp"
@@ -191,9 +193,21 @@ TEST(LayerwiseSpace, MutationAndCrossoverKeepTheGenomeShape) {
 }
 
 TEST(LayerwiseSpace, FingerprintDependsOnTheSpace) {
-  Config other;
-  other.ops_name = {"skip", "sep_conv_3x3"};
-  EXPECT_NE(default_space().fingerprint(), LayerwiseSpace(MacroShape::from_config(other)).fingerprint());
+  const std::string base = LayerwiseSpace(MacroShape::from_config(Config{})).fingerprint();
+  const std::vector<std::function<void(Config&)>> changes{
+      [](Config& c) { c.ops_name = {"skip", "sep_conv_3x3"}; },
+      [](Config& c) { c.l_cfgs[2].out_channels = 48; },
+      [](Config& c) { c.input_size = 28; },  // the per-node MACs features change with these
+      [](Config& c) { c.input_channels = 1; },
+      [](Config& c) { c.stem_channels = 8; },
+      [](Config& c) { c.head_channels = 640; },
+      [](Config& c) { c.classes = 10; },
+  };
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    Config other;
+    changes[i](other);
+    EXPECT_NE(LayerwiseSpace(MacroShape::from_config(other)).fingerprint(), base) << "change " << i;
+  }
 }
 
 }  // namespace
