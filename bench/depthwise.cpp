@@ -11,7 +11,7 @@
 
 #include "gnas/common/config.hpp"
 #include "gnas/nn/depthwise.hpp"
-#include "gnas/nn/space_network.hpp"
+#include "gnas/nn/network.hpp"
 #include "gnas/space/layerwise_space.hpp"
 #include "gnas/space/rng.hpp"
 
@@ -55,19 +55,14 @@ int main(int argc, char** argv) {
   double fwd_sum = 0, bwd_sum = 0;
   for (std::size_t a = 0; a < archs.size(); ++a) {
     torch::manual_seed(0);
-    nn::SpaceNetwork net = nn::build_network(space, archs[a].second);
-    {
-      torch::NoGradGuard no_grad;
-      for (auto& p : net.module->parameters()) {
-        if (p.dim() == 4) p.set_data(to_channels_last(p.data()));
-      }
-    }
-    net.module->train();
+    nn::Network net(shape, archs[a].second);
+    net->to_channels_last();  // as the trainer does (config channels_last)
+    net->train();
     torch::Tensor loss;
-    const double fwd = median_ms([&] { loss = torch::nn::functional::cross_entropy(net.forward(x), y); });
+    const double fwd = median_ms([&] { loss = torch::nn::functional::cross_entropy(net->forward(x), y); });
     const double both = median_ms([&] {
-      net.module->zero_grad();
-      torch::nn::functional::cross_entropy(net.forward(x), y).backward();
+      net->zero_grad();
+      torch::nn::functional::cross_entropy(net->forward(x), y).backward();
     });
     if (a == 0) {
       std::printf("   %-20s %s: forward %.1f, backward %.1f\n", archs[a].first.c_str(),

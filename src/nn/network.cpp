@@ -18,7 +18,9 @@ StemImpl::StemImpl(int64_t in_channels, int64_t out_channels) {
 }
 
 torch::Tensor StemImpl::forward(const torch::Tensor& x) {
-  return record_activation(torch::clamp(bn_->forward(run_conv(*conv_, x)), 0, 6));
+  torch::Tensor h = run_conv(*conv_, x);
+  if (channels_last_) h = h.contiguous(torch::MemoryFormat::ChannelsLast);  // no copy if it is
+  return record_activation(torch::clamp(bn_->forward(h), 0, 6));
 }
 
 SearchLayerImpl::SearchLayerImpl(std::vector<CandidateOpOptions> selected) {
@@ -67,6 +69,14 @@ NetworkImpl::NetworkImpl(const MacroShape& shape, const Architecture& arch) {
   classifier_ = register_module("classifier", torch::nn::Linear(shape.head_channels, shape.classes));
 }
 
+void NetworkImpl::to_channels_last() {
+  torch::NoGradGuard no_grad;
+  for (auto& p : parameters()) {
+    if (p.dim() == 4) p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
+  }
+  first_->set_channels_last(true);
+}
+
 torch::Tensor NetworkImpl::forward(const torch::Tensor& x) {
   torch::Tensor h = first_->forward(x);
   for (auto& layer : layers_) h = layer->forward(h);
@@ -83,6 +93,8 @@ std::map<std::string, torch::Tensor> read_tensor_dict(const std::string& path) {
   c10::IValue value;
   try {
     value = torch::pickle_load(bytes);
+  } catch (const c10::Error& e) {  // one line: LibTorch appends its stack trace to what()
+    throw DataError(path + ": not a file saved by torch.save: " + e.what_without_backtrace());
   } catch (const std::exception& e) {
     throw DataError(path + ": not a file saved by torch.save: " + e.what());
   }

@@ -164,6 +164,8 @@ Predictor Predictor::load(const std::string& path, const SearchSpace& space) {
   c10::IValue value;
   try {
     value = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
+  } catch (const c10::Error& e) {  // one line: LibTorch appends its stack trace to what()
+    throw DataError(path + ": not a predictor file (torch.save format): " + e.what_without_backtrace());
   } catch (const std::exception& e) {
     throw DataError(path + ": not a predictor file (torch.save format): " + e.what());
   }

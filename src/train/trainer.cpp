@@ -230,11 +230,7 @@ void recalibrate_batchnorm(nn::Network& net, data::Loader& loader, int64_t batch
 TrainResult train_network(nn::Network& net, const Config& config, const data::Splits& splits,
                           torch::Device device, const TrainRunOptions& options, spdlog::logger& log) {
   const auto start = Clock::now();
-  if (config.channels_last) {
-    for (auto& p : net->parameters()) {
-      if (p.dim() == 4) p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
-    }
-  }
+  if (config.channels_last) net->to_channels_last();
   auto optimizer = make_optimizer(net, config);
   at::Generator generator = at::detail::createCPUGenerator(options.seed);
   data::Loader train_loader(splits.train, config, device, true);

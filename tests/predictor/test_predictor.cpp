@@ -5,6 +5,7 @@
 
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/io.hpp"
 #include "gnas/predictor/encoding.hpp"
 #include "gnas/predictor/metrics.hpp"
 #include "gnas/predictor/models.hpp"
@@ -155,6 +156,16 @@ TEST(PredictorFile, SaveLoadRoundTripAndSpaceCheck) {
   }
   const std::string junk = dir.write("junk.pt", "not a torch file");
   EXPECT_THROW(Predictor::load(junk, space), DataError);
+  // a truncated file: one line naming it, without LibTorch's stack trace
+  const std::string cut = dir.write("cut.pt", read_file(path).substr(0, 3000));
+  try {
+    Predictor::load(cut, space);
+    FAIL();
+  } catch (const DataError& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind(cut + ": not a predictor file (torch.save format): ", 0), 0u) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
   EXPECT_THROW(Predictor::load(dir.file("none.pt"), space), DataError);
 }
 

@@ -23,10 +23,15 @@ class StemImpl : public torch::nn::Module {
   StemImpl(int64_t in_channels, int64_t out_channels);
   /// [B, C_in, H, W] -> [B, C_out, H, W]
   torch::Tensor forward(const torch::Tensor& x);
+  /// The output in channels-last memory whatever the input's layout: a one-channel input is
+  /// NCHW and channels-last at once, and LibTorch answers it with NCHW, so the whole network
+  /// would run in NCHW (1.8x slower to train at 28x28x1, docs/benchmarks.md).
+  void set_channels_last(bool on) { channels_last_ = on; }
 
  private:
   torch::nn::Conv2d conv_{nullptr};
   torch::nn::BatchNorm2d bn_{nullptr};
+  bool channels_last_ = false;
 };
 TORCH_MODULE(Stem);
 
@@ -48,6 +53,8 @@ class NetworkImpl : public torch::nn::Module {
   NetworkImpl(const MacroShape& shape, const Architecture& arch);
   /// x [B, input_channels, input_size, input_size] float -> logits [B, classes].
   torch::Tensor forward(const torch::Tensor& x);
+  /// Every convolution weight and every activation in channels-last memory (faster on CPU).
+  void to_channels_last();
 
  private:
   Stem first_{nullptr};
