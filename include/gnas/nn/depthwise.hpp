@@ -1,7 +1,7 @@
 #pragma once
 
 // Depthwise convolution (groups = channels, no bias) with its own backward pass. LibTorch 1.13's
-// CPU backward of dilated depthwise convolutions falls back to a slow path (oneDNN 2.6: 30-230x
+// CPU backward of dilated depthwise convolutions falls back to a slow path (oneDNN 2.6: 20-230x
 // the forward's time, docs/benchmarks.md "Where a training step's time goes"), and the dil_conv
 // ops are made of them. Here the forward is LibTorch's; the input gradient is
 // a forward convolution of the output gradient with the flipped kernel (zero-inserted for stride 2);
