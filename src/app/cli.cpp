@@ -30,6 +30,16 @@ std::string command_line(int argc, char** argv) {
   return line;
 }
 
+// After a stop or a failure the resolved config is written if it can be; a second error here
+// must not hide the first.
+void write_config_after(const StepContext& ctx, const std::function<void()>& write_config) {
+  try {
+    write_config();
+  } catch (const std::exception& e) {
+    ctx.log->warn("the resolved configuration was not written: {}", e.what());
+  }
+}
+
 }  // namespace
 
 std::string resolved_config_path(const Config& config, const std::string& step) {
@@ -62,6 +72,7 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
     const int code = cli.exit(e);
     return code == 0 ? kExitOk : kExitBadInput;
   }
+  std::function<void()> write_config = [] {};
   try {
     install_stop_handlers();
     ctx.config = load_config(ctx.config_path, overrides);
@@ -76,12 +87,19 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
     ctx.log->info("config: {} (seed {})", ctx.config_path, ctx.config.seed);
     const std::string resolved = to_yaml(ctx.config);
     ctx.log->debug("resolved config:\n{}", resolved);
-    write_file_atomic(resolved_config_path(ctx.config, step),
-                      "# resolved configuration of gnas " + std::string(version()) + " (" +
-                          git_hash() + ")\n# " + command_line(argc, argv) + "\n" + resolved);
+    // The resolved config describes the step's outputs, so it is written when the step ran (done,
+    // stopped, or failed after writing some): a run refused for bad input (exit 2) writes
+    // nothing and leaves the config of the outputs already there.
+    write_config = [&ctx, &step, argc, argv, resolved] {
+      write_file_atomic(resolved_config_path(ctx.config, step),
+                        "# resolved configuration of gnas " + std::string(version()) + " (" +
+                            git_hash() + ")\n# " + command_line(argc, argv) + "\n" + resolved);
+    };
     body(ctx);
+    write_config();
     return kExitOk;
   } catch (const Stopped& e) {
+    write_config_after(ctx, write_config);
     ctx.log->error("{}; every file written so far is whole: run the same command again to "
                    "continue (labels done are skipped, a final training resumes with --resume)",
                    e.what());
@@ -94,6 +112,7 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
     ctx.log->error("usage error: {}", e.what());
   } catch (const std::exception& e) {
     ctx.log->error("{}", e.what());
+    write_config_after(ctx, write_config);
     return kExitFailure;
   }
   return kExitBadInput;

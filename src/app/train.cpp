@@ -490,6 +490,7 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   result.model = join_path(config.log_dir, "final_model.pt");
   nn::export_torchscript(net, space.shape(), arch, result.model);
   const Cost cost = space.cost(arch);
+  result.seed = seed;
   result.best_top1 = t.best_top1;
   result.final_top1 = t.final_top1;
   result.macs_m = cost.macs_m;
@@ -505,6 +506,7 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   values["best_top1"] = format_fixed(result.best_top1, 6);
   values["final_top1"] = format_fixed(result.final_top1, 6);
   values["final_top5"] = format_fixed(t.final_top5, 6);
+  values["seed"] = std::to_string(seed);
   values["macs_m"] = format_fixed(result.macs_m, 6);
   values["params"] = result.params;
   values["images_per_second"] = format_fixed(result.images_per_second, 1);

@@ -33,7 +33,10 @@ std::vector<unsigned char> read_bytes(const std::string& path) {
     if (n == 0) break;
     bytes.insert(bytes.end(), buffer, buffer + n);
   }
+  int code = 0;
+  gzerror(file, &code);  // a gzip stream cut short reads as a short file without this check
   gzclose(file);
+  if (code == Z_BUF_ERROR) throw DataError(path + ": cannot decompress (unexpected end of the gzip stream): truncated");
   return bytes;
 }
 

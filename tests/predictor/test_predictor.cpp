@@ -169,6 +169,20 @@ TEST(PredictorFile, SaveLoadRoundTripAndSpaceCheck) {
   EXPECT_THROW(Predictor::load(dir.file("none.pt"), space), DataError);
 }
 
+// A zip whose directory names ranges beyond the file (found by tests/fuzz/fuzz_predictor_file):
+// LibTorch's in-memory reader copied past the buffer (heap overflow under AddressSanitizer); it
+// is refused as not a predictor file.
+TEST(PredictorFile, AZipDirectoryPointingPastTheFileIsRefused) {
+  const std::string path = std::string(GNAS_TEST_DATA_DIR) + "/predictor_zip_overread.pt";
+  try {
+    Predictor::load(path, default_space());
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(path + ": not a predictor file (torch.save format): ", 0), 0u)
+        << e.what();
+  }
+}
+
 TEST(PredictorLabels, ReadsShardsPercentsAndRejectsBadRows) {
   test::TempDir dir;
   const LayerwiseSpace space = default_space();

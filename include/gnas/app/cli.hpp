@@ -28,8 +28,9 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitBadInput = 2;
 
 /// Parses the command line (the step adds its own flags in `add_options`), loads the config,
-/// logs to stderr and `<log_dir>/<step>.log`, writes `<log_dir>/<step>_config.yml`, runs `body`
-/// and returns the exit code. Prints nothing to stdout itself.
+/// logs to stderr and `<log_dir>/<step>.log`, runs `body`, writes `<log_dir>/<step>_config.yml`
+/// (unless the step was refused with exit 2: bad usage, configuration or input) and returns the
+/// exit code. Prints nothing to stdout itself.
 int run_main(int argc, char** argv, const std::string& step, const std::string& description,
              const std::function<void(CLI::App&)>& add_options,
              const std::function<void(const StepContext&)>& body);

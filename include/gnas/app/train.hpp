@@ -77,6 +77,7 @@ struct TrainFinalOptions {
 
 struct TrainFinalResult {
   std::string arch;
+  std::uint64_t seed = 0;  ///< of the training (a stream no label uses); 0 in benchmark mode
   double best_top1 = 0;
   double final_top1 = 0;
   double macs_m = 0;
