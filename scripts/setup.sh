@@ -11,17 +11,7 @@ packages=(
   libopenblas0-openmp    # without it LibTorch's matrix products run ~20x slower
   dataset-fashion-mnist  # the quickstart's data set
 )
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "gnas setup: installing ${missing[*]}" >&2
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
-fi
+bash scripts/install_missing.sh "${packages[@]}"
 
 # ccache may reuse precompiled-header builds only with this sloppiness.
 export CCACHE_SLOPPINESS=pch_defines,time_macros

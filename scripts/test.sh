@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: installs and builds what is missing, then runs every test with ctest.
+# The whole test suite: installs and builds what is missing, runs every test with ctest, then
+# the same tests and the fuzz targets under AddressSanitizer + UndefinedBehaviorSanitizer
+# (scripts/sanitize.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cd build
-ctest --output-on-failure -j2 --timeout 300
+(cd build && ctest --output-on-failure -j2 --timeout 300)
+bash scripts/sanitize.sh

@@ -88,7 +88,9 @@ std::string csv_line(const std::vector<std::string>& fields) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i) out += ',';
     const std::string& f = fields[i];
-    if (f.find_first_of(",\"\n\r") == std::string::npos) {
+    // A row of one empty field is written "" : an empty line reads back as no row at all.
+    const bool lone_empty = f.empty() && fields.size() == 1;
+    if (!lone_empty && f.find_first_of(",\"\n\r") == std::string::npos) {
       out += f;
       continue;
     }

@@ -37,6 +37,9 @@ TEST(Csv, WrittenTablesReadBack) {
   const std::vector<std::vector<std::string>> rows = {{"1", "a,b"}, {"2", "say \"hi\""}};
   const CsvTable t = parse_csv(format_csv({"id", "text"}, rows), "t.csv");
   EXPECT_EQ(t.rows, rows);
+  // A one-column table with an empty value (found by tests/fuzz/fuzz_csv): the row is kept.
+  const std::vector<std::vector<std::string>> one = {{"x"}, {""}, {"y"}};
+  EXPECT_EQ(parse_csv(format_csv({"note"}, one), "one.csv").rows, one);
 }
 
 TEST(Io, AtomicWriteReplacesAndLeavesNoTemporaryFile) {

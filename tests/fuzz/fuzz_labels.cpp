@@ -1,0 +1,12 @@
+// Label files (train_data.csv and its shards): columns, numbers, the fraction/percent decision.
+#include <memory>
+
+#include "fuzz_input.hpp"
+#include "gnas/common/config.hpp"
+#include "gnas/predictor/labels.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const std::unique_ptr<gnas::SearchSpace> space = gnas::make_search_space(gnas::Config{});
+  const std::string path = gnas::fuzz::as_file(gnas::fuzz::as_text(data, size), "labels.csv");
+  return gnas::fuzz::expect_success_or_refusal([&] { gnas::read_labelled({path}, *space); });
+}
