@@ -1,11 +1,17 @@
 #include "gnas/nn/network.hpp"
 
+#include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/read_adapter_interface.h>
+#include <torch/csrc/jit/serialization/import_read.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
 #include "gnas/common/errors.hpp"
+#include "gnas/common/io.hpp"
 #include "gnas/common/stats.hpp"
 
 namespace gnas::nn {
@@ -86,18 +92,45 @@ torch::Tensor NetworkImpl::forward(const torch::Tensor& x) {
   return classifier_->forward(h.mean({2, 3}));
 }
 
-std::map<std::string, torch::Tensor> read_tensor_dict(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError(path + ": cannot read the file (missing or unreadable)");
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  c10::IValue value;
-  try {
-    value = torch::pickle_load(bytes);
-  } catch (const c10::Error& e) {  // one line: LibTorch appends its stack trace to what()
-    throw DataError(path + ": not a file saved by torch.save: " + e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    throw DataError(path + ": not a file saved by torch.save: " + e.what());
+namespace {
+
+// A file's bytes for LibTorch's zip reader, never read past their end. torch::pickle_load's own
+// adapter copies whatever range the zip directory names, so a corrupt or crafted file read memory
+// beyond its buffer (found by tests/fuzz/fuzz_predictor_file); a short read here makes the reader
+// refuse the file instead.
+class BoundedBytes : public caffe2::serialize::ReadAdapterInterface {
+ public:
+  explicit BoundedBytes(const std::string& bytes) : bytes_(bytes) {}
+  std::size_t size() const override { return bytes_.size(); }
+  std::size_t read(std::uint64_t pos, void* buf, std::size_t n, const char*) const override {
+    if (pos >= bytes_.size()) return 0;
+    const std::size_t count = std::min<std::uint64_t>(n, bytes_.size() - pos);
+    std::memcpy(buf, bytes_.data() + pos, count);
+    return count;
   }
+
+ private:
+  const std::string& bytes_;
+};
+
+}  // namespace
+
+c10::IValue read_torch_saved(const std::string& path, const std::string& what) {
+  const std::string bytes = read_file(path);
+  try {
+    // torch::pickle_load's steps, over BoundedBytes.
+    caffe2::serialize::PyTorchStreamReader reader(std::make_unique<BoundedBytes>(bytes));
+    return torch::jit::readArchiveAndTensors("data", /*pickle_prefix=*/"", /*tensor_prefix=*/"",
+                                             c10::nullopt, c10::nullopt, c10::nullopt, reader);
+  } catch (const c10::Error& e) {  // one line: LibTorch appends its stack trace to what()
+    throw DataError(path + ": not " + what + ": " + e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    throw DataError(path + ": not " + what + ": " + e.what());
+  }
+}
+
+std::map<std::string, torch::Tensor> read_tensor_dict(const std::string& path) {
+  const c10::IValue value = read_torch_saved(path, "a file saved by torch.save");
   if (!value.isGenericDict()) throw DataError(path + ": expected a dict of tensors");
   std::map<std::string, torch::Tensor> out;
   for (const auto& entry : value.toGenericDict()) {

@@ -1,12 +1,7 @@
 #include "gnas/predictor/predictor.hpp"
 
-#include <caffe2/serialize/inline_container.h>
-#include <caffe2/serialize/read_adapter_interface.h>
-#include <torch/csrc/jit/serialization/import_read.h>
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
-#include <cstring>
 #include <map>
 #include <set>
 
@@ -19,32 +14,6 @@
 
 namespace gnas {
 namespace {
-
-// The file's bytes for LibTorch's zip reader, never read past their end. torch::pickle_load's own
-// adapter copies whatever range the zip directory names, so a corrupt or crafted file read memory
-// beyond its buffer (found by tests/fuzz/fuzz_predictor_file); a short read here makes the reader
-// refuse the file instead.
-class BoundedBytes : public caffe2::serialize::ReadAdapterInterface {
- public:
-  explicit BoundedBytes(const std::string& bytes) : bytes_(bytes) {}
-  std::size_t size() const override { return bytes_.size(); }
-  std::size_t read(std::uint64_t pos, void* buf, std::size_t n, const char*) const override {
-    if (pos >= bytes_.size()) return 0;
-    const std::size_t count = std::min<std::uint64_t>(n, bytes_.size() - pos);
-    std::memcpy(buf, bytes_.data() + pos, count);
-    return count;
-  }
-
- private:
-  const std::string& bytes_;
-};
-
-// torch::pickle_load (torch.save's zip format, from Python or C++) over BoundedBytes.
-c10::IValue pickle_load_bounded(const std::string& bytes) {
-  caffe2::serialize::PyTorchStreamReader reader(std::make_unique<BoundedBytes>(bytes));
-  return torch::jit::readArchiveAndTensors("data", /*pickle_prefix=*/"", /*tensor_prefix=*/"",
-                                           c10::nullopt, c10::nullopt, c10::nullopt, reader);
-}
 
 constexpr const char* kSpecKey = "gnas_predictor";
 // Graphs per forward pass: small enough for the GRU products to stay in cache (256 ran 2.6x
@@ -191,15 +160,7 @@ Predictor::Predictor(PredictorSpec spec) : spec_(std::move(spec)) {
 }
 
 Predictor Predictor::load(const std::string& path, const SearchSpace& space) {
-  const std::string bytes = read_file(path);
-  c10::IValue value;
-  try {
-    value = pickle_load_bounded(bytes);
-  } catch (const c10::Error& e) {  // one line: LibTorch appends its stack trace to what()
-    throw DataError(path + ": not a predictor file (torch.save format): " + e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    throw DataError(path + ": not a predictor file (torch.save format): " + e.what());
-  }
+  const c10::IValue value = nn::read_torch_saved(path, "a predictor file (torch.save format)");
   if (!value.isGenericDict()) throw DataError(path + ": not a predictor file (expected a dict)");
   std::map<std::string, torch::Tensor> tensors;
   std::string spec_text;

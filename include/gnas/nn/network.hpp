@@ -65,6 +65,11 @@ class NetworkImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Network);
 
+/// The value a file saved by torch.save / torch::pickle_save (zip format) holds, read without
+/// ever reading past the file's bytes. Throws DataError "PATH: not WHAT: ..." (one line) for a
+/// missing, truncated, corrupt or foreign file.
+c10::IValue read_torch_saved(const std::string& path, const std::string& what);
+
 /// Every tensor of a dict saved by Python's torch.save (zip format), by key; non-tensor values
 /// are skipped. Throws DataError naming the file when it is missing or not such a dict.
 std::map<std::string, torch::Tensor> read_tensor_dict(const std::string& path);
