@@ -20,7 +20,7 @@ sets=("$@")
   --set train_subset=1000 --set test_subset=300 --set predictor.test_count=4)
 [ -x build/bin/evaluate ] || bash scripts/setup.sh >&2
 base=$(mktemp -d)
-trap 'rm -rf "$base"' EXIT
+[ -n "${KEEP:-}" ] && echo "keeping $base" || trap 'rm -rf "$base"' EXIT
 sets+=(--set "log_dir=$base")
 
 # The model loader (bench/load_model.cpp), built while the uninterrupted run starts.
@@ -78,6 +78,9 @@ for k in $(seq 1 "$kills"); do
     kill "-$signal" -- "-$pid" 2>/dev/null || true
     rc=0
     wait "$pid" 2>/dev/null || rc=$?
+    # The shell can end before its step does (a SIGTERM'd step finishes its safe point first):
+    # the next run starts only when the whole group is gone, so two never share the run folder.
+    while kill -0 -- "-$pid" 2>/dev/null; do sleep 0.05; done
     landed[$during]=$(( ${landed[$during]:-0} + 1 ))
     note=""
     if [ "$signal" = TERM ]; then
@@ -88,8 +91,9 @@ for k in $(seq 1 "$kills"); do
     fi
     echo "  kill $k (SIG$signal) ${delay} s into $target, landed during $during, exit $rc$note"
   else
-    wait "$pid" || true
-    echo "  kill $k (SIG$signal): the run had finished before $target"
+    rc=0
+    wait "$pid" || rc=$?
+    echo "  kill $k (SIG$signal): the run had ended (exit $rc) before $target: $(grep -v '^\s*$' "$log" | tail -1 | cut -c1-160)"
   fi
 done
 bash scripts/pipeline.sh "$cfg" --run killed "${sets[@]}" >"$base/final.log" 2>&1

@@ -330,6 +330,8 @@ SearchResult random_search(const SearchSpace& space, const Constraints& constrai
   int generation = 0;
   auto flush = [&] {
     if (batch.empty()) return;
+    throw_if_stop_requested("in the random search after " + std::to_string(drawn.size() - batch.size()) +
+                            " architectures");
     record_generation(result, generation++, scorer.score(batch),
                       static_cast<std::size_t>(options.parents), start);
     batch.clear();

@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <set>
 
 #include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/stop.hpp"
 #include "gnas/search/evolution.hpp"
 #include "gnas/space/layerwise_space.hpp"
 
@@ -163,6 +165,21 @@ TEST(RandomSearch, SpendsItsQueriesOnDistinctArchitecturesWithinTheBudget) {
   double best = -1;
   for (const auto& e : r.explored) best = std::max(best, e.fitness);
   EXPECT_EQ(r.best().fitness, best);
+}
+
+// SIGTERM during a random search stops it at the next batch (it ran all its queries before).
+TEST(RandomSearch, StopsAtTheNextBatchAfterASignal) {
+  const LayerwiseSpace space = small_space();
+  install_stop_handlers();
+  CountingFitness counter;
+  Fitness fitness = [&](const std::vector<Architecture>& archs) {
+    if (counter.seen.size() >= 40) std::raise(SIGTERM);
+    return counter.function()(archs);
+  };
+  EvolutionOptions o;
+  EXPECT_THROW(random_search(space, {0, 0}, 1000, o, fitness), Stopped);
+  clear_stop_request();
+  EXPECT_LE(counter.seen.size(), 40u + 2u * static_cast<std::size_t>(o.population));
 }
 
 TEST(Pareto, KeepsOnlyTheArchitecturesNoCheaperOneBeats) {
