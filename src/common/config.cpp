@@ -263,8 +263,8 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(predictor.type, "gnn (DESIGN 1.6's graph network) | mlp (on the flat op encoding)"),
       GNAS_FIELD(predictor.variant, "original (DESIGN 1.6 exactly: network and training recipe, Adam 1e-4, batch 1, 50 epochs, raw targets, no validation split) | tuned (uses the switches below)"),
       GNAS_FIELD(predictor.node_features, "tuned gnn: degree ([out-degree, 1, 1]) | ops (+ op type one-hot, MACs)"),
-      GNAS_FIELD(predictor.graph_features, "tuned: graph-level inputs, a list of graf (GRAF-style path counts and lengths by op type), cost (log MACs, log parameters) and synflow (log of the data-free zero-cost proxy, one reference initialisation); [] = none"),
-      GNAS_FIELD(predictor.feature_cache, "folder where the synflow graph features computed by one step are kept for the next steps and runs (one file per space and network shape; the values never change); empty = recomputed by every process"),
+      GNAS_FIELD(predictor.graph_features, "tuned: graph-level inputs, a list of graf (GRAF-style path counts and lengths by op type), cost (log MACs, log parameters) synflow (log of the data-free zero-cost proxy, one reference initialisation) and zico (ZiCo under that initialisation on a fixed stand-in batch of noise images); [] = none"),
+      GNAS_FIELD(predictor.feature_cache, "folder where the synflow and zico graph features computed by one step are kept for the next steps and runs (one file per space and network shape; the values never change); empty = recomputed by every process"),
       GNAS_FIELD(predictor.ranking_weight, "tuned: weight of the pairwise ranking loss beside MSE (>= 0)"),
       GNAS_FIELD(predictor.ensemble, "tuned: independently seeded models whose predictions are averaged (>= 1)"),
       GNAS_FIELD(predictor.hidden, "tuned: node embedding width (gnn) or hidden width (mlp) (>= 1)"),
@@ -733,7 +733,7 @@ std::vector<std::string> validation_errors(const Config& c) {
   one_of("predictor.node_features", p.node_features, {"degree", "ops"});
   for (std::size_t i = 0; i < p.graph_features.size(); ++i) {
     const std::string key = "predictor.graph_features[" + std::to_string(i) + "]";
-    one_of(key, p.graph_features[i], {"graf", "cost", "synflow"});
+    one_of(key, p.graph_features[i], {"graf", "cost", "synflow", "zico"});
     check(std::find(p.graph_features.begin(), p.graph_features.begin() + static_cast<long>(i),
                     p.graph_features[i]) == p.graph_features.begin() + static_cast<long>(i),
           key, p.graph_features[i], "appears more than once");

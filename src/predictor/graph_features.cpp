@@ -65,22 +65,63 @@ std::string network_key(const SearchSpace& space) {
   return key;
 }
 
-struct SynflowMemo {
+// The graph features that are zero-cost proxies of the architecture's network: each computed
+// under one fixed reference initialisation (and, for zico, one fixed stand-in batch), so that a
+// value means the same in every run and file.
+bool is_proxy_feature(GraphFeatureSet set) {
+  return set == GraphFeatureSet::kSynflow || set == GraphFeatureSet::kZico;
+}
+
+// The feature's column in vectors and cache files.
+std::string proxy_feature_column(GraphFeatureSet set) {
+  return set == GraphFeatureSet::kSynflow ? "log_synflow" : "zico";
+}
+
+constexpr GraphFeatureSet kProxyFeatures[] = {GraphFeatureSet::kSynflow, GraphFeatureSet::kZico};
+
+// Values per feature + network key and architecture.
+struct ProxyMemo {
   std::mutex mutex;
   std::unordered_map<std::string, std::unordered_map<Architecture, double, ArchitectureHash>> values;
   std::unordered_map<std::string, bool> dirty;  // computed since the last load or save
+  std::unordered_map<std::string, nn::ProxyBatch> batches;  // zico's stand-in batch per network key
 };
 
-SynflowMemo& synflow_memo() {
-  static SynflowMemo memo;
+ProxyMemo& proxy_memo() {
+  static ProxyMemo memo;
   return memo;
 }
 
-// log synflow of `arch`'s network under the reference initialisation, memoised per network key
-// and architecture; the caller's LibTorch random state is restored.
-double log_synflow(const SearchSpace& space, const Architecture& arch) {
-  SynflowMemo& memo = synflow_memo();
+std::string memo_key(GraphFeatureSet set, const SearchSpace& space) {
+  return graph_feature_set_name(set) + "|" + network_key(space);
+}
+
+// zico's stand-in batch for the space's network shape: kZicoBatch seeded standard-normal images
+// with uniform labels (the same for every data set, so the feature needs no data).
+constexpr int64_t kZicoBatch = 8;
+
+nn::ProxyBatch stand_in_batch(const SearchSpace& space, const Architecture& arch) {
+  ProxyMemo& memo = proxy_memo();
   const std::string key = network_key(space);
+  {
+    std::lock_guard<std::mutex> lock(memo.mutex);
+    const auto it = memo.batches.find(key);
+    if (it != memo.batches.end()) return it->second;
+  }
+  const nn::SpaceNetwork net = nn::build_network(space, arch);
+  auto generator = at::detail::createCPUGenerator(derive_seed(0, SeedPurpose::kProxies, 3));
+  nn::ProxyBatch batch{
+      torch::randn({kZicoBatch, net.input_channels, net.input_size, net.input_size}, generator),
+      torch::randint(net.classes, {kZicoBatch}, generator, torch::kInt64)};
+  std::lock_guard<std::mutex> lock(memo.mutex);
+  return memo.batches.emplace(key, batch).first->second;
+}
+
+// The proxy feature `set` of `arch`'s network, memoised per feature, network key and
+// architecture; the caller's LibTorch random state is restored.
+double proxy_feature(GraphFeatureSet set, const SearchSpace& space, const Architecture& arch) {
+  ProxyMemo& memo = proxy_memo();
+  const std::string key = memo_key(set, space);
   {
     std::lock_guard<std::mutex> lock(memo.mutex);
     const auto& of_space = memo.values[key];
@@ -90,13 +131,22 @@ double log_synflow(const SearchSpace& space, const Architecture& arch) {
   constexpr std::uint64_t kReferenceSeed = derive_seed(0, SeedPurpose::kProxies, 2);
   at::Generator generator = at::detail::getDefaultCPUGenerator();
   const torch::Tensor state = generator.get_state();
-  const torch::AutoGradMode gradients(true);  // predictions run without autograd; synflow needs it
-  const double score = nn::score_proxies(space, arch, nn::ProxyBatch{}, {nn::ProxyKind::kSynflow},
-                                         kReferenceSeed)[0];
+  const torch::AutoGradMode gradients(true);  // predictions run without autograd; proxies need it
+  double value = 0;
+  if (set == GraphFeatureSet::kSynflow) {
+    const double score = nn::score_proxies(space, arch, nn::ProxyBatch{}, {nn::ProxyKind::kSynflow},
+                                           kReferenceSeed)[0];
+    // synflow is >= 0 (|weights|, an all-ones input); 0 or non-finite for a network whose output
+    // does not depend on its input, which the floor places below every connected one
+    value = std::isfinite(score) ? std::log(std::max(score, 1e-30)) : std::log(1e-30);
+  } else {
+    const nn::ProxyBatch batch = stand_in_batch(space, arch);
+    const double score = nn::score_proxies(space, arch, batch, {nn::ProxyKind::kZico}, kReferenceSeed)[0];
+    // zico is a sum of logs (0 when no weight's gradient varies); non-finite only for a broken
+    // network, placed with the networks whose gradients say nothing
+    value = std::isfinite(score) ? score : 0.0;
+  }
   generator.set_state(state);
-  // synflow is >= 0 (|weights|, an all-ones input); 0 or non-finite for a network whose output
-  // does not depend on its input, which the floor places below every connected one
-  const double value = std::isfinite(score) ? std::log(std::max(score, 1e-30)) : std::log(1e-30);
   std::lock_guard<std::mutex> lock(memo.mutex);
   memo.values[key][arch] = value;
   memo.dirty[key] = true;
@@ -114,15 +164,16 @@ std::uint64_t fnv1a(const std::string& text) {
 
 // The cache file's entries for `space` (none for a missing file).
 std::unordered_map<Architecture, double, ArchitectureHash> read_cache(const std::string& path,
-                                                                      const SearchSpace& space) {
+                                                                      const SearchSpace& space,
+                                                                      const std::string& column) {
   std::unordered_map<Architecture, double, ArchitectureHash> out;
   if (!std::filesystem::exists(path)) return out;
   const CsvTable table = read_csv(path);
-  const std::size_t arch = table.column("arch"), value = table.column("log_synflow");
+  const std::size_t arch = table.column("arch"), value = table.column(column);
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const std::string where = path + ":" + std::to_string(table.lines[r]);
     try {
-      out[space.parse(trim(table.rows[r][arch]))] = parse_double(table.rows[r][value], "log_synflow");
+      out[space.parse(trim(table.rows[r][arch]))] = parse_double(table.rows[r][value], column);
     } catch (const DataError& e) {
       throw DataError(where + ": " + e.what() + " (a stale cache file can be deleted)");
     }
@@ -136,16 +187,18 @@ GraphFeatureSet graph_feature_set_from_name(const std::string& name) {
   if (name == "graf") return GraphFeatureSet::kGraf;
   if (name == "cost") return GraphFeatureSet::kCost;
   if (name == "synflow") return GraphFeatureSet::kSynflow;
-  throw ConfigError("predictor.graph_features (" + name + "): must be a list of graf, cost, synflow");
+  if (name == "zico") return GraphFeatureSet::kZico;
+  throw ConfigError("predictor.graph_features (" + name + "): must be a list of graf, cost, synflow, zico");
 }
 
 std::string graph_feature_set_name(GraphFeatureSet set) {
   switch (set) {
     case GraphFeatureSet::kGraf: return "graf";
     case GraphFeatureSet::kCost: return "cost";
-    case GraphFeatureSet::kSynflow: break;
+    case GraphFeatureSet::kSynflow: return "synflow";
+    case GraphFeatureSet::kZico: break;
   }
-  return "synflow";
+  return "zico";
 }
 
 std::vector<std::string> graph_feature_names(const SearchSpace& space,
@@ -160,10 +213,10 @@ std::vector<std::string> graph_feature_names(const SearchSpace& space,
       names.insert(names.end(), {"log_macs_m", "log_params"});
       continue;
     }
-    if (set == GraphFeatureSet::kSynflow) {
+    if (is_proxy_feature(set)) {
       Rng rng(0);
       nn::build_network(space, space.sample(rng));  // throws ConfigError for a space without networks
-      names.push_back("log_synflow");
+      names.push_back(proxy_feature_column(set));
       continue;
     }
     const int types = op_type_count(space);
@@ -186,8 +239,8 @@ std::vector<float> graph_features(const SearchSpace& space, const Architecture& 
       out.push_back(static_cast<float>(std::log(std::max<double>(static_cast<double>(cost.params), 1.0))));
       continue;
     }
-    if (set == GraphFeatureSet::kSynflow) {
-      out.push_back(static_cast<float>(log_synflow(space, arch)));
+    if (is_proxy_feature(set)) {
+      out.push_back(static_cast<float>(proxy_feature(set, space, arch)));
       continue;
     }
     const ArchGraph g = space.graph(arch);
@@ -243,40 +296,45 @@ std::vector<float> graph_features(const SearchSpace& space, const Architecture& 
   return out;
 }
 
-std::string feature_cache_file(const std::string& dir, const SearchSpace& space) {
+std::string feature_cache_file(const std::string& dir, const SearchSpace& space, GraphFeatureSet set) {
   char digits[17];
   std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(fnv1a(network_key(space))));
-  return join_path(dir, std::string("synflow-") + digits + ".csv");
+  return join_path(dir, graph_feature_set_name(set) + "-" + digits + ".csv");
 }
 
 void load_feature_cache(const std::string& dir, const SearchSpace& space) {
   if (dir.empty()) return;
-  const auto cached = read_cache(feature_cache_file(dir, space), space);
-  SynflowMemo& memo = synflow_memo();
-  std::lock_guard<std::mutex> lock(memo.mutex);
-  memo.values[network_key(space)].insert(cached.begin(), cached.end());
+  for (const GraphFeatureSet set : kProxyFeatures) {
+    const auto cached = read_cache(feature_cache_file(dir, space, set), space, proxy_feature_column(set));
+    ProxyMemo& memo = proxy_memo();
+    std::lock_guard<std::mutex> lock(memo.mutex);
+    memo.values[memo_key(set, space)].insert(cached.begin(), cached.end());
+  }
 }
 
 void save_feature_cache(const std::string& dir, const SearchSpace& space) {
   if (dir.empty()) return;
-  const std::string key = network_key(space);
-  std::unordered_map<Architecture, double, ArchitectureHash> values;
-  {
-    SynflowMemo& memo = synflow_memo();
-    std::lock_guard<std::mutex> lock(memo.mutex);
-    if (!memo.dirty[key]) return;
-    values = memo.values[key];
-    memo.dirty[key] = false;
+  for (const GraphFeatureSet set : kProxyFeatures) {
+    const std::string key = memo_key(set, space);
+    std::unordered_map<Architecture, double, ArchitectureHash> values;
+    {
+      ProxyMemo& memo = proxy_memo();
+      std::lock_guard<std::mutex> lock(memo.mutex);
+      if (!memo.dirty[key]) continue;
+      values = memo.values[key];
+      memo.dirty[key] = false;
+    }
+    const std::string path = feature_cache_file(dir, space, set);
+    const std::string column = proxy_feature_column(set);
+    for (const auto& [arch, value] : read_cache(path, space, column)) values.emplace(arch, value);
+    std::vector<std::pair<std::string, double>> rows;
+    for (const auto& [arch, value] : values) rows.emplace_back(space.format(arch), value);
+    std::sort(rows.begin(), rows.end());
+    std::vector<std::vector<std::string>> cells;
+    for (const auto& [arch, value] : rows) cells.push_back({arch, format_number(value)});
+    std::filesystem::create_directories(dir);
+    write_file_atomic(path, format_csv({"arch", column}, cells));
   }
-  const std::string path = feature_cache_file(dir, space);
-  for (const auto& [arch, value] : read_cache(path, space)) values.emplace(arch, value);
-  std::vector<std::pair<std::string, double>> rows;
-  for (const auto& [arch, value] : values) rows.emplace_back(space.format(arch), value);
-  std::sort(rows.begin(), rows.end());
-  std::vector<std::vector<std::string>> cells;
-  for (const auto& [arch, value] : rows) cells.push_back({arch, format_number(value)});
-  std::filesystem::create_directories(dir);
-  write_file_atomic(path, format_csv({"arch", "log_synflow"}, cells));
 }
 
 }  // namespace gnas

@@ -160,7 +160,7 @@ TEST(Config, SearchAndPredictorSwitchesNameKeyValueAndRule) {
             "predictor.ensemble >= 2 (the spread of an ensemble)");
   EXPECT_EQ(error_of("predictor:\n  graph_features: [graf, paths, graf]\n"),
             "test.yml: invalid configuration:\n"
-            "  predictor.graph_features[1] (paths): must be one of graf, cost, synflow\n"
+            "  predictor.graph_features[1] (paths): must be one of graf, cost, synflow, zico\n"
             "  predictor.graph_features[2] (graf): appears more than once");
   EXPECT_EQ(error_of("sample_count: 10\nlabels:\n  agreement_check: 11\n  bn_recalibration: -1\n"),
             "test.yml: invalid configuration:\n"

@@ -133,6 +133,42 @@ TEST(GraphFeatures, SynflowCacheSavesAndLoadsTheMemo) {
   save_feature_cache("", space);
 }
 
+// zico as a feature: the same value every time (one reference initialisation, one stand-in
+// batch), the caller's random stream untouched, and its own cache file beside synflow's.
+TEST(GraphFeatures, ZicoIsDeterministicAndCachedInItsOwnFile) {
+  const NasBench201Space space;
+  const std::vector<GraphFeatureSet> sets{GraphFeatureSet::kSynflow, GraphFeatureSet::kZico};
+  EXPECT_EQ(graph_feature_names(space, sets), (std::vector<std::string>{"log_synflow", "zico"}));
+  const Architecture convs = space.parse(
+      "|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
+  torch::manual_seed(7);
+  const torch::Tensor expected = torch::rand({4});
+  torch::manual_seed(7);
+  std::vector<float> first;
+  {
+    torch::NoGradGuard no_grad;
+    first = graph_features(space, convs, sets);
+  }
+  EXPECT_TRUE(torch::equal(torch::rand({4}), expected));
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_TRUE(std::isfinite(first[1]));
+  EXPECT_NE(first[1], 0.0f);
+  EXPECT_EQ(graph_features(space, convs, sets), first);
+
+  const test::TempDir dir;
+  const std::string folder = dir.file("cache");
+  save_feature_cache(folder, space);
+  const std::string zico_file = feature_cache_file(folder, space, GraphFeatureSet::kZico);
+  EXPECT_NE(zico_file, feature_cache_file(folder, space, GraphFeatureSet::kSynflow));
+  const CsvTable saved = read_csv(zico_file);
+  ASSERT_EQ(saved.header, (std::vector<std::string>{"arch", "zico"}));
+  bool found = false;
+  for (const auto& row : saved.rows) {
+    if (row[0] == space.format(convs)) found = std::abs(std::stod(row[1]) - first[1]) < 1e-4;
+  }
+  EXPECT_TRUE(found) << space.format(convs) << " not saved with its zico value";
+}
+
 TEST(GraphFeatures, UnknownNameIsAConfigError) {
   EXPECT_THROW(graph_feature_set_from_name("paths"), ConfigError);
 }
