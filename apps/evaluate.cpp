@@ -3,6 +3,7 @@
 
 #include "gnas/app/cli.hpp"
 #include "gnas/app/evaluate.hpp"
+#include "gnas/app/export_onnx.hpp"
 #include "gnas/app/proxies.hpp"
 #include "gnas/app/report.hpp"
 #include "gnas/common/errors.hpp"
@@ -10,7 +11,9 @@
 int main(int argc, char** argv) {
   std::string arch_file, latency_path, fidelity_file;
   bool predictor = false, learning_curve = false, compare = false, report = false, proxies = false;
-  bool no_latency = false;
+  bool no_latency = false, export_onnx = false;
+  int index = 0;
+  CLI::Option* index_option = nullptr;
   std::size_t check_count = 10;
   CLI::Option* profile_option = nullptr;
   gnas::EvaluatePredictorOptions predictor_options;
@@ -52,21 +55,32 @@ int main(int argc, char** argv) {
                      "zero-cost proxies (proxies.names) of the architectures of --arch-file PATH "
                      "(default path_to_architecture) into log_dir/proxies.csv; with --data, their "
                      "rank agreement with the labels");
+        cli.add_flag("--export-onnx", export_onnx,
+                     "row --index I (default 0) of --arch-file PATH (default "
+                     "path_to_evolution_architecture) as log_dir/architecture_<I>.onnx, untrained, "
+                     "checked by OpenCV's DNN module");
+        index_option = cli.add_option("--index", index, "with --export-onnx: the 0-based row");
       },
       [&](const gnas::app::StepContext& ctx) {
-        // With --proxies, --arch-file names the architectures to score instead of being a mode.
-        const std::size_t arch_mode = proxies ? 0 : arch_option->count();
+        // With --proxies and --export-onnx, --arch-file names the architectures instead of being a mode.
+        const std::size_t arch_mode = proxies || export_onnx ? 0 : arch_option->count();
         if (arch_mode + predictor + learning_curve + profile_option->count() + compare + report +
-                proxies + !fidelity_file.empty() != 1) {
+                proxies + export_onnx + !fidelity_file.empty() != 1) {
           throw gnas::UsageError(
               "evaluate: give exactly one of --arch-file [PATH], --predictor, --learning-curve, "
-              "--profile-latency [PATH], --compare, --report, --proxies [--arch-file PATH], --fidelity FILE");
+              "--profile-latency [PATH], --compare, --report, --proxies [--arch-file PATH], --fidelity FILE, "
+              "--export-onnx [--arch-file PATH] [--index I]");
+        }
+        if (index_option->count() > 0 && !export_onnx) {
+          throw gnas::UsageError("evaluate: --index goes with --export-onnx");
         }
         if (no_latency && arch_mode == 0) {
           throw gnas::UsageError("evaluate: --no-latency goes with --arch-file [PATH]");
         }
         curve_options.data = predictor_options.data;
-        if (!fidelity_file.empty()) {
+        if (export_onnx) {
+          gnas::run_export_onnx(ctx.config, {arch_file, index}, *ctx.log, std::cout);
+        } else if (!fidelity_file.empty()) {
           gnas::run_fidelity(ctx.config, fidelity_file, *ctx.log, std::cout);
         } else if (proxies) {
           gnas::run_proxies(ctx.config, {arch_file, predictor_options.data}, *ctx.log, std::cout);

@@ -23,6 +23,7 @@
 #include "gnas/common/stats.hpp"
 #include "gnas/data/dataset.hpp"
 #include "gnas/nn/export.hpp"
+#include "gnas/nn/onnx_export.hpp"
 #include "gnas/predictor/labels.hpp"
 #include "gnas/predictor/metrics.hpp"
 #include "gnas/search/evolution.hpp"
@@ -489,6 +490,9 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
                                    true, log, &net);
   result.model = join_path(config.log_dir, "final_model.pt");
   nn::export_torchscript(net, space.shape(), arch, result.model);
+  // After the TorchScript file: a failed ONNX check never costs the trained model.
+  result.onnx_model = join_path(config.log_dir, "final_model.onnx");
+  const nn::OnnxExport onnx = nn::export_onnx(net, space.shape(), arch, result.arch, result.onnx_model, seed);
   const Cost cost = space.cost(arch);
   result.seed = seed;
   result.best_top1 = t.best_top1;
@@ -515,6 +519,10 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   values["eval_split"] = splits.eval_is_validation ? "validation" : "test";
   values["device"] = describe_device(device);
   values["model"] = result.model;
+  values["onnx_model"] = result.onnx_model;
+  values["onnx_check"] = "OpenCV DNN vs LibTorch on " + std::to_string(onnx.check_batch) +
+                         " images: max |difference| " + format_number(onnx.max_abs_difference) + ", " +
+                         format_number(onnx.relative_difference) + " of the logits' scale";
   values["peak_rss_mb"] = format_fixed(peak_rss_mb(), 1);
   app::write_summary(config, "train", values, result.seconds);
   return result;

@@ -8,6 +8,7 @@
 
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
+#include "gnas/nn/network_writer.hpp"
 
 namespace gnas::nn {
 
@@ -15,7 +16,7 @@ namespace {
 
 // LibTorch has no tracer: the forward is written out as TorchScript source over functional ops,
 // with the trained tensors registered under the module's names ('.' -> '_').
-class SourceWriter {
+class SourceWriter : public NetworkWriter {
  public:
   explicit SourceWriter(std::ostringstream& out) : out_(out) {}
 
@@ -26,64 +27,42 @@ class SourceWriter {
   }
 
   std::string conv(const std::string& x, const std::string& weight, int stride, int padding,
-                   int dilation, int groups) {
+                   int dilation, int groups) override {
     return line("torch.conv2d(" + x + ", " + attr(weight) + ", None, [" + ints(stride) + "], [" +
                 ints(padding) + "], [" + ints(dilation) + "], " + std::to_string(groups) + ")");
   }
 
-  std::string batch_norm(const std::string& x, const std::string& prefix) {
+  std::string batch_norm(const std::string& x, const std::string& prefix) override {
     return line("torch.batch_norm(" + x + ", " + attr(prefix + ".weight") + ", " +
                 attr(prefix + ".bias") + ", " + attr(prefix + ".running_mean") + ", " +
                 attr(prefix + ".running_var") + ", False, 0.1, 1e-05, False)");
   }
 
+  std::string relu(const std::string& x) override { return line("torch.relu(" + x + ")"); }
+  std::string relu6(const std::string& x) override { return line("torch.clamp(" + x + ", 0.0, 6.0)"); }
+  std::string add(const std::string& a, const std::string& b) override { return line(a + " + " + b); }
+  std::string concat(const std::string& a, const std::string& b) override {
+    return line("torch.cat([" + a + ", " + b + "], 1)");
+  }
+  std::string shift(const std::string& x) override {
+    return line("torch.constant_pad_nd(" + x + "[:, :, 1:, 1:], [0, 1, 0, 1])");
+  }
+  std::string global_mean(const std::string& x) override { return line("torch.mean(" + x + ", [2, 3])"); }
+  std::string linear(const std::string& x, const std::string& prefix) override {
+    return line("torch.addmm(" + attr(prefix + ".bias") + ", " + x + ", " + attr(prefix + ".weight") + ".t())");
+  }
+
+ private:
   /// Emits `v<N> = expression` and returns v<N>.
   std::string line(const std::string& expression) {
     const std::string v = "v" + std::to_string(next_++);
     out_ << "    " << v << " = " << expression << "\n";
     return v;
   }
-
- private:
   static std::string ints(int v) { return std::to_string(v) + ", " + std::to_string(v); }
   std::ostringstream& out_;
   int next_ = 0;
 };
-
-std::string write_op(SourceWriter& w, const std::string& x, const std::string& p, OpKind kind,
-                     int c_in, int c_out, int stride) {
-  const int k = op_kernel(kind);
-  switch (kind) {
-    case OpKind::kSkip: {
-      if (stride == 1 && c_in == c_out) return x;
-      if (stride == 1) return w.conv(x, p + ".op.weight", 1, 0, 1, 1);
-      const std::string r = w.line("torch.relu(" + x + ")");
-      const std::string a = w.conv(r, p + ".conv_1.weight", 2, 0, 1, 1);
-      const std::string shifted = w.line("torch.constant_pad_nd(" + r + "[:, :, 1:, 1:], [0, 1, 0, 1])");
-      const std::string b = w.conv(shifted, p + ".conv_2.weight", 2, 0, 1, 1);
-      return w.batch_norm(w.line("torch.cat([" + a + ", " + b + "], 1)"), p + ".bn");
-    }
-    case OpKind::kSepConv3:
-    case OpKind::kSepConv5:
-    case OpKind::kSepConv7: {
-      std::string h = w.line("torch.relu(" + x + ")");
-      h = w.conv(h, p + ".op.1.weight", stride, k / 2, 1, c_in);
-      h = w.conv(h, p + ".op.2.weight", 1, 0, 1, 1);
-      h = w.line("torch.relu(" + w.batch_norm(h, p + ".op.3") + ")");
-      h = w.conv(h, p + ".op.5.weight", 1, k / 2, 1, c_in);
-      h = w.conv(h, p + ".op.6.weight", 1, 0, 1, 1);
-      return w.batch_norm(h, p + ".op.7");
-    }
-    case OpKind::kDilConv3:
-    case OpKind::kDilConv5: {
-      std::string h = w.line("torch.relu(" + x + ")");
-      h = w.conv(h, p + ".op.1.weight", stride, k - 1, 2, c_in);
-      h = w.conv(h, p + ".op.2.weight", 1, 0, 1, 1);
-      return w.batch_norm(h, p + ".op.3");
-    }
-  }
-  throw Error("export: unknown op");
-}
 
 }  // namespace
 
@@ -103,27 +82,8 @@ void export_torchscript(Network& net, const MacroShape& shape, const Architectur
   std::ostringstream src;
   src << "def forward(self, x):\n";
   SourceWriter w(src);
-  std::string h = w.conv("x", "first.conv.weight", 1, 1, 1, 1);
-  h = w.line("torch.clamp(" + w.batch_norm(h, "first.bn") + ", 0.0, 6.0)");
-  const std::size_t k_ops = shape.ops.size();
-  for (std::size_t l = 0; l < shape.layers.size(); ++l) {
-    std::string sum;
-    int selected = 0;
-    for (std::size_t k = 0; k < k_ops; ++k) {
-      if (!arch.genes[l * k_ops + k]) continue;
-      const std::string prefix = "stages." + std::to_string(l) + ".ops." + std::to_string(selected++);
-      const std::string y = write_op(w, h, prefix, shape.ops[k], shape.in_channels(l),
-                                     shape.layers[l].out_channels, shape.layers[l].stride);
-      sum = sum.empty() ? y : w.line(sum + " + " + y);
-    }
-    h = sum;
-  }
-  h = w.conv(h, "last_stage.0.weight", 1, 0, 1, 1);
-  h = w.line("torch.clamp(" + w.batch_norm(h, "last_stage.1") + ", 0.0, 6.0)");
-  h = w.line("torch.mean(" + h + ", [2, 3])");
-  h = w.line("torch.addmm(" + SourceWriter::attr("classifier.bias") + ", " + h + ", " +
-             SourceWriter::attr("classifier.weight") + ".t())");
-  src << "    return " << h << "\n";
+  const std::string logits = write_layerwise_network(w, shape, arch, "x");
+  src << "    return " << logits << "\n";
   module.define(src.str());
   module.eval();
 

@@ -180,6 +180,8 @@ row cli "--shard without --train-data" "--shard only applies with --train-data" 
 row cli "--shard out of range" "--shard (2/2): must be K/N" "$bin/train" "${common[@]}" --load-architecture --train-data --shard 2/2
 row cli "--train-data with --index" "--index" "$bin/train" "${common[@]}" --load-architecture --train-data --index 1
 row cli "--index past the file" "--index (20)" "$bin/train" "${common[@]}" --load-architecture --index 20
+row cli "--export-onnx --index past the file" "--index (20)" "$bin/evaluate" "${common[@]}" --export-onnx --arch-file "$run/architecture.csv" --index 20
+row cli "--index without --export-onnx" "--index goes with --export-onnx" "$bin/evaluate" "${common[@]}" --proxies --index 1
 row cli "--refine out of range" "--refine" "$bin/generate" "${common[@]}" --refine 9
 row cli "unknown proxy" "proxies.names[1] (jacov): must be one of" "$bin/evaluate" "${common[@]}" --proxies --set "proxies.names=[synflow, jacov]"
 row cli "--fidelity of the labels themselves" "is path_to_train_data itself" "$bin/evaluate" "${common[@]}" --fidelity "$run/train_data.csv"

@@ -84,7 +84,8 @@ struct TrainFinalResult {
   std::int64_t params = 0;
   double seconds = 0;
   double images_per_second = 0;
-  std::string model;  ///< the TorchScript file; empty in benchmark mode
+  std::string model;       ///< the TorchScript file; empty in benchmark mode
+  std::string onnx_model;  ///< the ONNX file (checked by OpenCV); empty in benchmark mode
   // Benchmark mode (benchmark_table set): the table's accuracy instead of a training.
   double true_accuracy = 0;  ///< fraction
   std::size_t rank = 0;      ///< 1 = the table's best
@@ -92,7 +93,8 @@ struct TrainFinalResult {
 };
 
 /// `train --load-architecture`: trains one architecture (row `index` of the file) and exports it
-/// as TorchScript to <log_dir>/final_model.pt; writes <log_dir>/train_summary.yml. In benchmark
+/// as TorchScript to <log_dir>/final_model.pt and as ONNX to <log_dir>/final_model.onnx
+/// (nn/onnx_export.hpp: checked by OpenCV's DNN module); writes <log_dir>/train_summary.yml. In benchmark
 /// mode it looks the architecture up instead (summary: true_accuracy, rank, percentile).
 TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& options,
                                  spdlog::logger& log);

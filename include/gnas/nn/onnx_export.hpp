@@ -1,0 +1,40 @@
+#pragma once
+
+// ONNX export of a layer-wise child network, checked by a second runtime. The graph (opset 10, which OpenCV 4.6 reads)
+// is written from the same walk as the TorchScript export (network_writer.hpp), every
+// BatchNorm folded into the convolution(s) before it (w' = w g / sqrt(v + eps), b' = beta -
+// mean g / sqrt(v + eps)). Input `images` float [batch, C, S, S] with a dynamic batch dimension
+// (dim_param "batch"), output `logits` float [batch, classes]. Metadata: gnas.architecture,
+// gnas.seed, gnas.version, gnas.input (C x S x S). Before the file replaces anything it is
+// loaded by OpenCV's DNN module and its logits compared with LibTorch's (eval mode) on a seeded
+// batch; a relative difference above kOnnxTolerance is an error and nothing is written.
+
+#include <cstdint>
+#include <string>
+
+#include "gnas/nn/network.hpp"
+
+namespace gnas::nn {
+
+/// The largest accepted max |OpenCV - LibTorch| over the check batch's logits, relative to
+/// max |LibTorch logit|.
+constexpr double kOnnxTolerance = 1e-4;
+
+struct OnnxExport {
+  std::string path;
+  int64_t check_batch = 0;           ///< images in the check batch
+  double max_abs_difference = 0;     ///< max |OpenCV - LibTorch| over the check logits
+  double relative_difference = 0;    ///< the same over max |LibTorch logit|
+  int64_t nodes = 0;                 ///< nodes of the ONNX graph
+};
+
+/// Writes `net` (current weights, BatchNorm statistics; eval mode whatever its mode, which is
+/// restored) to `path` as ONNX after the OpenCV check on `check_batch` standard-normal images
+/// drawn from `seed`. Atomic: a failed check or write leaves `path` as it was. Throws Error
+/// naming the path when OpenCV refuses the model or the logits differ.
+/// `arch_text` is the architecture as its space writes it (the metadata's gnas.architecture).
+OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture& arch,
+                       const std::string& arch_text, const std::string& path, std::uint64_t seed,
+                       int64_t check_batch = 4);
+
+}  // namespace gnas::nn
