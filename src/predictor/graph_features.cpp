@@ -12,6 +12,7 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/seed.hpp"
+#include "gnas/common/stop.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/nn/proxies.hpp"
 #include "gnas/nn/space_network.hpp"
@@ -128,6 +129,8 @@ double proxy_feature(GraphFeatureSet set, const SearchSpace& space, const Archit
     const auto it = of_space.find(arch);
     if (it != of_space.end()) return it->second;
   }
+  // a safe point: a cold cache can mean minutes of these before the caller's next one
+  throw_if_stop_requested("while computing the " + graph_feature_set_name(set) + " graph feature");
   constexpr std::uint64_t kReferenceSeed = derive_seed(0, SeedPurpose::kProxies, 2);
   at::Generator generator = at::detail::getDefaultCPUGenerator();
   const torch::Tensor state = generator.get_state();

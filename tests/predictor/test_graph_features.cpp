@@ -4,6 +4,7 @@
 #include <spdlog/sinks/null_sink.h>
 
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 
 #include <torch/torch.h>
@@ -13,6 +14,7 @@
 #include "gnas/common/csv.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/stop.hpp"
 #include "gnas/predictor/predictor.hpp"
 #include "gnas/predictor/training.hpp"
 #include "gnas/space/layerwise_space.hpp"
@@ -167,6 +169,19 @@ TEST(GraphFeatures, ZicoIsDeterministicAndCachedInItsOwnFile) {
     if (row[0] == space.format(convs)) found = std::abs(std::stod(row[1]) - first[1]) < 1e-4;
   }
   EXPECT_TRUE(found) << space.format(convs) << " not saved with its zico value";
+}
+
+// A signal stops the computation of proxy features at the next cell (a cold cache can mean
+// minutes of them inside one prediction).
+TEST(GraphFeatures, ASignalStopsTheProxyFeatureComputation) {
+  const NasBench201Space space;
+  const Architecture cell = space.parse(
+      "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_3x3~0|avg_pool_3x3~1|none~2|");
+  install_stop_handlers();
+  std::raise(SIGTERM);
+  EXPECT_THROW(graph_features(space, cell, {GraphFeatureSet::kZico}), Stopped);
+  clear_stop_request();
+  EXPECT_NO_THROW(graph_features(space, cell, {GraphFeatureSet::kZico}));
 }
 
 TEST(GraphFeatures, UnknownNameIsAConfigError) {
