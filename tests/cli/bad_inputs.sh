@@ -43,7 +43,10 @@ row() {
   "$@" >"$work/out" 2>"$work/err"
   local got=$? problem=""
   [ "$got" -eq 2 ] || problem="exit $got, expected 2"
-  grep -qF -- "$want" "$work/err" || problem="${problem:+$problem; }'$want' not on stderr"
+  # the culprit named by an error line: the logged command line holds every argument, so it
+  # must not count
+  grep -vE '^[0-9-]+ [0-9:.]+ \[[a-z_]+\] (info|debug|warning) ' "$work/err" | grep -qF -- "$want" ||
+    problem="${problem:+$problem; }'$want' not on stderr"
   local changed
   changed=$(snapshot | diff - "$work/good.md5" | sed -n "s|^[<>] [0-9a-f]*  $run/||p" | sort -u | tr '\n' ' ')
   [ -z "$changed" ] || problem="${problem:+$problem; }changed in the good run: $changed"
@@ -57,8 +60,9 @@ row() {
     rm -rf "$run" && cp -a "$work/good_run" "$run"  # the next row starts from the good run
   fi
   local message
-  message=$(grep -m1 -F -- "$want" "$work/err" |
-    sed -E "s|$work/||g; s/^[0-9-]+ [0-9:.]+ \[[a-z_]+\] error //; s/\|/\\\\|/g")
+  # that error line, with the machine's folders left out
+  message=$(grep -F -- "$want" "$work/err" | grep -vE '^[0-9-]+ [0-9:.]+ \[[a-z_]+\] (info|debug|warning) ' |
+    head -1 | sed -E "s|$work/||g; s|$src/||g; s/^[0-9-]+ [0-9:.]+ \[[a-z_]+\] error //; s/\|/\\\\|/g")
   table+=("| $category | $input | $got | ${message:-(not found)} |")
 }
 
@@ -182,7 +186,7 @@ row cli "--train-data with --index" "--index" "$bin/train" "${common[@]}" --load
 row cli "--index past the file" "--index (20)" "$bin/train" "${common[@]}" --load-architecture --index 20
 row cli "--export-onnx --index past the file" "--index (20)" "$bin/evaluate" "${common[@]}" --export-onnx --arch-file "$run/architecture.csv" --index 20
 row cli "--index without --export-onnx" "--index goes with --export-onnx" "$bin/evaluate" "${common[@]}" --proxies --index 1
-row cli "--refine out of range" "--refine" "$bin/generate" "${common[@]}" --refine 9
+row cli "--refine out of range" "refinement round 9 starts from" "$bin/generate" "${common[@]}" --refine 9
 row cli "unknown proxy" "proxies.names[1] (jacov): must be one of" "$bin/evaluate" "${common[@]}" --proxies --set "proxies.names=[synflow, jacov]"
 row cli "--fidelity of the labels themselves" "is path_to_train_data itself" "$bin/evaluate" "${common[@]}" --fidelity "$run/train_data.csv"
 row cli "pipeline: unknown argument" "unknown argument '--bogus'" env GNAS_BIN="$bin" bash "$src/scripts/pipeline.sh" "$cfg" --bogus
