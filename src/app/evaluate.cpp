@@ -54,6 +54,8 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
                 "latency ms");
   out << line;
   torch::manual_seed(static_cast<int64_t>(derive_seed(config.seed, SeedPurpose::kEvaluate)));
+  std::optional<nn::LatencyTimer> timer;
+  if (time_latency) timer.emplace(config.latency);  // one network at a time: a file may hold thousands
   for (std::size_t i = 0; i < archs.size(); ++i) {
     ArchitectureReport report;
     report.arch = space->format(archs[i]);
@@ -62,10 +64,7 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
     report.params = cost.params;
     report.table_latency_ms = cost.latency_ms;
     if (time_latency) {
-      nn::SpaceNetwork net = nn::build_network(*space, archs[i]);
-      report.latency_ms = nn::measure_latency(net, 1, config.latency.warmup, config.latency.repeats,
-                                              config.latency.threads)
-                              .median_ms;
+      report.latency_ms = timer->time_ms(timer->network(*space, archs[i]));
       std::snprintf(line, sizeof line, "%5zu  %s  %12.6f  %10lld  %11.3f\n", i, report.arch.c_str(),
                     report.macs_m, static_cast<long long>(report.params), report.latency_ms);
     } else {
@@ -92,6 +91,8 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
   values["output"] = result.output;
   values["count"] = static_cast<int>(result.rows.size());
   values["latency_timed"] = time_latency;
+  values["latency_runtime"] = config.latency.runtime;
+  values["latency_statistic"] = config.latency.statistic;
   values["latency_threads"] = config.latency.threads;
   values["latency_repeats"] = config.latency.repeats;
   app::write_summary(config, "evaluate", values, result.seconds);
@@ -284,55 +285,105 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
   const MacroShape& shape = layerwise->shape();
   ProfileLatencyResult result;
   result.output = path.empty() ? join_path(config.log_dir, "latency_table.csv") : path;
+  result.check_output = join_path(config.log_dir, "latency_check.csv");
   torch::manual_seed(static_cast<int64_t>(derive_seed(config.seed, SeedPurpose::kEvaluate)));
-  log.info("[latency] timing {} ops x {} layers, median of {} runs after {} ({} threads)",
-           shape.ops.size(), shape.layers.size(), config.latency.repeats, config.latency.warmup,
-           config.latency.threads);
-  const LatencyTable table = nn::profile_latency(shape, config.latency.warmup, config.latency.repeats,
-                                                 config.latency.threads, result.output);
-  write_file_atomic(result.output, table.to_csv());
-  result.fixed_ms = table.fixed_ms();
-  out << table.to_csv();
-
-  // The check: whole sampled networks, timed, against the table's sum.
-  const LayerwiseSpace with_table(shape, table);
+  log.info("[latency] timing {} ops x {} layers on {}, {} of {} runs after {} ({} threads); calibration on {} networks",
+           shape.ops.size(), shape.layers.size(), config.latency.runtime, config.latency.statistic,
+           config.latency.repeats, config.latency.warmup, config.latency.threads, config.latency.calibration);
+  // The check networks: other samples than the calibration's, timed in the same rounds.
+  const LayerwiseSpace plain(shape);
   Rng rng(derive_seed(config.seed, SeedPurpose::kEvaluate));
-  std::vector<double> predicted, measured;
-  double abs_error = 0;
-  for (std::size_t i = 0; i < check_count; ++i) {
-    const Architecture arch = with_table.sample(rng);
-    nn::SpaceNetwork net = nn::build_network(with_table, arch);
-    const double ms = nn::measure_latency(net, 1, config.latency.warmup, config.latency.repeats,
-                                          config.latency.threads).median_ms;
-    predicted.push_back(with_table.cost(arch).latency_ms);
-    measured.push_back(ms);
-    abs_error += std::abs(predicted.back() - ms) / ms;
-  }
-  result.check_count = check_count;
-  if (check_count > 0) {
-    result.check_mean_abs_error_pct = 100 * abs_error / static_cast<double>(check_count);
-    result.check_spearman = check_count > 1 ? rank_metrics(measured, predicted).spearman : 0;
-    char line[200];
+  std::vector<Architecture> check;
+  for (std::size_t i = 0; i < check_count; ++i) check.push_back(plain.sample(rng));
+  const nn::LatencyProfile profile = nn::profile_latency(shape, config.latency, config.seed, result.output, check);
+  const LatencyTable& table = profile.table();
+  write_file_atomic(result.output, table.to_csv());
+  result.profile_seconds = profile.seconds;
+  result.fixed_ms = table.fixed_ms();
+  result.fit = profile.fit;
+  out << table.to_csv();
+  if (profile.calibrated) {
+    char line[240];
     std::snprintf(line, sizeof line,
-                  "check on %zu sampled networks: table vs measured latency, mean |error| %.1f %%, "
-                  "Spearman %.3f\n",
-                  check_count, result.check_mean_abs_error_pct, result.check_spearman);
+                  "calibration on %zu networks: fixed %.4f ms, ops x %.4f, %+.4f ms per op beyond a layer's first; "
+                  "mean |error| on them %.1f %%\n",
+                  profile.fit.networks, profile.fit.fixed_ms, profile.fit.scale, profile.fit.per_extra_op_ms,
+                  100 * profile.fit.mean_abs_error);
     out << line;
   }
+
+  // The check: the other networks, timed whole, against both tables.
+  const LayerwiseSpace with_table(shape, table), timed_alone(shape, profile.timed);
+  const std::vector<double>& measured = profile.check_ms;
+  std::vector<double> predicted, alone;
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t i = 0; i < check.size(); ++i) {
+    predicted.push_back(with_table.cost(check[i]).latency_ms);
+    alone.push_back(timed_alone.cost(check[i]).latency_ms);
+    rows.push_back({with_table.format(check[i]), format_fixed(measured[i], 4), format_fixed(predicted[i], 4),
+                    format_fixed(alone[i], 4), format_fixed((predicted[i] - measured[i]) / measured[i], 4)});
+  }
+  result.check_count = check_count;
+  const auto check_of = [&measured](const std::vector<double>& p) {
+    ProfileLatencyResult::Check c;
+    std::size_t within = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      const double error = std::abs(p[i] - measured[i]) / measured[i];
+      c.mean_abs_error += error;
+      within += error <= 0.1;
+    }
+    c.mean_abs_error /= static_cast<double>(p.size());
+    c.within_10_percent = static_cast<double>(within) / static_cast<double>(p.size());
+    c.spearman = p.size() > 1 ? rank_metrics(measured, p).spearman : 0;
+    return c;
+  };
+  if (check_count > 0) {
+    write_file_atomic(result.check_output,
+                      format_csv({"arch", "measured_ms", "table_ms", "timed_alone_ms", "error"}, rows));
+    result.check = check_of(predicted);
+    result.timed_alone = check_of(alone);
+    char line[300];
+    const auto print = [&](const char* what, const ProfileLatencyResult::Check& c) {
+      std::snprintf(line, sizeof line,
+                    "check on %zu other sampled networks: %s vs measured latency, mean |error| %.1f %%, "
+                    "%.0f %% within +-10 %%, Spearman %.3f\n",
+                    check_count, what, 100 * c.mean_abs_error, 100 * c.within_10_percent, c.spearman);
+      out << line;
+    };
+    print(profile.calibrated ? "table" : "table (not calibrated)", result.check);
+    if (profile.calibrated) print("ops as timed alone", result.timed_alone);
+  }
   result.seconds = seconds_since(start);
-  log.info("[latency] wrote {} (fixed part {:.3f} ms) in {:.1f} s", result.output, result.fixed_ms,
-           result.seconds);
+  log.info("[latency] wrote {} (fixed part {:.3f} ms); profiling's share {:.1f} s, {:.1f} s in all", result.output,
+           result.fixed_ms, result.profile_seconds, result.seconds);
   YAML::Node values;
   values["mode"] = "profile_latency";
   values["output"] = result.output;
   values["device"] = "cpu: " + cpu_model();
+  values["runtime"] = config.latency.runtime;
+  values["statistic"] = config.latency.statistic;
   values["threads"] = config.latency.threads;
   values["warmup"] = config.latency.warmup;
   values["repeats"] = config.latency.repeats;
   values["fixed_ms"] = format_fixed(result.fixed_ms, 4);
+  values["profile_seconds"] = format_fixed(result.profile_seconds, 2);
+  values["calibration_networks"] = static_cast<int>(result.fit.networks);
+  if (profile.calibrated) {
+    values["calibration_fixed_ms"] = format_fixed(result.fit.fixed_ms, 4);
+    values["calibration_scale"] = format_fixed(result.fit.scale, 4);
+    values["calibration_per_extra_op_ms"] = format_fixed(result.fit.per_extra_op_ms, 4);
+    values["calibration_mean_abs_error"] = format_fixed(result.fit.mean_abs_error, 4);
+  }
   values["check_count"] = static_cast<int>(result.check_count);
-  values["check_mean_abs_error_pct"] = format_fixed(result.check_mean_abs_error_pct, 2);
-  values["check_spearman"] = format_fixed(result.check_spearman, 4);
+  if (check_count > 0) {
+    values["check_output"] = result.check_output;
+    values["check_mean_abs_error"] = format_fixed(result.check.mean_abs_error, 4);
+    values["check_within_10_percent"] = format_fixed(result.check.within_10_percent, 4);
+    values["check_spearman"] = format_fixed(result.check.spearman, 4);
+    values["check_timed_alone_mean_abs_error"] = format_fixed(result.timed_alone.mean_abs_error, 4);
+    values["check_timed_alone_within_10_percent"] = format_fixed(result.timed_alone.within_10_percent, 4);
+    values["check_timed_alone_spearman"] = format_fixed(result.timed_alone.spearman, 4);
+  }
   app::write_summary(config, "evaluate", values, result.seconds);
   return result;
 }

@@ -490,6 +490,8 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
                                    true, log, &net);
   result.model = join_path(config.log_dir, "final_model.pt");
   nn::export_torchscript(net, space.shape(), arch, result.model);
+  result.frozen_model = join_path(config.log_dir, "final_model_frozen.pt");
+  const nn::FrozenExport frozen = nn::export_frozen_torchscript(net, space.shape(), arch, result.frozen_model, seed);
   // After the TorchScript file: a failed ONNX check never costs the trained model.
   result.onnx_model = join_path(config.log_dir, "final_model.onnx");
   const nn::OnnxExport onnx = nn::export_onnx(net, space.shape(), arch, result.arch, result.onnx_model, seed);
@@ -519,6 +521,10 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   values["eval_split"] = splits.eval_is_validation ? "validation" : "test";
   values["device"] = describe_device(device);
   values["model"] = result.model;
+  values["frozen_model"] = result.frozen_model;
+  values["frozen_check"] = "frozen TorchScript vs LibTorch on " + std::to_string(frozen.check_batch) +
+                           " images: max |difference| " + format_number(frozen.max_abs_difference) + ", " +
+                           format_number(frozen.relative_difference) + " of the logits' scale";
   values["onnx_model"] = result.onnx_model;
   values["onnx_check"] = "OpenCV DNN vs LibTorch on " + std::to_string(onnx.check_batch) +
                          " images: max |difference| " + format_number(onnx.max_abs_difference) + ", " +

@@ -258,8 +258,11 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(sampling.within_budget, "generate keeps only architectures within macs_budget"),
       GNAS_FIELD(sampling.max_attempts, "draws allowed before generate gives up (>= 1)"),
       GNAS_FIELD(latency.warmup, "untimed forward passes before timing (>= 0)"),
-      GNAS_FIELD(latency.repeats, "timed forward passes; the median is reported (>= 1)"),
+      GNAS_FIELD(latency.repeats, "timed forward passes (>= 1)"),
       GNAS_FIELD(latency.threads, "intra-op threads while timing; 0 = num_threads"),
+      GNAS_FIELD(latency.statistic, "min | median of the timed passes (min: robust to other processes on the CPU, docs/benchmarks.md)"),
+      GNAS_FIELD(latency.calibration, "whole sampled networks evaluate --profile-latency times to fit the table's fixed part, op scale and per-extra-op cost to real forward passes; 0 = the ops as timed alone (0 or >= 5)"),
+      GNAS_FIELD(latency.runtime, "libtorch | opencv: what runs the timed networks (opencv: the exported ONNX model in OpenCV's DNN module); a latency table records it"),
       GNAS_FIELD(predictor.type, "gnn (DESIGN 1.6's graph network) | mlp (on the flat op encoding)"),
       GNAS_FIELD(predictor.variant, "original (DESIGN 1.6 exactly: network and training recipe, Adam 1e-4, batch 1, 50 epochs, raw targets, no validation split) | tuned (uses the switches below)"),
       GNAS_FIELD(predictor.node_features, "tuned gnn: degree ([out-degree, 1, 1]) | ops (+ op type one-hot, MACs)"),
@@ -705,6 +708,10 @@ std::vector<std::string> validation_errors(const Config& c) {
         "must be >= 1");
   check(c.latency.threads >= 0, "latency.threads", std::to_string(c.latency.threads),
         "must be >= 0");
+  one_of("latency.statistic", c.latency.statistic, {"min", "median"});
+  check(c.latency.calibration == 0 || c.latency.calibration >= 5, "latency.calibration",
+        std::to_string(c.latency.calibration), "must be 0 (none) or >= 5 (three terms are fitted)");
+  one_of("latency.runtime", c.latency.runtime, {"libtorch", "opencv"});
   const PredictorConfig& p = c.predictor;
   check(c.search.verify >= 0, "search.verify", std::to_string(c.search.verify), "must be >= 0");
   check(c.search.verify == 0 || c.search.pick == "best_labelled", "search.verify",

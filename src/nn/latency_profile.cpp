@@ -2,70 +2,165 @@
 
 #include <algorithm>
 #include <chrono>
-#include <functional>
 
+#include "gnas/common/errors.hpp"
+#include "gnas/common/seed.hpp"
+#include "gnas/common/stats.hpp"
 #include "gnas/nn/network.hpp"
-#include "gnas/nn/ops.hpp"
+#include "gnas/nn/onnx_export.hpp"
 #include "gnas/nn/space_network.hpp"
 #include "gnas/space/layerwise_space.hpp"
-#include "gnas/common/stats.hpp"
+#include "gnas/space/rng.hpp"
 
 namespace gnas::nn {
 
 namespace {
 
-double median_ms(const std::function<void()>& run, int warmup, int repeats) {
-  for (int i = 0; i < warmup; ++i) run();
-  std::vector<double> times;
-  for (int i = 0; i < repeats; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    run();
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-  }
-  return median(times);
-}
+bool on_opencv(const LatencyConfig& config) { return config.runtime == "opencv"; }
 
 }  // namespace
 
-LatencyTable profile_latency(const MacroShape& shape, int warmup, int repeats, int threads,
-                             const std::string& origin) {
-  const int previous_threads = torch::get_num_threads();
-  if (threads > 0) torch::set_num_threads(threads);
+LatencyTimer::LatencyTimer(const LatencyConfig& config) : config_(config) {
+  if (on_opencv(config_)) {
+    previous_threads_ = set_opencv_threads(config_.threads > 0 ? config_.threads : -1);
+  } else {
+    previous_threads_ = torch::get_num_threads();
+    if (config_.threads > 0) torch::set_num_threads(config_.threads);
+  }
+}
+
+LatencyTimer::~LatencyTimer() {
+  if (on_opencv(config_)) {
+    set_opencv_threads(previous_threads_);
+  } else if (config_.threads > 0) {
+    torch::set_num_threads(previous_threads_);
+  }
+}
+
+std::vector<double> LatencyTimer::time_ms(const std::vector<Run>& runs) const {
   torch::NoGradGuard no_grad;
-  std::vector<LatencyEntry> entries;
-  std::vector<std::vector<double>> op_ms(shape.layers.size());
+  for (const Run& run : runs) {
+    for (int i = 0; i < config_.warmup; ++i) run();
+  }
+  std::vector<std::vector<double>> times(runs.size());
+  for (int done = 0; done < config_.repeats; done += kPassesPerRound) {
+    const int passes = std::min(kPassesPerRound, config_.repeats - done);
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      for (int i = 0; i < passes; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        runs[r]();
+        times[r].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      }
+    }
+  }
+  std::vector<double> result;
+  for (const auto& t : times) {
+    result.push_back(config_.statistic == "median" ? median(t) : *std::min_element(t.begin(), t.end()));
+  }
+  return result;
+}
+
+LatencyTimer::Run LatencyTimer::op(const CandidateOpOptions& options, int input_size) const {
+  auto op = make_candidate_op(options);
+  op->eval();
+  if (on_opencv(config_)) {
+    auto runner = std::make_shared<OpenCvRunner>(OpenCvRunner::op(*op, options, input_size));
+    return [runner] { runner->run(); };
+  }
+  const torch::Tensor x = torch::randn({1, options.in_channels(), input_size, input_size});
+  return [op, x] { op->forward(x); };
+}
+
+LatencyTimer::Run LatencyTimer::add(int channels, int size) const {
+  if (on_opencv(config_)) {
+    auto runner = std::make_shared<OpenCvRunner>(OpenCvRunner::add(channels, size));
+    return [runner] { runner->run(); };
+  }
+  const torch::Tensor a = torch::randn({1, channels, size, size});
+  const torch::Tensor b = torch::randn({1, channels, size, size});
+  return [a, b] { (void)(a + b); };
+}
+
+LatencyTimer::Run LatencyTimer::network(const SearchSpace& space, const Architecture& arch) const {
+  if (on_opencv(config_)) {
+    const auto* layerwise = dynamic_cast<const LayerwiseSpace*>(&space);
+    if (layerwise == nullptr) {
+      throw ConfigError("latency.runtime (opencv): " + space.name() +
+                        " networks have no ONNX export; time them with latency.runtime: libtorch");
+    }
+    Network net(layerwise->shape(), arch);
+    net->eval();
+    auto runner = std::make_shared<OpenCvRunner>(OpenCvRunner::network(net, layerwise->shape(), arch));
+    return [runner] { runner->run(); };
+  }
+  SpaceNetwork net = build_network(space, arch);
+  net.module->eval();
+  const torch::Tensor x = torch::randn({1, net.input_channels, net.input_size, net.input_size});
+  return [net, x] { net.forward(x); };
+}
+
+LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& config, std::uint64_t seed,
+                               const std::string& origin, const std::vector<Architecture>& check) {
+  const auto start = std::chrono::steady_clock::now();
+  LatencyTimer timer(config);
+  // What is timed, in one list: each layer's ops and add, the fixed part's network, the
+  // calibration networks, then the check networks.
+  std::vector<LatencyTimer::Run> runs;
+  std::vector<LatencyEntry> entries{LatencyEntry{"fixed", 0, config.runtime, 0, 0, 0, 0, 0}};
   for (std::size_t l = 0; l < shape.layers.size(); ++l) {
     const int in = shape.in_channels(l), out = shape.layers[l].out_channels;
     const int stride = shape.layers[l].stride, size = shape.feature_size(l);
-    const int out_size = shape.feature_size(l + 1);
     for (std::size_t k = 0; k < shape.ops.size(); ++k) {
-      auto op = make_candidate_op(CandidateOpOptions(shape.ops[k], in, out, stride));
-      op->eval();
-      const torch::Tensor x = torch::randn({1, in, size, size});
-      const double ms = median_ms([&] { op->forward(x); }, warmup, repeats);
-      op_ms[l].push_back(ms);
+      runs.push_back(timer.op(CandidateOpOptions(shape.ops[k], in, out, stride), size));
       entries.push_back({"op", static_cast<int>(l) + 1,
                          std::string(kOpNames[static_cast<std::size_t>(shape.ops[k])].first), in, out,
-                         stride, size, ms});
+                         stride, size, 0});
     }
-    const torch::Tensor a = torch::randn({1, out, out_size, out_size});
-    const torch::Tensor b = torch::randn({1, out, out_size, out_size});
-    entries.push_back({"add", static_cast<int>(l) + 1, "", out, out, 1, out_size,
-                       median_ms([&] { (void)(a + b); }, warmup, repeats)});
+    runs.push_back(timer.add(out, shape.feature_size(l + 1)));
+    entries.push_back({"add", static_cast<int>(l) + 1, "", out, out, 1, shape.feature_size(l + 1), 0});
   }
-  // The fixed part: a whole network whose layers hold one op each, minus those ops.
   const LayerwiseSpace space(shape);
   const Architecture cheapest = space.cheapest(CostMeasure::kMacs);
-  SpaceNetwork net = build_network(space, cheapest);
-  double fixed = measure_latency(net, 1, warmup, repeats, 0).median_ms;
+  runs.push_back(timer.network(space, cheapest));
+  Rng rng(derive_seed(seed, SeedPurpose::kEvaluate, 1));
+  std::vector<Architecture> calibration;
+  for (int i = 0; i < config.calibration; ++i) {
+    calibration.push_back(space.sample(rng));
+    runs.push_back(timer.network(space, calibration.back()));
+  }
+  const std::size_t table_runs = runs.size();
+  for (const Architecture& arch : check) runs.push_back(timer.network(space, arch));
+  const double setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto timing_start = std::chrono::steady_clock::now();
+  const std::vector<double> ms = timer.time_ms(runs);
+  const double timing_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - timing_start).count();
+
+  // The fixed part: the cheapest network minus its ops.
+  for (std::size_t i = 1; i < entries.size(); ++i) entries[i].latency_ms = ms[i - 1];
+  double fixed = ms[entries.size() - 1];
+  const std::size_t per_layer = shape.ops.size() + 1;
   for (std::size_t l = 0; l < shape.layers.size(); ++l) {
     for (std::size_t k = 0; k < shape.ops.size(); ++k) {
-      if (space.uses(cheapest, l, k)) fixed -= op_ms[l][k];
+      if (space.uses(cheapest, l, k)) fixed -= ms[l * per_layer + k];
     }
   }
-  entries.insert(entries.begin(), LatencyEntry{"fixed", 0, "", 0, 0, 0, 0, std::max(0.0, fixed)});
-  if (threads > 0) torch::set_num_threads(previous_threads);
-  return LatencyTable(std::move(entries), shape, origin);
+  entries.front().latency_ms = std::max(0.0, fixed);
+  LatencyProfile profile{LatencyTable(std::move(entries), shape, origin), std::nullopt, {}, {}, 0};
+  if (!calibration.empty()) {
+    const std::vector<double> measured(ms.begin() + static_cast<std::ptrdiff_t>(table_runs - calibration.size()),
+                                       ms.begin() + static_cast<std::ptrdiff_t>(table_runs));
+    profile.calibrated = profile.timed.calibrated(calibration, measured, shape, &profile.fit);
+  }
+  profile.check_ms.assign(ms.begin() + static_cast<std::ptrdiff_t>(table_runs), ms.end());
+  // The check's share of the timing is left out: what profiling alone would take.
+  double table_ms = 0, all_ms = 0;
+  for (std::size_t i = 0; i < ms.size(); ++i) {
+    all_ms += ms[i];
+    if (i < table_runs) table_ms += ms[i];
+  }
+  profile.seconds = setup_seconds * static_cast<double>(table_runs) / static_cast<double>(runs.size()) +
+                    timing_seconds * (all_ms > 0 ? table_ms / all_ms : 1.0);
+  return profile;
 }
 
 }  // namespace gnas::nn

@@ -3,10 +3,9 @@
 #include "gnas/common/errors.hpp"
 
 namespace gnas::nn {
-namespace {
 
-std::string write_op(NetworkWriter& w, const std::string& x, const std::string& p, OpKind kind,
-                     int c_in, int c_out, int stride) {
+std::string write_candidate_op(NetworkWriter& w, const std::string& x, const std::string& p, OpKind kind,
+                               int c_in, int c_out, int stride) {
   const int k = op_kernel(kind);
   switch (kind) {
     case OpKind::kSkip: {
@@ -39,8 +38,6 @@ std::string write_op(NetworkWriter& w, const std::string& x, const std::string& 
   throw Error("export: unknown op");
 }
 
-}  // namespace
-
 std::string write_layerwise_network(NetworkWriter& w, const MacroShape& shape, const Architecture& arch,
                                     const std::string& x) {
   std::string h = w.relu6(w.batch_norm(w.conv(x, "first.conv.weight", 1, 1, 1, 1), "first.bn"));
@@ -51,7 +48,7 @@ std::string write_layerwise_network(NetworkWriter& w, const MacroShape& shape, c
     for (std::size_t k = 0; k < k_ops; ++k) {
       if (!arch.genes[l * k_ops + k]) continue;
       const std::string prefix = "stages." + std::to_string(l) + ".ops." + std::to_string(selected++);
-      const std::string y = write_op(w, h, prefix, shape.ops[k], shape.in_channels(l),
+      const std::string y = write_candidate_op(w, h, prefix, shape.ops[k], shape.in_channels(l),
                                      shape.layers[l].out_channels, shape.layers[l].stride);
       sum = sum.empty() ? y : w.add(sum, y);
     }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -16,6 +17,7 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/version.hpp"
+#include "gnas/nn/batch_norm_folding.hpp"
 #include "gnas/nn/network_writer.hpp"
 
 namespace gnas::nn {
@@ -24,18 +26,17 @@ namespace {
 // 10, not later: OpenCV 4.6 reads Clip only with its opset <= 10 attributes (opset 11 made min
 // and max inputs).
 constexpr int64_t kOpset = 10;
-constexpr double kBatchNormEps = 1e-5;
 
 // Builds the ONNX graph. Convolutions keep their (folded) weights as tensors until finish(), so
 // a BatchNorm after a convolution, or after a concatenation of convolutions, is folded into them.
 class OnnxWriter : public NetworkWriter {
  public:
   OnnxWriter(onnx::GraphProto& graph, std::map<std::string, torch::Tensor> tensors)
-      : graph_(graph), tensors_(std::move(tensors)) {}
+      : graph_(graph), folder_(std::move(tensors)) {}
 
   std::string conv(const std::string& x, const std::string& weight, int stride, int padding,
                    int dilation, int groups) override {
-    const torch::Tensor w = tensor(weight).to(torch::kFloat32).clone();
+    const torch::Tensor& w = folder_.tensor(weight);
     const std::string out = value();
     onnx::NodeProto& node = add_node("Conv", {x, weight, weight + ".bias"}, out);
     ints(node, "kernel_shape", {w.size(2), w.size(3)});
@@ -43,27 +44,12 @@ class OnnxWriter : public NetworkWriter {
     ints(node, "pads", {padding, padding, padding, padding});
     ints(node, "dilations", {dilation, dilation});
     integer(node, "group", groups);
-    convs_.push_back({weight, w, torch::zeros({w.size(0)}, torch::kFloat32)});
-    sources_[out] = {{convs_.size() - 1, 0}};
+    folder_.conv(out, weight);
     return out;
   }
 
   std::string batch_norm(const std::string& x, const std::string& prefix) override {
-    const torch::Tensor scale =
-        (tensor(prefix + ".weight") / torch::sqrt(tensor(prefix + ".running_var") + kBatchNormEps)).to(torch::kFloat32);
-    const torch::Tensor shift =
-        (tensor(prefix + ".bias") - tensor(prefix + ".running_mean") * scale).to(torch::kFloat32);
-    const auto it = sources_.find(x);
-    if (it == sources_.end() || uses_[x] > 0) {
-      throw Error("ONNX export: BatchNorm " + prefix + " does not follow a convolution of its own");
-    }
-    for (const auto& [index, offset] : it->second) {
-      Conv& c = convs_[index];
-      const int64_t n = c.weight.size(0);
-      const torch::Tensor s = scale.narrow(0, offset, n), b = shift.narrow(0, offset, n);
-      c.weight.mul_(s.view({n, 1, 1, 1}));
-      c.bias = c.bias * s + b;
-    }
+    folder_.fold(x, prefix);
     return x;  // the BatchNorm is now part of the convolution(s) that make x
   }
 
@@ -86,16 +72,7 @@ class OnnxWriter : public NetworkWriter {
   std::string concat(const std::string& a, const std::string& b) override {
     const std::string out = value();
     integer(add_node("Concat", {a, b}, out), "axis", 1);
-    // channels of out: a's convolutions first, then b's, each at its offset
-    const auto sa = sources_.find(a), sb = sources_.find(b);
-    if (sa != sources_.end() && sb != sources_.end() && uses_[a] == 1 && uses_[b] == 1) {
-      auto& parts = sources_[out];
-      int64_t offset = 0;
-      for (const auto* side : {&sa->second, &sb->second}) {
-        for (const auto& [index, o] : *side) parts.push_back({index, offset + o});
-        for (const auto& [index, o] : *side) offset = std::max(offset, o + convs_[index].weight.size(0));
-      }
-    }
+    folder_.concat(out, a, b);
     return out;
   }
 
@@ -119,8 +96,8 @@ class OnnxWriter : public NetworkWriter {
   }
 
   std::string linear(const std::string& x, const std::string& prefix) override {
-    initializer(prefix + ".weight", tensor(prefix + ".weight").to(torch::kFloat32));
-    initializer(prefix + ".bias", tensor(prefix + ".bias").to(torch::kFloat32));
+    initializer(prefix + ".weight", folder_.tensor(prefix + ".weight").to(torch::kFloat32));
+    initializer(prefix + ".bias", folder_.tensor(prefix + ".bias").to(torch::kFloat32));
     const std::string out = value();
     integer(add_node("Gemm", {x, prefix + ".weight", prefix + ".bias"}, out), "transB", 1);
     return out;
@@ -128,24 +105,13 @@ class OnnxWriter : public NetworkWriter {
 
   /// The folded convolution weights and biases as initializers.
   void finish() {
-    for (const Conv& c : convs_) {
+    for (const BatchNormFolder::Conv& c : folder_.convs()) {
       initializer(c.name, c.weight);
       initializer(c.name + ".bias", c.bias);
     }
   }
 
  private:
-  struct Conv {
-    std::string name;
-    torch::Tensor weight, bias;
-  };
-
-  const torch::Tensor& tensor(const std::string& name) const {
-    const auto it = tensors_.find(name);
-    if (it == tensors_.end()) throw Error("ONNX export: the network has no tensor " + name);
-    return it->second;
-  }
-
   std::string value() { return "v" + std::to_string(next_++); }
 
   std::string unary(const std::string& op, const std::string& x) {
@@ -161,7 +127,7 @@ class OnnxWriter : public NetworkWriter {
     node->set_name(op + "_" + output);
     for (const auto& in : inputs) {
       node->add_input(in);
-      ++uses_[in];
+      folder_.use(in);
     }
     node->add_output(output);
     return *node;
@@ -208,10 +174,7 @@ class OnnxWriter : public NetworkWriter {
   }
 
   onnx::GraphProto& graph_;
-  std::map<std::string, torch::Tensor> tensors_;
-  std::vector<Conv> convs_;
-  std::map<std::string, std::vector<std::pair<std::size_t, int64_t>>> sources_;  // value -> (conv, channel offset)
-  std::map<std::string, int> uses_;
+  BatchNormFolder folder_;
   std::set<std::string> constants_;
   int next_ = 0;
 };
@@ -252,6 +215,48 @@ torch::Tensor opencv_logits(const std::string& path, const torch::Tensor& images
   }
 }
 
+// Every parameter and buffer of `module` on the CPU, by name with `prefix` (and a dot) before it.
+std::map<std::string, torch::Tensor> module_tensors(const torch::nn::Module& module, const std::string& prefix) {
+  std::map<std::string, torch::Tensor> tensors;
+  const std::string p = prefix.empty() ? "" : prefix + ".";
+  for (const auto& t : module.named_parameters()) tensors[p + t.key()] = t.value().detach().to(torch::kCPU).contiguous();
+  for (const auto& t : module.named_buffers()) tensors[p + t.key()] = t.value().detach().to(torch::kCPU).contiguous();
+  return tensors;
+}
+
+// A model of one graph: input `images` [batch, input_dims...], output `logits` [batch,
+// output_dims...] = body(writer, "images"), checked by ONNX's checker (`what` names it).
+onnx::ModelProto build_model(std::map<std::string, torch::Tensor> tensors, const std::vector<int64_t>& input_dims,
+                             const std::vector<int64_t>& output_dims,
+                             const std::function<std::string(NetworkWriter&, const std::string&)>& body,
+                             const std::string& what) {
+  onnx::ModelProto model;
+  model.set_ir_version(onnx::IR_VERSION_2019_1_22);  // IR 5: opset 10's
+  model.set_producer_name("gnas");
+  model.set_producer_version(version());
+  onnx::OperatorSetIdProto* opset = model.add_opset_import();
+  opset->set_domain("");
+  opset->set_version(kOpset);
+  onnx::GraphProto& graph = *model.mutable_graph();
+  graph.set_name("gnas_network");
+  value_info(*graph.add_input(), "images", input_dims);
+  OnnxWriter writer(graph, std::move(tensors));
+  const std::string last = body(writer, "images");
+  writer.finish();
+  onnx::NodeProto* output = graph.add_node();
+  output->set_op_type("Identity");
+  output->set_name("logits");
+  output->add_input(last);
+  output->add_output("logits");
+  value_info(*graph.add_output(), "logits", output_dims);
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception& e) {
+    throw Error(what + ": the exported ONNX model fails ONNX's checker: " + e.what());
+  }
+  return model;
+}
+
 }  // namespace
 
 OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture& arch,
@@ -260,39 +265,15 @@ OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture
   torch::NoGradGuard no_grad;
   const bool was_training = net->is_training();
   net->eval();
-  std::map<std::string, torch::Tensor> tensors;
-  for (const auto& p : net->named_parameters()) tensors[p.key()] = p.value().detach().to(torch::kCPU).contiguous();
-  for (const auto& b : net->named_buffers()) tensors[b.key()] = b.value().detach().to(torch::kCPU).contiguous();
-
-  onnx::ModelProto model;
-  model.set_ir_version(onnx::IR_VERSION_2019_1_22);  // IR 5: opset 10's
-  model.set_producer_name("gnas");
-  model.set_producer_version(version());
-  onnx::OperatorSetIdProto* opset = model.add_opset_import();
-  opset->set_domain("");
-  opset->set_version(kOpset);
+  onnx::ModelProto model = build_model(
+      module_tensors(*net, ""), {shape.input_channels, shape.input_size, shape.input_size}, {shape.classes},
+      [&](NetworkWriter& w, const std::string& x) { return write_layerwise_network(w, shape, arch, x); }, path);
   metadata(model, "gnas.architecture", arch_text);
   metadata(model, "gnas.seed", std::to_string(seed));
   metadata(model, "gnas.version", std::string(version()) + " (" + git_hash() + ")");
   metadata(model, "gnas.input", std::to_string(shape.input_channels) + "x" +
                                     std::to_string(shape.input_size) + "x" + std::to_string(shape.input_size));
-  onnx::GraphProto& graph = *model.mutable_graph();
-  graph.set_name("gnas_network");
-  value_info(*graph.add_input(), "images", {shape.input_channels, shape.input_size, shape.input_size});
-  OnnxWriter writer(graph, tensors);
-  const std::string last = write_layerwise_network(writer, shape, arch, "images");
-  writer.finish();
-  onnx::NodeProto* output = graph.add_node();
-  output->set_op_type("Identity");
-  output->set_name("logits");
-  output->add_input(last);
-  output->add_output("logits");
-  value_info(*graph.add_output(), "logits", {shape.classes});
-  try {
-    onnx::checker::check_model(model);
-  } catch (const std::exception& e) {
-    throw Error(path + ": the exported ONNX model fails ONNX's checker: " + e.what());
-  }
+  const onnx::GraphProto& graph = model.graph();
 
   OnnxExport result;
   result.path = path;
@@ -322,10 +303,10 @@ OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture
     result.max_abs_difference = (got - expected).abs().max().item<double>();
     result.relative_difference =
         result.max_abs_difference / std::max(expected.abs().max().item<double>(), 1e-12);
-    if (!(result.relative_difference <= kOnnxTolerance)) {
+    if (!(result.relative_difference <= kExportTolerance)) {
       throw Error(path + ": OpenCV's logits differ from LibTorch's by " + std::to_string(result.relative_difference) +
                   " of their scale (max |difference| " + std::to_string(result.max_abs_difference) +
-                  "); at most " + std::to_string(kOnnxTolerance) + " is accepted: the model was not written");
+                  "); at most " + std::to_string(kExportTolerance) + " is accepted: the model was not written");
     }
   } catch (...) {
     std::filesystem::remove(tmp);
@@ -340,6 +321,87 @@ OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture
     throw Error(path + ": cannot write the exported ONNX model: " + ec.message());
   }
   return result;
+}
+
+struct OpenCvRunner::State {
+  cv::dnn::Net net;
+  cv::Mat input;
+};
+
+OpenCvRunner::OpenCvRunner(std::unique_ptr<State> state) : state_(std::move(state)) {}
+OpenCvRunner::OpenCvRunner(OpenCvRunner&&) noexcept = default;
+OpenCvRunner& OpenCvRunner::operator=(OpenCvRunner&&) noexcept = default;
+OpenCvRunner::~OpenCvRunner() = default;
+
+namespace {
+
+// `model` loaded from memory by OpenCV on the CPU with a standard-normal input [1, input_dims...].
+std::unique_ptr<OpenCvRunner::State> load_for_timing(const onnx::ModelProto& model, const std::vector<int64_t>& input_dims,
+                                                     const std::string& what) {
+  std::string bytes;
+  if (!model.SerializeToString(&bytes)) throw Error(what + ": cannot serialise the ONNX model");
+  auto state = std::make_unique<OpenCvRunner::State>();
+  try {
+    state->net = cv::dnn::readNetFromONNX(bytes.data(), bytes.size());
+    state->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    state->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    std::vector<int> dims{1};
+    for (const int64_t d : input_dims) dims.push_back(static_cast<int>(d));
+    state->input = cv::Mat(static_cast<int>(dims.size()), dims.data(), CV_32F);
+    cv::randn(state->input, 0.0, 1.0);
+  } catch (const cv::Exception& e) {
+    throw Error(what + ": OpenCV's DNN module refuses the ONNX model: " + std::string(e.msg));
+  }
+  return state;
+}
+
+}  // namespace
+
+OpenCvRunner OpenCvRunner::network(Network& net, const MacroShape& shape, const Architecture& arch) {
+  torch::NoGradGuard no_grad;
+  const std::vector<int64_t> input{shape.input_channels, shape.input_size, shape.input_size};
+  const onnx::ModelProto model = build_model(
+      module_tensors(*net, ""), input, {shape.classes},
+      [&](NetworkWriter& w, const std::string& x) { return write_layerwise_network(w, shape, arch, x); },
+      "latency network");
+  return OpenCvRunner(load_for_timing(model, input, "latency network"));
+}
+
+OpenCvRunner OpenCvRunner::op(CandidateOpImpl& op, const CandidateOpOptions& options, int input_size) {
+  torch::NoGradGuard no_grad;
+  const std::string what = "latency op " + std::string(kOpNames[static_cast<std::size_t>(options.kind())].first);
+  const std::vector<int64_t> input{options.in_channels(), input_size, input_size};
+  const int64_t out_size = (input_size - 1) / options.stride() + 1;
+  const onnx::ModelProto model = build_model(
+      module_tensors(op, "m"), input, {options.out_channels(), out_size, out_size},
+      [&](NetworkWriter& w, const std::string& x) {
+        return write_candidate_op(w, x, "m", options.kind(), static_cast<int>(options.in_channels()),
+                                  static_cast<int>(options.out_channels()), static_cast<int>(options.stride()));
+      },
+      what);
+  return OpenCvRunner(load_for_timing(model, input, what));
+}
+
+OpenCvRunner OpenCvRunner::add(int channels, int size) {
+  const std::vector<int64_t> input{channels, size, size};
+  const onnx::ModelProto model = build_model(
+      {}, input, input, [](NetworkWriter& w, const std::string& x) { return w.add(x, x); }, "latency add");
+  return OpenCvRunner(load_for_timing(model, input, "latency add"));
+}
+
+void OpenCvRunner::run() {
+  try {
+    state_->net.setInput(state_->input, "images");
+    (void)state_->net.forward();
+  } catch (const cv::Exception& e) {
+    throw Error("OpenCV's DNN module failed to run a timed model: " + std::string(e.msg));
+  }
+}
+
+int set_opencv_threads(int threads) {
+  const int previous = cv::getNumThreads();
+  cv::setNumThreads(threads);
+  return previous;
 }
 
 }  // namespace gnas::nn

@@ -29,25 +29,4 @@ SpaceNetwork build_network(const SearchSpace& space, const Architecture& arch) {
   throw ConfigError("search_space (" + space.name() + "): has no networks to build");
 }
 
-LatencyStats measure_latency(SpaceNetwork& net, int batch, int warmup, int repeats, int threads) {
-  const int previous_threads = torch::get_num_threads();
-  if (threads > 0) torch::set_num_threads(threads);
-  torch::NoGradGuard no_grad;
-  const bool was_training = net.module->is_training();
-  net.module->eval();
-  const torch::Tensor x = torch::randn({batch, net.input_channels, net.input_size, net.input_size});
-  for (int i = 0; i < warmup; ++i) net.forward(x);
-  std::vector<double> times;
-  for (int i = 0; i < repeats; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    net.forward(x);
-    times.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-  }
-  net.module->train(was_training);
-  if (threads > 0) torch::set_num_threads(previous_threads);
-  std::sort(times.begin(), times.end());
-  return {median_of_sorted(times), times.front()};
-}
-
 }  // namespace gnas::nn

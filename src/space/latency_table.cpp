@@ -1,5 +1,7 @@
 #include "gnas/space/latency_table.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <optional>
 
@@ -41,6 +43,10 @@ LatencyTable::LatencyTable(std::vector<LatencyEntry> entries, const MacroShape& 
     }
     if (e.part == "fixed") {
       fixed = e.latency_ms;
+      if (!e.op.empty()) runtime_ = e.op;
+      if (runtime_ != "libtorch" && runtime_ != "opencv") {
+        throw DataError(origin + ": the fixed row names runtime '" + runtime_ + "'; it must be libtorch or opencv");
+      }
       continue;
     }
     if (e.part != "add" && e.part != "op") {
@@ -85,7 +91,7 @@ LatencyTable::LatencyTable(std::vector<LatencyEntry> entries, const MacroShape& 
   }
 }
 
-LatencyTable LatencyTable::load(const std::string& path, const MacroShape& shape) {
+LatencyTable LatencyTable::load(const std::string& path, const MacroShape& shape, const std::string& runtime) {
   const CsvTable csv = read_csv(path);
   if (csv.header != kHeader) {
     std::string want;
@@ -99,7 +105,9 @@ LatencyTable LatencyTable::load(const std::string& path, const MacroShape& shape
     LatencyEntry e;
     e.part = trim(row[0]);
     e.latency_ms = parse_double(row[7], where + "latency_ms");
-    if (e.part != "fixed") {
+    if (e.part == "fixed") {
+      e.op = trim(row[2]);
+    } else {
       e.layer = parse_int(row[1], where + "layer");
       e.op = trim(row[2]);
       e.in_channels = parse_int(row[3], where + "in_channels");
@@ -109,14 +117,100 @@ LatencyTable LatencyTable::load(const std::string& path, const MacroShape& shape
     }
     entries.push_back(std::move(e));
   }
-  return LatencyTable(std::move(entries), shape, path);
+  LatencyTable table(std::move(entries), shape, path);
+  if (table.runtime() != runtime) {
+    throw DataError(path + ": the table was measured on " + table.runtime() + " and latency.runtime is " + runtime +
+                    "; profile this runtime with evaluate --profile-latency or set latency.runtime: " +
+                    table.runtime());
+  }
+  return table;
+}
+
+LatencyTable LatencyTable::calibrated(const std::vector<Architecture>& archs, const std::vector<double>& measured_ms,
+                                      const MacroShape& shape, LatencyCalibration* fit) const {
+  // measured - adds = fixed + scale * ops + e * extra: least squares on the three unknowns.
+  const std::size_t k_ops = shape.ops.size();
+  struct Sums {
+    double ops = 0, adds = 0, extra = 0;
+  };
+  const auto sums = [&](const LatencyTable& t, const Architecture& arch) {
+    Sums s;
+    for (std::size_t l = 0; l < shape.layers.size(); ++l) {
+      int used = 0;
+      for (std::size_t k = 0; k < k_ops; ++k) {
+        if (!arch.genes[l * k_ops + k]) continue;
+        s.ops += t.op_ms_[l][k];
+        ++used;
+      }
+      if (used > 1) {
+        s.adds += (used - 1) * t.add_ms_[l];
+        s.extra += used - 1;
+      }
+    }
+    return s;
+  };
+  std::vector<std::array<double, 3>> x;
+  std::vector<double> y;
+  for (std::size_t i = 0; i < archs.size(); ++i) {
+    const Sums s = sums(*this, archs[i]);
+    x.push_back({1.0, s.ops, s.extra});
+    y.push_back(measured_ms[i] - s.adds);
+  }
+  // Normal equations, solved by Gaussian elimination with partial pivoting.
+  double a[3][4] = {};
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    for (int r = 0; r < 3; ++r) {
+      for (int c = 0; c < 3; ++c) a[r][c] += x[i][r] * x[i][c];
+      a[r][3] += x[i][r] * y[i];
+    }
+  }
+  const std::string why = origin_ + ": the calibration's " + std::to_string(archs.size()) + " timed networks ";
+  for (int c = 0; c < 3; ++c) {
+    int pivot = c;
+    for (int r = c + 1; r < 3; ++r) {
+      if (std::abs(a[r][c]) > std::abs(a[pivot][c])) pivot = r;
+    }
+    if (std::abs(a[pivot][c]) < 1e-12 * std::max(1.0, std::abs(a[0][0]))) {
+      throw DataError(why + "do not determine the fit (at least 3 with different op counts and op costs are needed)");
+    }
+    std::swap(a[c], a[pivot]);
+    for (int r = 0; r < 3; ++r) {
+      if (r == c) continue;
+      const double f = a[r][c] / a[c][c];
+      for (int j = c; j < 4; ++j) a[r][j] -= f * a[c][j];
+    }
+  }
+  LatencyCalibration result;
+  result.fixed_ms = a[0][3] / a[0][0];
+  result.scale = a[1][3] / a[1][1];
+  result.per_extra_op_ms = a[2][3] / a[2][2];
+  result.networks = archs.size();
+  if (!(result.scale > 0) || !std::isfinite(result.fixed_ms) || !std::isfinite(result.per_extra_op_ms)) {
+    throw DataError(why + "fit the ops' scale " + format_number(result.scale) +
+                    "; it must be > 0 (time more networks: latency.calibration, or more repeats)");
+  }
+  std::vector<LatencyEntry> entries = entries_;
+  for (LatencyEntry& e : entries) {
+    if (e.part == "fixed") e.latency_ms = std::max(0.0, result.fixed_ms);
+    if (e.part == "op") e.latency_ms *= result.scale;
+    if (e.part == "add") e.latency_ms = std::max(0.0, e.latency_ms + result.per_extra_op_ms);
+  }
+  LatencyTable table(std::move(entries), shape, origin_);
+  double error = 0;
+  for (std::size_t i = 0; i < archs.size(); ++i) {
+    const Sums s = sums(table, archs[i]);
+    error += std::abs(table.fixed_ms_ + s.ops + s.adds - measured_ms[i]) / measured_ms[i];
+  }
+  result.mean_abs_error = archs.empty() ? 0 : error / static_cast<double>(archs.size());
+  if (fit != nullptr) *fit = result;
+  return table;
 }
 
 std::string LatencyTable::to_csv() const {
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : entries_) {
     if (e.part == "fixed") {
-      rows.push_back({"fixed", "", "", "", "", "", "", format_fixed(e.latency_ms, 4)});
+      rows.push_back({"fixed", "", runtime_, "", "", "", "", format_fixed(e.latency_ms, 4)});
     } else {
       rows.push_back({e.part, std::to_string(e.layer), e.op, std::to_string(e.in_channels),
                       std::to_string(e.out_channels), std::to_string(e.stride),

@@ -5,6 +5,7 @@
 
 #include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/nn/latency_profile.hpp"
 #include "gnas/nn/network.hpp"
 #include "gnas/nn/space_network.hpp"
 #include "gnas/space/layerwise_space.hpp"
@@ -147,10 +148,31 @@ TEST(Network, LoadingReportsMissingTensors) {
 TEST(Network, LatencyIsPositive) {
   const MacroShape shape = shape_for(32, 3);
   const LayerwiseSpace space(shape);
-  nn::SpaceNetwork net = nn::build_network(space, space.parse(kAllOps));
-  const auto stats = nn::measure_latency(net, 1, 1, 3, 1);
-  EXPECT_GT(stats.median_ms, 0);
-  EXPECT_LE(stats.min_ms, stats.median_ms);
+  LatencyConfig config;
+  config.warmup = 1;
+  config.repeats = 3;
+  config.statistic = "median";
+  const double median = [&] {
+    nn::LatencyTimer timer(config);
+    return timer.time_ms(timer.network(space, space.parse(kAllOps)));
+  }();
+  config.statistic = "min";
+  EXPECT_GT(median, 0);
+  nn::LatencyTimer timer(config);
+  EXPECT_GT(timer.time_ms(timer.network(space, space.parse(kAllOps))), 0);
+}
+
+// The timer interleaves what it times: warm-up passes first, then rounds of two passes of each.
+TEST(Network, LatencyTimerInterleavesItsRuns) {
+  LatencyConfig config;
+  config.warmup = 1;
+  config.repeats = 3;
+  std::vector<int> order;
+  const nn::LatencyTimer timer(config);
+  const std::vector<double> ms = timer.time_ms({[&] { order.push_back(0); }, [&] { order.push_back(1); }});
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 0, 0, 1, 1, 0, 1}));
+  ASSERT_EQ(ms.size(), 2u);
+  EXPECT_GE(ms[0], 0.0);
 }
 
 }  // namespace

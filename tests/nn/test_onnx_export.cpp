@@ -56,7 +56,7 @@ TEST(OnnxExport, OpenCvComputesTheNetworksLogitsForEveryOpAndSize) {
       const std::string path = dir.file("model.onnx");
       const nn::OnnxExport e = nn::export_onnx(net, shape, arch, text, path, 7);
       EXPECT_TRUE(std::filesystem::exists(path));
-      EXPECT_LE(e.relative_difference, nn::kOnnxTolerance) << text << " at " << size << "x" << size;
+      EXPECT_LE(e.relative_difference, nn::kExportTolerance) << text << " at " << size << "x" << size;
       EXPECT_EQ(e.check_batch, 4);
       EXPECT_TRUE(net->is_training()) << "the network's mode is restored";
     }
@@ -74,7 +74,7 @@ TEST(OnnxExport, FoldsBatchNormAndRecordsTheArchitecture) {
   nn::Network net = trained_like(shape, arch, 5);
   const std::string path = dir.file("final_model.onnx");
   for (const int64_t batch : {1, 3}) {
-    EXPECT_LE(nn::export_onnx(net, shape, arch, text, path, 11, batch).relative_difference, nn::kOnnxTolerance);
+    EXPECT_LE(nn::export_onnx(net, shape, arch, text, path, 11, batch).relative_difference, nn::kExportTolerance);
   }
   const std::string bytes = read_file(path);
   EXPECT_EQ(bytes.find("BatchNormalization"), std::string::npos);
@@ -96,7 +96,7 @@ TEST(OnnxExport, TheOriginalsSearchedNetworkWithItsWeights) {
   nn::load_tensors(*net, nn::read_tensor_dict(shared + "/seed/network_final.pt"));
   const test::TempDir dir;
   const nn::OnnxExport e = nn::export_onnx(net, shape, arch, text, dir.file("original.onnx"), 3);
-  EXPECT_LE(e.relative_difference, nn::kOnnxTolerance);
+  EXPECT_LE(e.relative_difference, nn::kExportTolerance);
 }
 
 // A model whose logits OpenCV cannot reproduce (here NaN weights) is an error, and the file

@@ -28,6 +28,7 @@ Config small_config(const test::TempDir& dir) {
   c.latency.warmup = 0;
   c.latency.repeats = 1;
   c.latency.threads = 1;
+  c.latency.calibration = 0;
   return c;
 }
 
@@ -128,21 +129,36 @@ TEST(LatencyTable, EvolutionMeetsALatencyBudgetAndFailsFastBelowTheMinimum) {
 TEST(LatencyTable, ProfiledTableLoadsBackAndPredictsWholeNetworks) {
   test::TempDir dir;
   Config config = small_config(dir);
+  // Large enough that the ops, not timing noise, set the networks' latencies the fit reads.
+  config.input_size = 16;
+  config.stem_channels = 16;
+  config.l_cfgs = {{16, 1}, {32, 2}, {32, 1}};
+  config.latency.repeats = 3;
+  config.latency.calibration = 5;
   spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
   std::ostringstream out;
   const ProfileLatencyResult r = run_profile_latency(config, "", 3, log, out);
   EXPECT_EQ(r.output, dir.file("logs/latency_table.csv"));
   EXPECT_EQ(r.check_count, 3u);
+  EXPECT_EQ(r.fit.networks, 5u);
+  EXPECT_GT(r.fit.scale, 0.0);
+  EXPECT_EQ(read_csv(r.check_output).rows.size(), 3u);
   EXPECT_GE(r.fixed_ms, 0.0);
   const MacroShape shape = MacroShape::from_config(config);
   const LatencyTable table = LatencyTable::load(r.output, shape);
   EXPECT_EQ(table.entries().size(), 1u + 3u * (3u + 1u));  // fixed, and per layer 3 ops + add
   for (std::size_t l = 0; l < 3; ++l) {
-    for (std::size_t k = 0; k < 3; ++k) EXPECT_GT(table.op_ms(l, k), 0.0);
+    EXPECT_GE(table.op_ms(l, 0), 0.0);  // skip: at layer 1 the identity, which costs nothing
+    for (std::size_t k = 1; k < 3; ++k) EXPECT_GT(table.op_ms(l, k), 0.0);
   }
   const YAML::Node summary = YAML::LoadFile(dir.file("logs/evaluate_summary.yml"));
   EXPECT_EQ(summary["mode"].as<std::string>(), "profile_latency");
-  EXPECT_TRUE(summary["check_mean_abs_error_pct"]);
+  for (const char* key : {"check_mean_abs_error", "check_within_10_percent", "check_spearman",
+                          "check_timed_alone_mean_abs_error", "calibration_scale", "profile_seconds"}) {
+    EXPECT_TRUE(summary[key]) << key;
+  }
+  EXPECT_EQ(summary["runtime"].as<std::string>(), "libtorch");
+  EXPECT_LE(summary["check_within_10_percent"].as<double>(), 1.0);
   // The config key loads it into the space; evaluate --arch-file then reports the table's value.
   config.latency_table = r.output;
   const auto space = make_search_space(config);
@@ -152,6 +168,103 @@ TEST(LatencyTable, ProfiledTableLoadsBackAndPredictsWholeNetworks) {
   const CsvTable csv = read_csv(dir.file("logs/evaluate_architectures.csv"));
   EXPECT_EQ(csv.header.back(), "table_latency_ms");
   EXPECT_NEAR(std::stod(csv.rows[0].back()), space->cost(space->parse("111-111-111")).latency_ms, 1e-3);
+}
+
+// Whole-network latencies made from a known fit of the hand table: calibrated() recovers it.
+TEST(LatencyTable, CalibrationRecoversTheFitOfTimedNetworks) {
+  test::TempDir dir;
+  const MacroShape shape = MacroShape::from_config(small_config(dir));
+  const LatencyTable table = LatencyTable::load(dir.write("t.csv", hand_table(shape)), shape);
+  const LayerwiseSpace space(shape, table);
+  std::vector<Architecture> archs;
+  std::vector<double> measured;
+  for (const char* text : {"100-100-100", "111-010-001", "011-111-110", "010-001-111", "111-111-111", "001-100-010"}) {
+    archs.push_back(space.parse(text));
+    double ops = 0, extra_cost = 0;
+    for (std::size_t l = 0; l < 3; ++l) {
+      int used = 0;
+      for (std::size_t k = 0; k < 3; ++k) {
+        if (space.uses(archs.back(), l, k)) {
+          ops += table.op_ms(l, k);
+          ++used;
+        }
+      }
+      extra_cost += std::max(0, used - 1) * (table.add_ms(l) + 0.25);
+    }
+    measured.push_back(0.75 + 1.5 * ops + extra_cost);
+  }
+  LatencyCalibration fit;
+  const LatencyTable calibrated = table.calibrated(archs, measured, shape, &fit);
+  EXPECT_NEAR(fit.fixed_ms, 0.75, 1e-9);
+  EXPECT_NEAR(fit.scale, 1.5, 1e-9);
+  EXPECT_NEAR(fit.per_extra_op_ms, 0.25, 1e-9);
+  EXPECT_EQ(fit.networks, 6u);
+  EXPECT_NEAR(fit.mean_abs_error, 0.0, 1e-9);
+  const LayerwiseSpace with_fit(shape, calibrated);
+  for (std::size_t i = 0; i < archs.size(); ++i) EXPECT_NEAR(with_fit.cost(archs[i]).latency_ms, measured[i], 1e-9);
+  EXPECT_NEAR(calibrated.op_ms(2, 1), 1.5 * table.op_ms(2, 1), 1e-12);
+  EXPECT_NEAR(calibrated.add_ms(0), 0.75, 1e-12);
+  // What cannot be fitted: one op count only, or a scale that is not > 0.
+  const std::vector<Architecture> same_count(archs.begin(), archs.begin() + 1);
+  EXPECT_THROW(table.calibrated(same_count, {measured[0]}, shape), DataError);
+  std::vector<double> falling;
+  for (std::size_t i = 0; i < archs.size(); ++i) falling.push_back(100 - measured[i]);
+  try {
+    table.calibrated(archs, falling, shape);
+    FAIL() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("it must be > 0"), std::string::npos) << e.what();
+  }
+}
+
+TEST(LatencyTable, TheRuntimeIsRecordedAndAnotherOneIsRefused) {
+  test::TempDir dir;
+  const MacroShape shape = MacroShape::from_config(small_config(dir));
+  const std::string libtorch = hand_table(shape);  // an empty runtime column: libtorch
+  EXPECT_EQ(LatencyTable::load(dir.write("t.csv", libtorch), shape).runtime(), "libtorch");
+  std::string opencv = libtorch;
+  opencv.replace(opencv.find("fixed,,"), 7, "fixed,,opencv");
+  const std::string path = dir.write("o.csv", opencv);
+  const LatencyTable table = LatencyTable::load(path, shape, "opencv");
+  EXPECT_EQ(table.runtime(), "opencv");
+  EXPECT_NE(table.to_csv().find("fixed,,opencv,"), std::string::npos);
+  try {
+    LatencyTable::load(path, shape, "libtorch");
+    FAIL() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ": the table was measured on opencv and latency.runtime is libtorch"),
+              std::string::npos)
+        << e.what();
+  }
+  std::string other = libtorch;
+  other.replace(other.find("fixed,,"), 7, "fixed,,tflite");
+  EXPECT_THROW(LatencyTable::load(dir.write("x.csv", other), shape), DataError);
+  // Through the config: the space refuses a table of another runtime.
+  Config config = small_config(dir);
+  config.latency_table = path;
+  EXPECT_THROW(make_search_space(config), DataError);
+  config.latency.runtime = "opencv";
+  EXPECT_TRUE(make_search_space(config)->has_latency());
+}
+
+TEST(LatencyTable, ProfilesOnOpenCvAndChecksThere) {
+  test::TempDir dir;
+  Config config = small_config(dir);
+  config.latency.runtime = "opencv";
+  spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  std::ostringstream out;
+  const ProfileLatencyResult r = run_profile_latency(config, "", 2, log, out);
+  const MacroShape shape = MacroShape::from_config(config);
+  const LatencyTable table = LatencyTable::load(r.output, shape, "opencv");
+  for (std::size_t l = 0; l < 3; ++l) {
+    for (std::size_t k = 1; k < 3; ++k) EXPECT_GT(table.op_ms(l, k), 0.0);
+  }
+  EXPECT_EQ(YAML::LoadFile(dir.file("logs/evaluate_summary.yml"))["runtime"].as<std::string>(), "opencv");
+  // evaluate --arch-file times on the runtime too.
+  config.latency_table = r.output;
+  const std::string archs = dir.write("a.csv", "arch\n111-111-111\n");
+  const EvaluateArchitecturesResult e = run_evaluate_architectures(config, archs, log, out);
+  EXPECT_GT(e.rows[0].latency_ms, 0.0);
 }
 
 }  // namespace

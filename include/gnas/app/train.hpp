@@ -85,6 +85,7 @@ struct TrainFinalResult {
   double seconds = 0;
   double images_per_second = 0;
   std::string model;       ///< the TorchScript file; empty in benchmark mode
+  std::string frozen_model;  ///< the frozen TorchScript file (BN folded, checked); empty in benchmark mode
   std::string onnx_model;  ///< the ONNX file (checked by OpenCV); empty in benchmark mode
   // Benchmark mode (benchmark_table set): the table's accuracy instead of a training.
   double true_accuracy = 0;  ///< fraction
@@ -93,7 +94,8 @@ struct TrainFinalResult {
 };
 
 /// `train --load-architecture`: trains one architecture (row `index` of the file) and exports it
-/// as TorchScript to <log_dir>/final_model.pt and as ONNX to <log_dir>/final_model.onnx
+/// as TorchScript to <log_dir>/final_model.pt, frozen (BN folded, checked) to
+/// <log_dir>/final_model_frozen.pt and as ONNX to <log_dir>/final_model.onnx
 /// (nn/onnx_export.hpp: checked by OpenCV's DNN module); writes <log_dir>/train_summary.yml. In benchmark
 /// mode it looks the architecture up instead (summary: true_accuracy, rank, percentile).
 TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& options,

@@ -80,11 +80,18 @@ struct LabelsConfig {
 /// How `evaluate` measures CPU latency.
 struct LatencyConfig {
   int warmup = 5;    ///< untimed forward passes before timing
-  int repeats = 20;  ///< timed forward passes; the median is reported
+  int repeats = 20;  ///< timed forward passes
   int threads = 1;   ///< intra-op threads while timing; 0 = num_threads
+  /// what of the repeats is reported: min (robust to other processes sharing the CPU) | median
+  std::string statistic = "min";
+  /// whole networks timed by --profile-latency to fit the table to real forward passes; 0 = none
+  int calibration = 40;
+  /// libtorch | opencv (the exported ONNX model in OpenCV's DNN module)
+  std::string runtime = "libtorch";
 
   bool operator==(const LatencyConfig& o) const {
-    return warmup == o.warmup && repeats == o.repeats && threads == o.threads;
+    return warmup == o.warmup && repeats == o.repeats && threads == o.threads &&
+           statistic == o.statistic && calibration == o.calibration && runtime == o.runtime;
   }
 };
 

@@ -9,6 +9,7 @@
 
 #include "gnas/space/architecture.hpp"
 #include "gnas/space/macro.hpp"
+#include "gnas/space/op_kind.hpp"
 
 namespace gnas::nn {
 
@@ -33,6 +34,11 @@ class NetworkWriter {
   /// x W^T + b with `prefix`.weight and `prefix`.bias
   virtual std::string linear(const std::string& x, const std::string& prefix) = 0;
 };
+
+/// Writes one candidate op of kind `kind` on `x`, its parameters under `prefix` (the op
+/// module's names, e.g. "stages.0.ops.1"), and returns its output's value.
+std::string write_candidate_op(NetworkWriter& w, const std::string& x, const std::string& prefix, OpKind kind,
+                               int c_in, int c_out, int stride);
 
 /// Writes the forward pass of `arch` (valid in the layer-wise space of `shape`) on input `x` and
 /// returns the logits' value.

@@ -7,18 +7,17 @@
 // (dim_param "batch"), output `logits` float [batch, classes]. Metadata: gnas.architecture,
 // gnas.seed, gnas.version, gnas.input (C x S x S). Before the file replaces anything it is
 // loaded by OpenCV's DNN module and its logits compared with LibTorch's (eval mode) on a seeded
-// batch; a relative difference above kOnnxTolerance is an error and nothing is written.
+// batch; a relative difference above kExportTolerance is an error and nothing is written.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "gnas/nn/export.hpp"
 #include "gnas/nn/network.hpp"
 
 namespace gnas::nn {
 
-/// The largest accepted max |OpenCV - LibTorch| over the check batch's logits, relative to
-/// max |LibTorch logit|.
-constexpr double kOnnxTolerance = 1e-4;
 
 struct OnnxExport {
   std::string path;
@@ -36,5 +35,33 @@ struct OnnxExport {
 OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture& arch,
                        const std::string& arch_text, const std::string& path, std::uint64_t seed,
                        int64_t check_batch = 4);
+
+/// An ONNX model held in memory and loaded by OpenCV's DNN module (CPU), with a standard-normal
+/// batch-1 input, for timing on the deployment runtime (latency.runtime: opencv): a whole
+/// layer-wise network, one candidate op, or one element-wise add. Throws Error when OpenCV
+/// refuses the model.
+class OpenCvRunner {
+ public:
+  /// `net` with its current weights (eval-mode BatchNorm folded as in export_onnx).
+  static OpenCvRunner network(Network& net, const MacroShape& shape, const Architecture& arch);
+  static OpenCvRunner op(CandidateOpImpl& op, const CandidateOpOptions& options, int input_size);
+  /// [1, C, S, S] + itself
+  static OpenCvRunner add(int channels, int size);
+
+  /// One forward pass.
+  void run();
+
+  OpenCvRunner(OpenCvRunner&&) noexcept;
+  OpenCvRunner& operator=(OpenCvRunner&&) noexcept;
+  ~OpenCvRunner();
+  struct State;
+
+ private:
+  explicit OpenCvRunner(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+/// OpenCV's thread count (cv::setNumThreads; -1 = its default); returns the previous one.
+int set_opencv_threads(int threads);
 
 }  // namespace gnas::nn

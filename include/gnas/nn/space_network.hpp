@@ -26,15 +26,4 @@ struct SpaceNetwork {
 /// state. Throws ConfigError for a space without networks.
 SpaceNetwork build_network(const SearchSpace& space, const Architecture& arch);
 
-/// Median and minimum wall time of one forward pass in eval mode without autograd.
-struct LatencyStats {
-  double median_ms = 0;
-  double min_ms = 0;
-};
-
-/// Times `repeats` forward passes of a [batch, C, S, S] input after `warmup` untimed ones, with
-/// `threads` intra-op threads (0 = leave LibTorch's setting). Restores the thread count and the
-/// network's train/eval mode.
-LatencyStats measure_latency(SpaceNetwork& net, int batch, int warmup, int repeats, int threads);
-
 }  // namespace gnas::nn
