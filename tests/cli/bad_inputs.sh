@@ -86,6 +86,10 @@ row config "!include of a missing file" "none.yml: cannot read the configuration
 row config "!include of a directory" "somedir: is a directory" "$bin/generate" --cfg "$work/include_dir.yml"
 row config "value out of range" "l_cfgs[2].stride (3): must be 1 or 2" "$bin/generate" "${common[@]}" --set "l_cfgs=[[16,1],[32,2],[40,3]]"
 row config "one-of value" "device (tpu)" "$bin/generate" "${common[@]}" --set device=tpu
+row config "latency runtime not built in" "latency.runtime (tflite): must be one of libtorch, opencv" \
+  "$bin/evaluate" "${common[@]}" --set latency.runtime=tflite --profile-latency
+row config "latency calibration too small to fit" "latency.calibration (3)" \
+  "$bin/evaluate" "${common[@]}" --set latency.calibration=3 --profile-latency
 row config "cross-key rule (mean per channel)" "mean" "$bin/generate" "${common[@]}" --set "mean=[0.5, 0.5]"
 row config "--set of an unknown key" "did you mean 'epochs'?" "$bin/generate" "${common[@]}" --set epoc=1
 row config "--set without =" "epochs" "$bin/generate" "${common[@]}" --set epochs
@@ -161,6 +165,14 @@ row csv "benchmark table accuracy not a number" "table.csv:2" \
   --set "path_to_architecture=$work/cells.csv" --load-architecture --train-data
 printf 'op,latency_ms\nconv,abc\n' >latency.csv
 row csv "latency table malformed" "latency.csv" "$bin/generate" "${common[@]}" --set "latency_table=$work/latency.csv"
+# A real table of this space (timed once, not calibrated), then used with another runtime and shape.
+"$bin/evaluate" "${common[@]}" --set "log_dir=$work/lt" --set latency.calibration=0 --set latency.repeats=1 \
+  --set latency.warmup=0 --profile-latency "$work/lt.csv" --check 0 >/dev/null 2>&1 || echo "setup: --profile-latency failed"
+sed 's/^fixed,,libtorch,/fixed,,opencv,/' lt.csv >lt_opencv.csv
+row csv "latency table of another runtime" "lt_opencv.csv: the table was measured on opencv and latency.runtime is libtorch" \
+  "$bin/generate" "${common[@]}" --set "latency_table=$work/lt_opencv.csv"
+row csv "latency table of another input shape" "lt.csv: the op skip row of layer 1 was measured at" \
+  "$bin/generate" "${common[@]}" --set "latency_table=$work/lt.csv" --set input_size=32
 
 # --- predictor files -----------------------------------------------------------------------
 printf '' >p_empty.pt
