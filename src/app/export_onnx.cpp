@@ -1,6 +1,7 @@
 #include "gnas/app/export_onnx.hpp"
 
 #include <chrono>
+#include <tuple>
 
 #include "gnas/app/summary.hpp"
 #include "gnas/common/errors.hpp"
@@ -10,6 +11,7 @@
 #include "gnas/nn/onnx_export.hpp"
 #include "gnas/space/arch_io.hpp"
 #include "gnas/space/layerwise_space.hpp"
+#include "gnas/benchmark/nasbench201.hpp"
 
 namespace gnas {
 
@@ -18,9 +20,9 @@ ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& 
   const auto start = std::chrono::steady_clock::now();
   const auto space = make_search_space(config);
   const auto* layerwise = dynamic_cast<const LayerwiseSpace*>(space.get());
-  if (layerwise == nullptr) {
-    throw ConfigError("search_space (" + space->name() + "): evaluate --export-onnx writes networks of "
-                      "the layerwise space only");
+  const auto* cells = dynamic_cast<const NasBench201Space*>(space.get());
+  if (layerwise == nullptr && cells == nullptr) {
+    throw ConfigError("search_space (" + space->name() + "): evaluate --export-onnx has no network to write");
   }
   const std::string file = options.arch_file.empty() ? config.path_to_evolution_architecture : options.arch_file;
   const std::vector<Architecture> archs = read_architectures(file, *space);
@@ -34,8 +36,32 @@ ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& 
   result.output = join_path(config.log_dir, "architecture_" + std::to_string(options.index) + ".onnx");
   const std::uint64_t seed = derive_seed(config.seed, SeedPurpose::kEvaluate, 2);
   torch::manual_seed(seed);
-  nn::Network net(layerwise->shape(), arch);
-  const nn::OnnxExport e = nn::export_onnx(net, layerwise->shape(), arch, result.arch, result.output, seed);
+  // Untrained weights; BatchNorm statistics from two batches of noise images, so that the
+  // activations keep their scale through the network and the check's logits depend on the image
+  // (with the initial statistics NAS-Bench-201's convolution cells pass on ~0 and every image
+  // gets the classifier's bias).
+  const auto settle = [seed](torch::nn::Module& net, const auto& forward, int64_t c, int64_t s) {
+    torch::NoGradGuard no_grad;
+    auto generator = at::detail::createCPUGenerator(seed + 1);
+    net.train();
+    for (int i = 0; i < 2; ++i) forward(torch::randn({8, c, s, s}, generator));
+    net.eval();
+  };
+  int64_t channels = 0, size = 0, classes = 0;
+  const nn::OnnxExport e = [&] {
+    if (layerwise != nullptr) {
+      const MacroShape& shape = layerwise->shape();
+      std::tie(channels, size, classes) = std::make_tuple(shape.input_channels, shape.input_size, shape.classes);
+      nn::Network net(shape, arch);
+      settle(*net, [&net](const torch::Tensor& x) { return net->forward(x); }, channels, size);
+      return nn::export_onnx(net, shape, arch, result.arch, result.output, seed);
+    }
+    const CellNetworkShape& shape = cells->shape();
+    std::tie(channels, size, classes) = std::make_tuple(shape.input_channels, shape.input_size, shape.classes);
+    nn::NasBench201Network net(shape, arch);
+    settle(*net, [&net](const torch::Tensor& x) { return net->forward(x); }, channels, size);
+    return nn::export_onnx(net, shape, arch, result.arch, result.output, seed);
+  }();
   result.relative_difference = e.relative_difference;
   result.max_abs_difference = e.max_abs_difference;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -50,11 +76,9 @@ ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& 
   values["index"] = options.index;
   values["arch"] = result.arch;
   values["output"] = result.output;
-  values["weights"] = "untrained (seed " + std::to_string(seed) + ")";
-  values["batch"] = "dynamic (input images [batch, " + std::to_string(layerwise->shape().input_channels) + ", " +
-                    std::to_string(layerwise->shape().input_size) + ", " +
-                    std::to_string(layerwise->shape().input_size) + "], output logits [batch, " +
-                    std::to_string(layerwise->shape().classes) + "])";
+  values["weights"] = "untrained (seed " + std::to_string(seed) + "), BatchNorm statistics of 2 batches of 8 noise images";
+  values["batch"] = "dynamic (input images [batch, " + std::to_string(channels) + ", " + std::to_string(size) +
+                    ", " + std::to_string(size) + "], output logits [batch, " + std::to_string(classes) + "])";
   values["check_runtime"] = "OpenCV DNN";
   values["check_batch"] = static_cast<int>(e.check_batch);
   values["check_max_abs_difference"] = format_number(e.max_abs_difference);

@@ -65,6 +65,11 @@ class SourceWriter : public NetworkWriter {
     return line("torch.constant_pad_nd(" + in(x) + "[:, :, 1:, 1:], [0, 1, 0, 1])");
   }
   std::string global_mean(const std::string& x) override { return line("torch.mean(" + in(x) + ", [2, 3])"); }
+  std::string avg_pool(const std::string& x, int kernel, int stride, int padding) override {
+    return line("torch.avg_pool2d(" + in(x) + ", [" + ints(kernel) + "], [" + ints(stride) + "], [" + ints(padding) +
+                "], False, False)");
+  }
+  std::string zero(const std::string& x) override { return line("torch.zeros_like(" + in(x) + ")"); }
   std::string linear(const std::string& x, const std::string& prefix) override {
     return line("torch.addmm(" + ref(prefix + ".bias") + ", " + in(x) + ", " + ref(prefix + ".weight") + ".t())");
   }

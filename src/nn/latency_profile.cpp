@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 
+#include "gnas/benchmark/nasbench201.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/seed.hpp"
 #include "gnas/common/stats.hpp"
+#include "gnas/nn/nasbench201_network.hpp"
 #include "gnas/nn/network.hpp"
 #include "gnas/nn/onnx_export.hpp"
 #include "gnas/nn/space_network.hpp"
@@ -83,14 +85,18 @@ LatencyTimer::Run LatencyTimer::add(int channels, int size) const {
 
 LatencyTimer::Run LatencyTimer::network(const SearchSpace& space, const Architecture& arch) const {
   if (on_opencv(config_)) {
-    const auto* layerwise = dynamic_cast<const LayerwiseSpace*>(&space);
-    if (layerwise == nullptr) {
-      throw ConfigError("latency.runtime (opencv): " + space.name() +
-                        " networks have no ONNX export; time them with latency.runtime: libtorch");
+    std::shared_ptr<OpenCvRunner> runner;
+    if (const auto* layerwise = dynamic_cast<const LayerwiseSpace*>(&space)) {
+      Network net(layerwise->shape(), arch);
+      net->eval();
+      runner = std::make_shared<OpenCvRunner>(OpenCvRunner::network(net, layerwise->shape(), arch));
+    } else if (const auto* cells = dynamic_cast<const NasBench201Space*>(&space)) {
+      NasBench201Network net(cells->shape(), arch);
+      net->eval();
+      runner = std::make_shared<OpenCvRunner>(OpenCvRunner::network(net, cells->shape(), arch));
+    } else {
+      throw ConfigError("latency.runtime (opencv): " + space.name() + " has no networks to export");
     }
-    Network net(layerwise->shape(), arch);
-    net->eval();
-    auto runner = std::make_shared<OpenCvRunner>(OpenCvRunner::network(net, layerwise->shape(), arch));
     return [runner] { runner->run(); };
   }
   SpaceNetwork net = build_network(space, arch);

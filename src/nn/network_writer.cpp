@@ -1,5 +1,8 @@
 #include "gnas/nn/network_writer.hpp"
 
+#include <vector>
+
+#include "gnas/benchmark/nasbench201.hpp"
 #include "gnas/common/errors.hpp"
 
 namespace gnas::nn {
@@ -55,6 +58,50 @@ std::string write_layerwise_network(NetworkWriter& w, const MacroShape& shape, c
     h = sum;
   }
   h = w.relu6(w.batch_norm(w.conv(h, "last_stage.0.weight", 1, 0, 1, 1), "last_stage.1"));
+  return w.linear(w.global_mean(h), "classifier");
+}
+
+std::string write_nasbench201_network(NetworkWriter& w, const Architecture& arch, const std::string& x) {
+  enum EdgeOp { kNone = 0, kSkip = 1, kConv1x1 = 2, kConv3x3 = 3, kAvgPool = 4 };
+  const auto relu_conv_bn = [&w](const std::string& in, const std::string& p, int kernel, int stride) {
+    return w.batch_norm(w.conv(w.relu(in), p + ".conv.weight", stride, kernel / 2, 1, 1), p + ".bn");
+  };
+  std::string h = w.batch_norm(w.conv(x, "stem_conv.weight", 1, 1, 1, 1), "stem_bn");
+  int block = 0;
+  for (int stage = 0; stage < CellNetworkShape::kStages; ++stage) {
+    if (stage > 0) {
+      const std::string p = "cells." + std::to_string(block++);
+      const std::string main = relu_conv_bn(relu_conv_bn(h, p + ".conv_a", 3, 2), p + ".conv_b", 3, 1);
+      const std::string shortcut = w.conv(w.avg_pool(h, 2, 2, 0), p + ".downsample.weight", 1, 0, 1, 1);
+      h = w.add(main, shortcut);
+    }
+    for (int c = 0; c < CellNetworkShape::kCellsPerStage; ++c) {
+      const std::string p = "cells." + std::to_string(block++);
+      std::vector<std::string> nodes{h};
+      for (int j = 1; j < NasBench201Space::kNodes; ++j) {
+        std::string sum;
+        for (std::size_t e = 0; e < arch.genes.size(); ++e) {
+          if (NasBench201Space::kEdgeTo[e] != j) continue;
+          const std::string& in = nodes[static_cast<std::size_t>(NasBench201Space::kEdgeFrom[e])];
+          std::string out;
+          switch (arch.genes[e]) {
+            case kNone: continue;  // adds nothing
+            case kSkip: out = in; break;
+            case kAvgPool: out = w.avg_pool(in, 3, 1, 1); break;
+            case kConv1x1:
+            case kConv3x3:
+              out = relu_conv_bn(in, p + ".edges." + std::to_string(e), arch.genes[e] == kConv1x1 ? 1 : 3, 1);
+              break;
+            default: throw Error("export: unknown NAS-Bench-201 op " + std::to_string(arch.genes[e]));
+          }
+          sum = sum.empty() ? out : w.add(sum, out);
+        }
+        nodes.push_back(sum.empty() ? w.zero(h) : sum);
+      }
+      h = nodes.back();
+    }
+  }
+  h = w.relu(w.batch_norm(h, "last_bn"));
   return w.linear(w.global_mean(h), "classifier");
 }
 

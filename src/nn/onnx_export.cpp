@@ -49,8 +49,19 @@ class OnnxWriter : public NetworkWriter {
   }
 
   std::string batch_norm(const std::string& x, const std::string& prefix) override {
-    folder_.fold(x, prefix);
-    return x;  // the BatchNorm is now part of the convolution(s) that make x
+    if (folder_.foldable(x)) {
+      folder_.fold(x, prefix);
+      return x;  // the BatchNorm is now part of the convolution(s) that make x
+    }
+    // After something else than a convolution (NAS-Bench-201's last BN follows a sum): its affine.
+    const auto [scale, shift] = folder_.affine(prefix);
+    const int64_t c = scale.size(0);
+    initializer(prefix + ".scale", scale.view({c, 1, 1}));
+    initializer(prefix + ".shift", shift.view({c, 1, 1}));
+    const std::string scaled = value(), out = value();
+    add_node("Mul", {x, prefix + ".scale"}, scaled);
+    add_node("Add", {scaled, prefix + ".shift"}, out);
+    return out;
   }
 
   std::string relu(const std::string& x) override { return unary("Relu", x); }
@@ -100,6 +111,23 @@ class OnnxWriter : public NetworkWriter {
     initializer(prefix + ".bias", folder_.tensor(prefix + ".bias").to(torch::kFloat32));
     const std::string out = value();
     integer(add_node("Gemm", {x, prefix + ".weight", prefix + ".bias"}, out), "transB", 1);
+    return out;
+  }
+
+  std::string avg_pool(const std::string& x, int kernel, int stride, int padding) override {
+    const std::string out = value();
+    onnx::NodeProto& node = add_node("AveragePool", {x}, out);
+    ints(node, "kernel_shape", {kernel, kernel});
+    ints(node, "strides", {stride, stride});
+    ints(node, "pads", {padding, padding, padding, padding});
+    integer(node, "count_include_pad", 0);
+    return out;
+  }
+
+  std::string zero(const std::string& x) override {
+    constant("zero", torch::zeros({1}, torch::kFloat32));
+    const std::string out = value();
+    add_node("Mul", {x, "zero"}, out);
     return out;
   }
 
@@ -259,20 +287,23 @@ onnx::ModelProto build_model(std::map<std::string, torch::Tensor> tensors, const
 
 }  // namespace
 
-OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture& arch,
-                       const std::string& arch_text, const std::string& path, std::uint64_t seed,
-                       int64_t check_batch) {
+namespace {
+
+// export_onnx of either space: `net` runs `forward` on [B, channels, size, size] images and
+// `walk` writes the same forward pass.
+OnnxExport export_model(torch::nn::Module& net, const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                        int64_t channels, int64_t size, int64_t classes,
+                        const std::function<std::string(NetworkWriter&, const std::string&)>& walk,
+                        const std::string& arch_text, const std::string& path, std::uint64_t seed,
+                        int64_t check_batch) {
   torch::NoGradGuard no_grad;
-  const bool was_training = net->is_training();
-  net->eval();
-  onnx::ModelProto model = build_model(
-      module_tensors(*net, ""), {shape.input_channels, shape.input_size, shape.input_size}, {shape.classes},
-      [&](NetworkWriter& w, const std::string& x) { return write_layerwise_network(w, shape, arch, x); }, path);
+  const bool was_training = net.is_training();
+  net.eval();
+  onnx::ModelProto model = build_model(module_tensors(net, ""), {channels, size, size}, {classes}, walk, path);
   metadata(model, "gnas.architecture", arch_text);
   metadata(model, "gnas.seed", std::to_string(seed));
   metadata(model, "gnas.version", std::string(version()) + " (" + git_hash() + ")");
-  metadata(model, "gnas.input", std::to_string(shape.input_channels) + "x" +
-                                    std::to_string(shape.input_size) + "x" + std::to_string(shape.input_size));
+  metadata(model, "gnas.input", std::to_string(channels) + "x" + std::to_string(size) + "x" + std::to_string(size));
   const onnx::GraphProto& graph = model.graph();
 
   OnnxExport result;
@@ -292,9 +323,9 @@ OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture
   try {
     auto generator = at::detail::createCPUGenerator(seed);
     const torch::Tensor images =
-        torch::randn({check_batch, shape.input_channels, shape.input_size, shape.input_size}, generator);
-    const torch::Device device = net->parameters().front().device();
-    const torch::Tensor expected = net->forward(images.to(device)).to(torch::kCPU).to(torch::kFloat32);
+        torch::randn({check_batch, channels, size, size}, generator);
+    const torch::Device device = net.parameters().front().device();
+    const torch::Tensor expected = forward(images.to(device)).to(torch::kCPU).to(torch::kFloat32);
     const torch::Tensor got = opencv_logits(tmp, images, path);
     if (got.sizes() != expected.sizes()) {
       throw Error(path + ": OpenCV's logits have shape " + c10::str(got.sizes()) + ", LibTorch's " +
@@ -310,10 +341,10 @@ OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture
     }
   } catch (...) {
     std::filesystem::remove(tmp);
-    net->train(was_training);
+    net.train(was_training);
     throw;
   }
-  net->train(was_training);
+  net.train(was_training);
   std::error_code ec;
   std::filesystem::rename(tmp, target, ec);
   if (ec) {
@@ -321,6 +352,26 @@ OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture
     throw Error(path + ": cannot write the exported ONNX model: " + ec.message());
   }
   return result;
+}
+
+}  // namespace
+
+OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture& arch,
+                       const std::string& arch_text, const std::string& path, std::uint64_t seed,
+                       int64_t check_batch) {
+  return export_model(
+      *net, [&net](const torch::Tensor& x) { return net->forward(x); }, shape.input_channels, shape.input_size,
+      shape.classes, [&](NetworkWriter& w, const std::string& x) { return write_layerwise_network(w, shape, arch, x); },
+      arch_text, path, seed, check_batch);
+}
+
+OnnxExport export_onnx(NasBench201Network& net, const CellNetworkShape& shape, const Architecture& arch,
+                       const std::string& arch_text, const std::string& path, std::uint64_t seed,
+                       int64_t check_batch) {
+  return export_model(
+      *net, [&net](const torch::Tensor& x) { return net->forward(x); }, shape.input_channels, shape.input_size,
+      shape.classes, [&](NetworkWriter& w, const std::string& x) { return write_nasbench201_network(w, arch, x); },
+      arch_text, path, seed, check_batch);
 }
 
 struct OpenCvRunner::State {
@@ -364,6 +415,15 @@ OpenCvRunner OpenCvRunner::network(Network& net, const MacroShape& shape, const 
       module_tensors(*net, ""), input, {shape.classes},
       [&](NetworkWriter& w, const std::string& x) { return write_layerwise_network(w, shape, arch, x); },
       "latency network");
+  return OpenCvRunner(load_for_timing(model, input, "latency network"));
+}
+
+OpenCvRunner OpenCvRunner::network(NasBench201Network& net, const CellNetworkShape& shape, const Architecture& arch) {
+  torch::NoGradGuard no_grad;
+  const std::vector<int64_t> input{shape.input_channels, shape.input_size, shape.input_size};
+  const onnx::ModelProto model = build_model(
+      module_tensors(*net, ""), input, {shape.classes},
+      [&](NetworkWriter& w, const std::string& x) { return write_nasbench201_network(w, arch, x); }, "latency network");
   return OpenCvRunner(load_for_timing(model, input, "latency network"));
 }
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "gnas/app/evaluate.hpp"
+#include "gnas/app/export_onnx.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
@@ -116,6 +117,28 @@ TEST(Evaluate, TimesNasBench201Cells) {
   EXPECT_EQ(costs.rows[1].latency_ms, 0);
   const CsvTable table = read_csv(dir.file("logs/evaluate_architectures.csv"));
   EXPECT_EQ(table.header, (std::vector<std::string>{"arch", "macs_m", "params"}));
+}
+
+// NAS-Bench-201 cells export to ONNX (checked by OpenCV) and are timed on OpenCV as well.
+TEST(Evaluate, ExportsAndTimesNasBench201CellsOnOpenCv) {
+  test::TempDir dir;
+  Config config = fast_config(dir);
+  config.search_space = "nasbench201";
+  config.macs_budget = 0;
+  config.benchmark_table = dir.write("table.csv", "arch,test_acc\n");
+  const std::string file = dir.write(
+      "cells.csv", "id,arch\n0,|skip_connect~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|nor_conv_3x3~0|none~1|none~2|\n");
+  spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  std::ostringstream out;
+  ExportOnnxOptions options;
+  options.arch_file = file;
+  const ExportOnnxResult e = run_export_onnx(config, options, log, out);
+  EXPECT_EQ(e.output, dir.file("logs/architecture_0.onnx"));
+  EXPECT_LE(e.relative_difference, 1e-4);
+  config.latency.runtime = "opencv";
+  config.latency.repeats = 2;
+  const auto timed = run_evaluate_architectures(config, file, log, out);
+  EXPECT_GT(timed.rows[0].latency_ms, 0);
 }
 
 TEST(Evaluate, BadFileIsADataErrorAndWritesNothing) {

@@ -6,6 +6,7 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/nn/onnx_export.hpp"
+#include "gnas/benchmark/nasbench201.hpp"
 #include "gnas/space/layerwise_space.hpp"
 #include "test_util.hpp"
 
@@ -81,6 +82,56 @@ TEST(OnnxExport, FoldsBatchNormAndRecordsTheArchitecture) {
   for (const char* expected : {"images", "logits", "batch", "gnas.architecture", text.c_str(), "gnas.seed",
                                "gnas.version", "gnas.input", "3x32x32", "Conv", "Gemm"}) {
     EXPECT_NE(bytes.find(expected), std::string::npos) << expected;
+  }
+}
+
+// NAS-Bench-201 cells: every op on every edge, mixed cells, nodes that only `none` edges reach,
+// input sizes 32, 28 and 12, one and three channels, BatchNorm statistics away from their
+// initial values: OpenCV's logits match LibTorch's; no BatchNormalization node is left.
+TEST(OnnxExport, OpenCvComputesNasBench201CellsLogits) {
+  const test::TempDir dir;
+  std::vector<std::vector<std::uint8_t>> cells;
+  for (std::uint8_t op = 0; op < 5; ++op) cells.push_back(std::vector<std::uint8_t>(6, op));
+  cells.push_back({3, 2, 4, 1, 0, 3});  // every op in one cell
+  cells.push_back({0, 0, 0, 3, 2, 0});  // nodes 1 and 2 are zero; edge 2 -> 3 and 1 -> 3 read them
+  cells.push_back({0, 3, 0, 0, 0, 4});  // a chain through node 2 only
+  for (const auto& [size, channels] : std::vector<std::pair<int, int>>{{32, 3}, {28, 1}, {12, 3}}) {
+    CellNetworkShape shape;
+    shape.input_size = size;
+    shape.input_channels = channels;
+    shape.classes = 10;
+    const NasBench201Space space(shape);
+    for (const auto& genes : cells) {
+      const Architecture arch{genes};
+      torch::manual_seed(4);
+      nn::NasBench201Network net(shape, arch);
+      {
+        torch::NoGradGuard no_grad;
+        for (auto& p : net->named_parameters()) {
+          if (p.key().find("bn") != std::string::npos) p.value().uniform_(0.5, 1.5);
+        }
+        net->train();
+        for (int i = 0; i < 3; ++i) net->forward(torch::randn({4, channels, size, size}));
+      }
+      {  // the check compares logits that depend on the image, not only the classifier's bias
+        torch::NoGradGuard no_grad;
+        net->eval();
+        const torch::Tensor y = net->forward(torch::randn({4, channels, size, size}));
+        const torch::Tensor from_features = y - net->named_parameters()["classifier.bias"];
+        if (genes != std::vector<std::uint8_t>(6, 0)) {
+          EXPECT_GT(from_features.abs().max().item<double>(), 0.1 * y.abs().max().item<double>()) << size;
+        }
+        net->train();
+      }
+      const std::string text = space.format(arch);
+      const std::string path = dir.file("cell.onnx");
+      const nn::OnnxExport e = nn::export_onnx(net, shape, arch, text, path, 9);
+      EXPECT_LE(e.relative_difference, nn::kExportTolerance) << text << " at " << size << "x" << size;
+      EXPECT_TRUE(net->is_training());
+      const std::string bytes = read_file(path);
+      EXPECT_EQ(bytes.find("BatchNormalization"), std::string::npos) << text;
+      EXPECT_NE(bytes.find(text), std::string::npos) << "the metadata names the cell";
+    }
   }
 }
 

@@ -33,9 +33,13 @@ class BatchNormFolder {
   void concat(const std::string& out, const std::string& a, const std::string& b);
   /// `value` is an input of a node the writer emitted.
   void use(const std::string& value) { ++uses_[value]; }
+  /// Whether a BatchNorm on `x` can be folded: `x` is made by convolutions used nowhere else.
+  bool foldable(const std::string& x);
   /// Folds the eval-mode BatchNorm2d under `prefix` (eps 1e-5) into the convolutions that make
-  /// `x`. Throws Error when `x` is not made by convolutions used nowhere else.
+  /// `x`. Throws Error when it is not foldable.
   void fold(const std::string& x, const std::string& prefix);
+  /// The BatchNorm under `prefix` as y = x * scale + shift, per channel: {scale, shift}, float [C].
+  std::pair<torch::Tensor, torch::Tensor> affine(const std::string& prefix) const;
 
   const std::vector<Conv>& convs() const { return convs_; }
 

@@ -1,9 +1,10 @@
 #pragma once
 
-// One description of the layer-wise child network's forward pass (DESIGN 1.1, the module names
-// of network.hpp) for the exporters: write_layerwise_network walks stem, search layers, head and
-// classifier once and asks a NetworkWriter for each primitive, so TorchScript (export.hpp) and
-// ONNX (onnx_export.hpp) are written from the same walk. Values are the writer's names.
+// One description of each space's network forward pass for the exporters: the layer-wise child
+// network (DESIGN 1.1, the module names of network.hpp) and the NAS-Bench-201 network (the
+// module names of nasbench201_network.hpp). A walk asks a NetworkWriter for each primitive, so
+// TorchScript (export.hpp) and ONNX (onnx_export.hpp) are written from the same walk. Values are
+// the writer's names.
 
 #include <string>
 
@@ -33,6 +34,10 @@ class NetworkWriter {
   virtual std::string global_mean(const std::string& x) = 0;
   /// x W^T + b with `prefix`.weight and `prefix`.bias
   virtual std::string linear(const std::string& x, const std::string& prefix) = 0;
+  /// average pooling over kernel x kernel windows; padded positions are not counted
+  virtual std::string avg_pool(const std::string& x, int kernel, int stride, int padding) = 0;
+  /// zeros of x's shape
+  virtual std::string zero(const std::string& x) = 0;
 };
 
 /// Writes one candidate op of kind `kind` on `x`, its parameters under `prefix` (the op
@@ -44,5 +49,9 @@ std::string write_candidate_op(NetworkWriter& w, const std::string& x, const std
 /// returns the logits' value.
 std::string write_layerwise_network(NetworkWriter& w, const MacroShape& shape, const Architecture& arch,
                                     const std::string& x);
+
+/// The same for a cell `arch` of the NAS-Bench-201 space (its network's stem, 3 stages of 5 cells
+/// with the residual reductions between them, BN + ReLU, pooling, classifier).
+std::string write_nasbench201_network(NetworkWriter& w, const Architecture& arch, const std::string& x);
 
 }  // namespace gnas::nn

@@ -1,6 +1,6 @@
 #pragma once
 
-// ONNX export of a layer-wise child network, checked by a second runtime. The graph (opset 10, which OpenCV 4.6 reads)
+// ONNX export of a network of either space, checked by a second runtime. The graph (opset 10, which OpenCV 4.6 reads)
 // is written from the same walk as the TorchScript export (network_writer.hpp), every
 // BatchNorm folded into the convolution(s) before it (w' = w g / sqrt(v + eps), b' = beta -
 // mean g / sqrt(v + eps)). Input `images` float [batch, C, S, S] with a dynamic batch dimension
@@ -14,6 +14,7 @@
 #include <string>
 
 #include "gnas/nn/export.hpp"
+#include "gnas/nn/nasbench201_network.hpp"
 #include "gnas/nn/network.hpp"
 
 namespace gnas::nn {
@@ -36,14 +37,22 @@ OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture
                        const std::string& arch_text, const std::string& path, std::uint64_t seed,
                        int64_t check_batch = 4);
 
+/// The same for the NAS-Bench-201 network of cell `arch`. Its last BatchNorm follows a sum, not a
+/// convolution: it becomes a per-channel Mul and Add; a `none` node whose every edge is `none`
+/// becomes x * 0.
+OnnxExport export_onnx(NasBench201Network& net, const CellNetworkShape& shape, const Architecture& arch,
+                       const std::string& arch_text, const std::string& path, std::uint64_t seed,
+                       int64_t check_batch = 4);
+
 /// An ONNX model held in memory and loaded by OpenCV's DNN module (CPU), with a standard-normal
 /// batch-1 input, for timing on the deployment runtime (latency.runtime: opencv): a whole
-/// layer-wise network, one candidate op, or one element-wise add. Throws Error when OpenCV
+/// network of either space, one candidate op, or one element-wise add. Throws Error when OpenCV
 /// refuses the model.
 class OpenCvRunner {
  public:
   /// `net` with its current weights (eval-mode BatchNorm folded as in export_onnx).
   static OpenCvRunner network(Network& net, const MacroShape& shape, const Architecture& arch);
+  static OpenCvRunner network(NasBench201Network& net, const CellNetworkShape& shape, const Architecture& arch);
   static OpenCvRunner op(CandidateOpImpl& op, const CandidateOpOptions& options, int input_size);
   /// [1, C, S, S] + itself
   static OpenCvRunner add(int channels, int size);
