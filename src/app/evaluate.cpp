@@ -290,12 +290,9 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
   log.info("[latency] timing {} ops x {} layers on {}, {} of {} runs after {} ({} threads); calibration on {} networks",
            shape.ops.size(), shape.layers.size(), config.latency.runtime, config.latency.statistic,
            config.latency.repeats, config.latency.warmup, config.latency.threads, config.latency.calibration);
-  // The check networks: other samples than the calibration's, timed in the same rounds.
-  const LayerwiseSpace plain(shape);
-  Rng rng(derive_seed(config.seed, SeedPurpose::kEvaluate));
-  std::vector<Architecture> check;
-  for (std::size_t i = 0; i < check_count; ++i) check.push_back(plain.sample(rng));
-  const nn::LatencyProfile profile = nn::profile_latency(shape, config.latency, config.seed, result.output, check);
+  const nn::LatencyProfile profile =
+      nn::profile_latency(shape, config.latency, config.seed, result.output, check_count);
+  const std::vector<Architecture>& check = profile.check;
   const LatencyTable& table = profile.table();
   write_file_atomic(result.output, table.to_csv());
   result.profile_seconds = profile.seconds;
@@ -337,6 +334,7 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
     c.spearman = p.size() > 1 ? rank_metrics(measured, p).spearman : 0;
     return c;
   };
+  if (check_count == 0) std::filesystem::remove(result.check_output);  // it checked another table
   if (check_count > 0) {
     write_file_atomic(result.check_output,
                       format_csv({"arch", "measured_ms", "table_ms", "timed_alone_ms", "error"}, rows));

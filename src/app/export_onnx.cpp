@@ -36,10 +36,11 @@ ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& 
   result.output = join_path(config.log_dir, "architecture_" + std::to_string(options.index) + ".onnx");
   const std::uint64_t seed = derive_seed(config.seed, SeedPurpose::kEvaluate, 2);
   torch::manual_seed(seed);
-  // Untrained weights; BatchNorm statistics from two batches of noise images, so that the
-  // activations keep their scale through the network and the check's logits depend on the image
-  // (with the initial statistics NAS-Bench-201's convolution cells pass on ~0 and every image
-  // gets the classifier's bias).
+  // Untrained weights; BatchNorm running statistics moved towards those of noise images by two
+  // training-mode passes (momentum 0.1: 19 % of the way), so that the activations keep their
+  // scale through the network and the check's logits depend on the image (with the initial
+  // statistics NAS-Bench-201's convolution cells pass on ~0 and every image gets the
+  // classifier's bias).
   const auto settle = [seed](torch::nn::Module& net, const auto& forward, int64_t c, int64_t s) {
     torch::NoGradGuard no_grad;
     auto generator = at::detail::createCPUGenerator(seed + 1);
@@ -76,7 +77,8 @@ ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& 
   values["index"] = options.index;
   values["arch"] = result.arch;
   values["output"] = result.output;
-  values["weights"] = "untrained (seed " + std::to_string(seed) + "), BatchNorm statistics of 2 batches of 8 noise images";
+  values["weights"] = "untrained (seed " + std::to_string(seed) +
+                      "), BatchNorm running statistics after 2 training-mode passes of 8 noise images";
   values["batch"] = "dynamic (input images [batch, " + std::to_string(channels) + ", " + std::to_string(size) +
                     ", " + std::to_string(size) + "], output logits [batch, " + std::to_string(classes) + "])";
   values["check_runtime"] = "OpenCV DNN";

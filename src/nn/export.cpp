@@ -151,8 +151,8 @@ void save_atomically(torch::jit::Module& module, const std::string& path,
   const std::filesystem::path target(path);
   if (target.has_parent_path()) ensure_directory(target.parent_path().string());
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  module.save(tmp);
   try {
+    module.save(tmp);
     check(tmp);
   } catch (...) {
     std::filesystem::remove(tmp);
@@ -181,29 +181,22 @@ FrozenExport export_frozen_torchscript(Network& net, const MacroShape& shape, co
   FrozenExport result;
   result.path = path;
   result.check_batch = check_batch;
-  for (const torch::jit::Node* node : frozen.get_method("forward").graph()->nodes()) {
-    if (node->kind() == c10::Symbol::fromQualString("aten::batch_norm")) ++result.batch_norms;
-  }
-  const bool was_training = net->is_training();
-  net->eval();
   auto generator = at::detail::createCPUGenerator(seed);
   const torch::Tensor images =
       torch::randn({check_batch, shape.input_channels, shape.input_size, shape.input_size}, generator);
-  const torch::Device device = net->parameters().front().device();
-  const torch::Tensor expected = net->forward(images.to(device)).to(torch::kCPU).to(torch::kFloat32);
-  net->train(was_training);
+  const torch::Tensor expected = [&] {
+    const EvalModeGuard eval(*net);
+    const torch::Device device = net->parameters().front().device();
+    return net->forward(images.to(device)).to(torch::kCPU).to(torch::kFloat32);
+  }();
   save_atomically(frozen, path, [&](const std::string& tmp) {
-    if (result.batch_norms > 0) {
-      throw Error(path + ": " + std::to_string(result.batch_norms) +
-                  " BatchNorm nodes were not folded by freezing: the model was not written");
-    }
     // The file as a user loads it.
     torch::jit::Module loaded = torch::jit::load(tmp);
     const torch::Tensor got = loaded.forward({images}).toTensor().to(torch::kFloat32);
     result.max_abs_difference = (got - expected).abs().max().item<double>();
     result.relative_difference = result.max_abs_difference / std::max(expected.abs().max().item<double>(), 1e-12);
     if (!(result.relative_difference <= kExportTolerance)) {
-      throw Error(path + ": the frozen model's logits differ from LibTorch's by " +
+      throw DataError(path + ": the frozen model's logits differ from LibTorch's by " +
                   std::to_string(result.relative_difference) + " of their scale; at most " +
                   std::to_string(kExportTolerance) + " is accepted: the model was not written");
     }

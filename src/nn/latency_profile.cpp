@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "gnas/benchmark/nasbench201.hpp"
 #include "gnas/common/errors.hpp"
@@ -24,7 +25,8 @@ bool on_opencv(const LatencyConfig& config) { return config.runtime == "opencv";
 
 LatencyTimer::LatencyTimer(const LatencyConfig& config) : config_(config) {
   if (on_opencv(config_)) {
-    previous_threads_ = set_opencv_threads(config_.threads > 0 ? config_.threads : -1);
+    // 0: as many as LibTorch's intra-op setting, which the step set from num_threads
+    previous_threads_ = set_opencv_threads(config_.threads > 0 ? config_.threads : torch::get_num_threads());
   } else {
     previous_threads_ = torch::get_num_threads();
     if (config_.threads > 0) torch::set_num_threads(config_.threads);
@@ -106,7 +108,7 @@ LatencyTimer::Run LatencyTimer::network(const SearchSpace& space, const Architec
 }
 
 LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& config, std::uint64_t seed,
-                               const std::string& origin, const std::vector<Architecture>& check) {
+                               const std::string& origin, std::size_t check_count) {
   const auto start = std::chrono::steady_clock::now();
   LatencyTimer timer(config);
   // What is timed, in one list: each layer's ops and add, the fixed part's network, the
@@ -135,7 +137,16 @@ LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& con
     runs.push_back(timer.network(space, calibration.back()));
   }
   const std::size_t table_runs = runs.size();
-  for (const Architecture& arch : check) runs.push_back(timer.network(space, arch));
+  // The check: other draws, apart from the calibration networks (up to 1,000 redraws each).
+  const std::set<Architecture> fitted(calibration.begin(), calibration.end());
+  Rng check_rng(derive_seed(seed, SeedPurpose::kEvaluate));
+  std::vector<Architecture> check;
+  for (std::size_t i = 0; i < check_count; ++i) {
+    Architecture arch = space.sample(check_rng);
+    for (int redraw = 0; redraw < 1000 && fitted.count(arch) > 0; ++redraw) arch = space.sample(check_rng);
+    check.push_back(arch);
+    runs.push_back(timer.network(space, arch));
+  }
   const double setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto timing_start = std::chrono::steady_clock::now();
   const std::vector<double> ms = timer.time_ms(runs);
@@ -151,7 +162,7 @@ LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& con
     }
   }
   entries.front().latency_ms = std::max(0.0, fixed);
-  LatencyProfile profile{LatencyTable(std::move(entries), shape, origin), std::nullopt, {}, {}, 0};
+  LatencyProfile profile{LatencyTable(std::move(entries), shape, origin), std::nullopt, {}, std::move(check), {}, 0};
   if (!calibration.empty()) {
     const std::vector<double> measured(ms.begin() + static_cast<std::ptrdiff_t>(table_runs - calibration.size()),
                                        ms.begin() + static_cast<std::ptrdiff_t>(table_runs));

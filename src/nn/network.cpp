@@ -185,11 +185,9 @@ int64_t count_parameters(const torch::nn::Module& module) {
 
 double measure_macs_m(Network& net, const MacroShape& shape) {
   torch::NoGradGuard no_grad;
-  const bool was_training = net->is_training();
-  net->eval();
+  const EvalModeGuard eval(*net);
   MacsProbe probe;
   net->forward(torch::zeros({1, shape.input_channels, shape.input_size, shape.input_size}));
-  net->train(was_training);
   return static_cast<double>(probe.macs()) / 1e6;
 }
 

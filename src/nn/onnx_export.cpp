@@ -235,11 +235,11 @@ torch::Tensor opencv_logits(const std::string& path, const torch::Tensor& images
     net.setInput(blob, "images");
     const cv::Mat out = net.forward();
     if (out.dims != 2 || out.type() != CV_32F) {
-      throw Error(target + ": OpenCV's output is not a [batch, classes] float matrix");
+      throw DataError(target + ": OpenCV's output is not a [batch, classes] float matrix");
     }
     return torch::from_blob(const_cast<float*>(out.ptr<float>()), {out.size[0], out.size[1]}, torch::kFloat32).clone();
   } catch (const cv::Exception& e) {
-    throw Error(target + ": OpenCV's DNN module refuses the exported ONNX model: " + std::string(e.msg));
+    throw DataError(target + ": OpenCV's DNN module refuses the exported ONNX model: " + std::string(e.msg));
   }
 }
 
@@ -280,7 +280,7 @@ onnx::ModelProto build_model(std::map<std::string, torch::Tensor> tensors, const
   try {
     onnx::checker::check_model(model);
   } catch (const std::exception& e) {
-    throw Error(what + ": the exported ONNX model fails ONNX's checker: " + e.what());
+    throw DataError(what + ": the exported ONNX model fails ONNX's checker: " + e.what());
   }
   return model;
 }
@@ -297,8 +297,7 @@ OnnxExport export_model(torch::nn::Module& net, const std::function<torch::Tenso
                         const std::string& arch_text, const std::string& path, std::uint64_t seed,
                         int64_t check_batch) {
   torch::NoGradGuard no_grad;
-  const bool was_training = net.is_training();
-  net.eval();
+  const EvalModeGuard eval(net);
   onnx::ModelProto model = build_model(module_tensors(net, ""), {channels, size, size}, {classes}, walk, path);
   metadata(model, "gnas.architecture", arch_text);
   metadata(model, "gnas.seed", std::to_string(seed));
@@ -328,23 +327,21 @@ OnnxExport export_model(torch::nn::Module& net, const std::function<torch::Tenso
     const torch::Tensor expected = forward(images.to(device)).to(torch::kCPU).to(torch::kFloat32);
     const torch::Tensor got = opencv_logits(tmp, images, path);
     if (got.sizes() != expected.sizes()) {
-      throw Error(path + ": OpenCV's logits have shape " + c10::str(got.sizes()) + ", LibTorch's " +
+      throw DataError(path + ": OpenCV's logits have shape " + c10::str(got.sizes()) + ", LibTorch's " +
                   c10::str(expected.sizes()));
     }
     result.max_abs_difference = (got - expected).abs().max().item<double>();
     result.relative_difference =
         result.max_abs_difference / std::max(expected.abs().max().item<double>(), 1e-12);
     if (!(result.relative_difference <= kExportTolerance)) {
-      throw Error(path + ": OpenCV's logits differ from LibTorch's by " + std::to_string(result.relative_difference) +
+      throw DataError(path + ": OpenCV's logits differ from LibTorch's by " + std::to_string(result.relative_difference) +
                   " of their scale (max |difference| " + std::to_string(result.max_abs_difference) +
                   "); at most " + std::to_string(kExportTolerance) + " is accepted: the model was not written");
     }
   } catch (...) {
     std::filesystem::remove(tmp);
-    net.train(was_training);
     throw;
   }
-  net.train(was_training);
   std::error_code ec;
   std::filesystem::rename(tmp, target, ec);
   if (ec) {
@@ -401,7 +398,7 @@ std::unique_ptr<OpenCvRunner::State> load_for_timing(const onnx::ModelProto& mod
     state->input = cv::Mat(static_cast<int>(dims.size()), dims.data(), CV_32F);
     cv::randn(state->input, 0.0, 1.0);
   } catch (const cv::Exception& e) {
-    throw Error(what + ": OpenCV's DNN module refuses the ONNX model: " + std::string(e.msg));
+    throw DataError(what + ": OpenCV's DNN module refuses the ONNX model: " + std::string(e.msg));
   }
   return state;
 }

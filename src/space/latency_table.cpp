@@ -165,12 +165,16 @@ LatencyTable LatencyTable::calibrated(const std::vector<Architecture>& archs, co
     }
   }
   const std::string why = origin_ + ": the calibration's " + std::to_string(archs.size()) + " timed networks ";
+  double column_size[3] = {};  // a pivot this much smaller than its column's entries is zero
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < 3; ++r) column_size[c] = std::max(column_size[c], std::abs(a[r][c]));
+  }
   for (int c = 0; c < 3; ++c) {
     int pivot = c;
     for (int r = c + 1; r < 3; ++r) {
       if (std::abs(a[r][c]) > std::abs(a[pivot][c])) pivot = r;
     }
-    if (std::abs(a[pivot][c]) < 1e-12 * std::max(1.0, std::abs(a[0][0]))) {
+    if (!(std::abs(a[pivot][c]) > 1e-12 * column_size[c])) {
       throw DataError(why + "do not determine the fit (at least 3 with different op counts and op costs are needed)");
     }
     std::swap(a[c], a[pivot]);
@@ -185,7 +189,11 @@ LatencyTable LatencyTable::calibrated(const std::vector<Architecture>& archs, co
   result.scale = a[1][3] / a[1][1];
   result.per_extra_op_ms = a[2][3] / a[2][2];
   result.networks = archs.size();
-  if (!(result.scale > 0) || !std::isfinite(result.fixed_ms) || !std::isfinite(result.per_extra_op_ms)) {
+  if (!std::isfinite(result.fixed_ms) || !std::isfinite(result.scale) || !std::isfinite(result.per_extra_op_ms)) {
+    throw DataError(why + "give a fit that is not a number (fixed " + format_number(result.fixed_ms) + ", scale " +
+                    format_number(result.scale) + ", per extra op " + format_number(result.per_extra_op_ms) + ")");
+  }
+  if (!(result.scale > 0)) {
     throw DataError(why + "fit the ops' scale " + format_number(result.scale) +
                     "; it must be > 0 (time more networks: latency.calibration, or more repeats)");
   }

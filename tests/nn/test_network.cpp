@@ -171,8 +171,7 @@ TEST(Network, LatencyTimerInterleavesItsRuns) {
   const nn::LatencyTimer timer(config);
   const std::vector<double> ms = timer.time_ms({[&] { order.push_back(0); }, [&] { order.push_back(1); }});
   EXPECT_EQ(order, (std::vector<int>{0, 1, 0, 0, 1, 1, 0, 1}));
-  ASSERT_EQ(ms.size(), 2u);
-  EXPECT_GE(ms[0], 0.0);
+  EXPECT_EQ(ms.size(), 2u);
 }
 
 }  // namespace

@@ -168,7 +168,7 @@ TEST(OnnxExport, AMismatchWritesNothing) {
   try {
     nn::export_onnx(net, shape, arch, text, path, 1);
     FAIL() << "no error";
-  } catch (const Error& e) {
+  } catch (const DataError& e) {  // exit 2
     EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("not written"), std::string::npos) << e.what();
   }

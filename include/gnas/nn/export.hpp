@@ -23,15 +23,14 @@ struct FrozenExport {
   int64_t check_batch = 0;
   double max_abs_difference = 0;   ///< max |frozen - LibTorch| over the check logits
   double relative_difference = 0;  ///< the same over max |LibTorch logit|
-  int64_t batch_norms = 0;         ///< BatchNorm nodes left in the frozen graph (0: all folded)
 };
 
 /// The deploy-ready form of the same module: every BatchNorm folded into its convolutions (as
 /// the ONNX export folds them), eval mode, frozen (torch::jit::freeze: weights as constants,
 /// the graph optimised for inference), written to `path` after its logits on
 /// `check_batch` standard-normal images drawn from `seed` are compared with `net`'s (eval mode,
-/// restored after). Atomic: a difference above kExportTolerance or a BatchNorm left unfolded is
-/// an Error and nothing is written.
+/// restored after). Atomic: a difference above kExportTolerance is a DataError (exit 2) and
+/// nothing is written.
 FrozenExport export_frozen_torchscript(Network& net, const MacroShape& shape, const Architecture& arch,
                                        const std::string& path, std::uint64_t seed, int64_t check_batch = 4);
 

@@ -18,7 +18,8 @@ namespace gnas::nn {
 
 /// Times forward passes on `config.runtime` (libtorch | opencv) as `config` says: `warmup`
 /// untimed passes, then `statistic` (min | median) of `repeats` timed ones, with `threads`
-/// intra-op threads (0 = leave the setting) while the timer lives.
+/// intra-op threads while the timer lives (0: LibTorch's setting as it is, which the step set
+/// from num_threads; OpenCV gets the same count).
 class LatencyTimer {
  public:
   /// One forward pass of something prepared for timing.
@@ -33,8 +34,7 @@ class LatencyTimer {
   Run op(const CandidateOpOptions& options, int input_size) const;
   /// One element-wise add of two [1, C, S, S] tensors.
   Run add(int channels, int size) const;
-  /// A fresh network of `arch` (initialised from LibTorch's random state). opencv: layer-wise
-  /// networks only (ConfigError otherwise).
+  /// A fresh network of `arch` (initialised from LibTorch's random state), of either space.
   Run network(const SearchSpace& space, const Architecture& arch) const;
 
   /// The latency of each of `runs`, ms. They are timed interleaved: after the warm-up, rounds in
@@ -57,7 +57,8 @@ struct LatencyProfile {
   LatencyTable timed;                       ///< the ops as timed alone
   std::optional<LatencyTable> calibrated;   ///< fitted to whole networks (config.calibration > 0)
   LatencyCalibration fit;
-  std::vector<double> check_ms;             ///< the check networks' measured latencies
+  std::vector<Architecture> check;          ///< the check networks
+  std::vector<double> check_ms;             ///< their measured latencies
   double seconds = 0;                       ///< the table's share of the timing (not the check's)
   /// the table to use
   const LatencyTable& table() const { return calibrated ? *calibrated : timed; }
@@ -66,10 +67,10 @@ struct LatencyProfile {
 /// The table: every candidate op of every layer alone on its input shape, one element-wise add
 /// per layer, and the fixed part (a whole network of the cheapest architecture minus its ops);
 /// then, with config.calibration > 0, fitted to that many sampled whole networks drawn from
-/// `seed` (LatencyTable::calibrated). `check` (networks not used by the fit) are timed in the
-/// same rounds, so that the table and its check see the machine alike. `origin` names the tables
-/// in messages.
+/// `seed` (LatencyTable::calibrated). `check_count` other sampled networks (none of the
+/// calibration's while the space has others) are timed in the same rounds as a check, so that the
+/// table and its check see the machine alike. `origin` names the tables in messages.
 LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& config, std::uint64_t seed,
-                               const std::string& origin, const std::vector<Architecture>& check = {});
+                               const std::string& origin, std::size_t check_count = 0);
 
 }  // namespace gnas::nn

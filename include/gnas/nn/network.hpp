@@ -81,6 +81,22 @@ std::map<std::string, torch::Tensor> read_tensor_dict(const std::string& path);
 std::vector<std::string> load_tensors(torch::nn::Module& module,
                                       const std::map<std::string, torch::Tensor>& tensors);
 
+/// Eval mode for the guard's lifetime: `module`'s train/eval mode is restored when it ends, also
+/// when an exception leaves the scope.
+class EvalModeGuard {
+ public:
+  explicit EvalModeGuard(torch::nn::Module& module) : module_(module), was_training_(module.is_training()) {
+    module_.eval();
+  }
+  ~EvalModeGuard() { module_.train(was_training_); }
+  EvalModeGuard(const EvalModeGuard&) = delete;
+  EvalModeGuard& operator=(const EvalModeGuard&) = delete;
+
+ private:
+  torch::nn::Module& module_;
+  bool was_training_;
+};
+
 /// Learnable parameters of `module`.
 int64_t count_parameters(const torch::nn::Module& module);
 

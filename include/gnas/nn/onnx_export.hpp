@@ -30,7 +30,7 @@ struct OnnxExport {
 
 /// Writes `net` (current weights, BatchNorm statistics; eval mode whatever its mode, which is
 /// restored) to `path` as ONNX after the OpenCV check on `check_batch` standard-normal images
-/// drawn from `seed`. Atomic: a failed check or write leaves `path` as it was. Throws Error
+/// drawn from `seed`. Atomic: a failed check or write leaves `path` as it was. Throws DataError (exit 2)
 /// naming the path when OpenCV refuses the model or the logits differ.
 /// `arch_text` is the architecture as its space writes it (the metadata's gnas.architecture).
 OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture& arch,
@@ -46,7 +46,7 @@ OnnxExport export_onnx(NasBench201Network& net, const CellNetworkShape& shape, c
 
 /// An ONNX model held in memory and loaded by OpenCV's DNN module (CPU), with a standard-normal
 /// batch-1 input, for timing on the deployment runtime (latency.runtime: opencv): a whole
-/// network of either space, one candidate op, or one element-wise add. Throws Error when OpenCV
+/// network of either space, one candidate op, or one element-wise add. Throws DataError when OpenCV
 /// refuses the model.
 class OpenCvRunner {
  public:
