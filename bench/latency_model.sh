@@ -13,7 +13,7 @@ runs=${3:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "latency model check ($(date -u +%F), $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)), $cfg, $n networks, 1 thread"
-printf '%-9s %-28s %4s %10s %10s %9s %10s\n' runtime recipe run "mean|err|" "within10" spearman "profile s"
+printf '%-9s %-28s %4s %10s %10s %9s %10s %6s\n' runtime recipe run "mean|err|" "within10" spearman "profile s" steal
 for runtime in libtorch opencv; do
   for recipe in "median, timed alone:median:0" "min, timed alone:min:0" "min, calibrated (default):min:40"; do
     IFS=: read -r name statistic calibration <<<"$recipe"
@@ -24,10 +24,11 @@ for runtime in libtorch opencv; do
         --profile-latency "$work/table.csv" --check "$n" >/dev/null 2>&1
       s="$work/evaluate_summary.yml"
       get() { sed -n "s/^ *$1: *//p" "$s" | head -1 | tr -d "'\""; }
-      printf '%-9s %-28s %4s %9.1f%% %9.0f%% %9.3f %10s\n' "$runtime" "$name" "$run" \
+      printf '%-9s %-28s %4s %9.1f%% %9.0f%% %9.3f %10s %5.1f%%\n' "$runtime" "$name" "$run" \
         "$(awk -v e="$(get check_mean_abs_error)" 'BEGIN{print 100*e}')" \
         "$(awk -v e="$(get check_within_10_percent)" 'BEGIN{print 100*e}')" \
-        "$(get check_spearman)" "$(get profile_seconds)"
+        "$(get check_spearman)" "$(get profile_seconds)" \
+        "$(awk -v e="$(get cpu_steal_share)" 'BEGIN{print 100*e}')"
     done
   done
 done

@@ -309,6 +309,12 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
     out << line;
   }
 
+  if (profile.steal_share > 0.02) {
+    log.warn("[latency] the hypervisor took {:.0f} % of the CPU while timing (steal, /proc/stat): the "
+             "latencies are less reliable than on a quiet machine; compare the check below",
+             100 * profile.steal_share);
+  }
+
   // The check: the other networks, timed whole, against both tables.
   const LayerwiseSpace with_table(shape, table), timed_alone(shape, profile.timed);
   const std::vector<double>& measured = profile.check_ms;
@@ -365,6 +371,7 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
   values["repeats"] = config.latency.repeats;
   values["fixed_ms"] = format_fixed(result.fixed_ms, 4);
   values["profile_seconds"] = format_fixed(result.profile_seconds, 2);
+  if (profile.steal_share >= 0) values["cpu_steal_share"] = format_fixed(profile.steal_share, 4);
   values["calibration_networks"] = static_cast<int>(result.fit.networks);
   if (profile.calibrated) {
     values["calibration_fixed_ms"] = format_fixed(result.fit.fixed_ms, 4);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <set>
 
 #include "gnas/benchmark/nasbench201.hpp"
@@ -20,6 +21,20 @@ namespace gnas::nn {
 namespace {
 
 bool on_opencv(const LatencyConfig& config) { return config.runtime == "opencv"; }
+
+// The machine's CPU ticks from /proc/stat's first line: {stolen by the hypervisor, all}; {0, 0}
+// where there is no such file.
+std::pair<double, double> cpu_ticks() {
+  std::ifstream in("/proc/stat");
+  std::string name;
+  if (!(in >> name) || name != "cpu") return {0, 0};
+  double value = 0, total = 0, steal = 0;
+  for (int field = 0; field < 8 && in >> value; ++field) {
+    total += value;
+    if (field == 7) steal = value;
+  }
+  return {steal, total};
+}
 
 }  // namespace
 
@@ -149,7 +164,9 @@ LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& con
   }
   const double setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto timing_start = std::chrono::steady_clock::now();
+  const auto ticks_before = cpu_ticks();
   const std::vector<double> ms = timer.time_ms(runs);
+  const auto ticks_after = cpu_ticks();
   const double timing_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - timing_start).count();
 
   // The fixed part: the cheapest network minus its ops.
@@ -169,6 +186,9 @@ LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& con
     profile.calibrated = profile.timed.calibrated(calibration, measured, shape, &profile.fit);
   }
   profile.check_ms.assign(ms.begin() + static_cast<std::ptrdiff_t>(table_runs), ms.end());
+  if (const double all = ticks_after.second - ticks_before.second; all > 0) {
+    profile.steal_share = (ticks_after.first - ticks_before.first) / all;
+  }
   // The check's share of the timing is left out: what profiling alone would take.
   double table_ms = 0, all_ms = 0;
   for (std::size_t i = 0; i < ms.size(); ++i) {

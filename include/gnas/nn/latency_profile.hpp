@@ -60,6 +60,9 @@ struct LatencyProfile {
   std::vector<Architecture> check;          ///< the check networks
   std::vector<double> check_ms;             ///< their measured latencies
   double seconds = 0;                       ///< the table's share of the timing (not the check's)
+  /// Share of the machine's CPU time the hypervisor took (steal, /proc/stat) while timing; -1
+  /// where unknown. Timings under much steal are unreliable.
+  double steal_share = -1;
   /// the table to use
   const LatencyTable& table() const { return calibrated ? *calibrated : timed; }
 };
