@@ -10,6 +10,7 @@ packages=(
   libtorch-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libgtest-dev zlib1g-dev
   libopenblas0-openmp    # without it LibTorch's matrix products run ~20x slower
   libonnx-dev libprotobuf-dev libopencv-dnn-dev  # ONNX export, checked by OpenCV's DNN module
+  libxgboost-dev         # the gradient-boosted tree predictor (predictor.type xgboost)
   dataset-fashion-mnist  # the quickstart's data set
 )
 bash scripts/install_missing.sh "${packages[@]}"

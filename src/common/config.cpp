@@ -263,7 +263,7 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(latency.statistic, "min | median of the timed passes (min: robust to other processes on the CPU, docs/benchmarks.md)"),
       GNAS_FIELD(latency.calibration, "whole sampled networks evaluate --profile-latency times to fit the table's fixed part, op scale and per-extra-op cost to real forward passes; 0 = the ops as timed alone (0 or >= 5)"),
       GNAS_FIELD(latency.runtime, "libtorch | opencv: what runs the timed networks (opencv: the exported ONNX model in OpenCV's DNN module); a latency table records it"),
-      GNAS_FIELD(predictor.type, "gnn (DESIGN 1.6's graph network) | mlp (on the flat op encoding)"),
+      GNAS_FIELD(predictor.type, "gnn (DESIGN 1.6's graph network) | mlp (on the flat op encoding) | xgboost (gradient-boosted trees on the flat op encoding and graph features; tuned only)"),
       GNAS_FIELD(predictor.variant, "original (DESIGN 1.6 exactly: network and training recipe, Adam 1e-4, batch 1, 50 epochs, raw targets, no validation split) | tuned (uses the switches below)"),
       GNAS_FIELD(predictor.node_features, "tuned gnn: degree ([out-degree, 1, 1]) | ops (+ op type one-hot, MACs)"),
       GNAS_FIELD(predictor.graph_features, "tuned: graph-level inputs, a list of graf (GRAF-style path counts and lengths by op type), cost (log MACs, log parameters) synflow (log of the data-free zero-cost proxy, one reference initialisation) and zico (ZiCo under that initialisation on a fixed stand-in batch of noise images); [] = none"),
@@ -278,6 +278,10 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(predictor.weight_decay, "Adam L2 penalty (>= 0)"),
       GNAS_FIELD(predictor.validation_share, "share of the training labels held out to pick the epoch, in [0, 1)"),
       GNAS_FIELD(predictor.patience, "stop after N epochs without validation gain; 0 = never (>= 0)"),
+      GNAS_FIELD(predictor.trees, "xgboost: boosting rounds, one tree each (>= 1)"),
+      GNAS_FIELD(predictor.tree_depth, "xgboost: deepest tree, in [1, 16]"),
+      GNAS_FIELD(predictor.tree_eta, "xgboost: shrinkage of each tree's contribution, in (0, 1]"),
+      GNAS_FIELD(predictor.tree_subsample, "xgboost: share of the labels and of the features each tree sees, in (0, 1]"),
       GNAS_FIELD(predictor.test_count, "labels held out for the reported metrics; 0 = none (>= 0)"),
       GNAS_FIELD(predictor.test_split, "last (the file's last test_count rows, as the original) | random (seeded)"),
       GNAS_FIELD(evolution.population, "architectures per generation (>= 2)"),
@@ -735,8 +739,16 @@ std::vector<std::string> validation_errors(const Config& c) {
   check(c.proxies.batch_size >= 2, "proxies.batch_size", std::to_string(c.proxies.batch_size),
         "must be >= 2 (zico compares two halves of the batch)");
   one_of("evolution.variant", c.evolution.variant, {"gnas", "original"});
-  one_of("predictor.type", p.type, {"gnn", "mlp"});
+  one_of("predictor.type", p.type, {"gnn", "mlp", "xgboost"});
   one_of("predictor.variant", p.variant, {"original", "tuned"});
+  check(p.type != "xgboost" || p.variant == "tuned", "predictor.type", p.type,
+        "needs predictor.variant tuned (the original has no tree model)");
+  check(p.trees >= 1, "predictor.trees", std::to_string(p.trees), "must be >= 1");
+  check(p.tree_depth >= 1 && p.tree_depth <= 16, "predictor.tree_depth", std::to_string(p.tree_depth),
+        "must be in [1, 16]");
+  check(p.tree_eta > 0 && p.tree_eta <= 1, "predictor.tree_eta", num(p.tree_eta), "must be in (0, 1]");
+  check(p.tree_subsample > 0 && p.tree_subsample <= 1, "predictor.tree_subsample",
+        num(p.tree_subsample), "must be in (0, 1]");
   one_of("predictor.node_features", p.node_features, {"degree", "ops"});
   for (std::size_t i = 0; i < p.graph_features.size(); ++i) {
     const std::string key = "predictor.graph_features[" + std::to_string(i) + "]";

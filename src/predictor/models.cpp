@@ -3,8 +3,26 @@
 #include <cmath>
 
 #include "gnas/common/errors.hpp"
+#include "gnas/nn/network.hpp"
 
 namespace gnas {
+
+bool PredictorNet::fit_directly(const GraphBatch& /*batch*/, const torch::Tensor& /*targets*/,
+                                const PredictorConfig& /*config*/, std::uint64_t /*seed*/) {
+  return false;
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> PredictorNet::saved_state() const {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& p : named_parameters()) out.emplace_back(p.key(), p.value().detach().clone());
+  return out;
+}
+
+void PredictorNet::load_state(const std::map<std::string, torch::Tensor>& state) {
+  std::map<std::string, torch::Tensor> floats;
+  for (const auto& [name, t] : state) floats[name] = t.to(torch::kFloat32);
+  nn::load_tensors(*this, floats);
+}
 
 GruCellImpl::GruCellImpl(int64_t size) : size_(size) { reset(); }
 
@@ -89,7 +107,8 @@ torch::Tensor MlpPredictorImpl::forward(const GraphBatch& batch) {
 std::shared_ptr<PredictorNet> make_predictor_net(const PredictorNetOptions& options) {
   if (options.type() == "gnn") return std::make_shared<GnnPredictorImpl>(options);
   if (options.type() == "mlp") return std::make_shared<MlpPredictorImpl>(options);
-  throw ConfigError("predictor.type (" + options.type() + "): must be one of gnn, mlp");
+  if (options.type() == "xgboost") return std::make_shared<TreePredictorImpl>(options);
+  throw ConfigError("predictor.type (" + options.type() + "): must be one of gnn, mlp, xgboost");
 }
 
 }  // namespace gnas

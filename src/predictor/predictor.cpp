@@ -198,10 +198,10 @@ Predictor Predictor::load(const std::string& path, const SearchSpace& space) {
     std::map<std::string, torch::Tensor> own;
     const std::string prefix = original ? "" : "member" + std::to_string(m) + ".";
     for (const auto& [name, t] : tensors) {
-      if (name.rfind(prefix, 0) == 0) own[name.substr(prefix.size())] = t.to(torch::kFloat32);
+      if (name.rfind(prefix, 0) == 0) own[name.substr(prefix.size())] = t;
     }
     try {
-      nn::load_tensors(*predictor.members_[static_cast<std::size_t>(m)], own);
+      predictor.members_[static_cast<std::size_t>(m)]->load_state(own);
     } catch (const DataError& e) {
       throw DataError(path + ": " + e.what());
     }
@@ -214,9 +214,7 @@ void Predictor::save(const std::string& path) const {
   dict.insert(kSpecKey, spec_yaml(spec_));
   for (std::size_t m = 0; m < members_.size(); ++m) {
     const std::string prefix = "member" + std::to_string(m) + ".";
-    for (const auto& p : members_[m]->named_parameters()) {
-      dict.insert(prefix + p.key(), p.value().detach().clone());
-    }
+    for (const auto& [name, t] : members_[m]->saved_state()) dict.insert(prefix + name, t);
   }
   const std::vector<char> bytes = torch::pickle_save(dict);
   write_file_atomic(path, std::string(bytes.begin(), bytes.end()));

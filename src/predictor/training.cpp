@@ -191,9 +191,19 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
     PredictorSpec one = spec;
     one.members = 1;
     Predictor fresh(one);
-    Rng rng(s);
-    reports.push_back(train_member(*fresh.members()[0], recipe, ranking_weight, all, targets, rng));
+    PredictorNet& net = *fresh.members()[0];
     members.push_back(fresh.members()[0]);
+    if (net.fit_directly(all, targets, recipe, s)) {  // trees: every label, one fit
+      MemberReport r;
+      r.epochs = r.best_epoch = recipe.trees;
+      r.n_train = train.size();
+      reports.push_back(r);
+      log.info("[predictor] {} model {}/{}: {} labels, {} trees of depth <= {}", spec.type, m + 1,
+               spec.members, r.n_train, recipe.trees, recipe.tree_depth);
+      continue;
+    }
+    Rng rng(s);
+    reports.push_back(train_member(net, recipe, ranking_weight, all, targets, rng));
     const MemberReport& r = reports.back();
     log.info("[predictor] {} {} network {}/{}: {} train, {} validation labels; {} epochs, kept "
              "epoch {} (validation loss {:.5f})",

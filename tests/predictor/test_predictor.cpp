@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
@@ -316,6 +318,80 @@ TEST(PredictorTraining, MlpRankingLossAndEnsemble) {
   EXPECT_GT(kendall_tau(split.test.labels, predicted), 0.6);
   // Predictions come back in the labels' unit (fractions), not the normalised one.
   EXPECT_NEAR(mean_absolute_error(split.test.labels, predicted), 0.0, 0.05);
+}
+
+// Trees fit every training label in one call (no validation split), rank the synthetic target,
+// give the same forest for the same seed and another for another seed, and come back from the
+// predictor file with exactly the same predictions.
+TEST(PredictorTrees, FitRanksDeterministicallyAndSurvivesTheFile) {
+  test::TempDir dir;
+  const LayerwiseSpace space = default_space();
+  const LabelledSet data = test::synthetic_set(space, 140, 12);
+  const TrainTestSplit split = split_train_test(data, 40, false, 0);
+  auto log = quiet();
+  PredictorConfig c = small_config();
+  c.type = "xgboost";
+  c.graph_features = {"graf", "cost"};
+  c.trees = 200;
+  c.ensemble = 2;
+  const FitResult fit = fit_predictor(c, 7, space, split.train, log);
+  ASSERT_EQ(fit.members.size(), 2u);
+  EXPECT_EQ(fit.members[0].n_train, 100u);
+  EXPECT_EQ(fit.members[0].n_validation, 0u);
+  EXPECT_EQ(fit.members[0].epochs, 200);
+  const std::vector<double> predicted = fit.predictor.predict(space, split.test.archs);
+  EXPECT_GT(kendall_tau(split.test.labels, predicted), 0.6);
+  EXPECT_NEAR(mean_absolute_error(split.test.labels, predicted), 0.0, 0.05);
+  // two members seeded apart: different forests, so the ensemble has a spread
+  const Predictor::Spread spread = fit.predictor.predict_spread(space, split.test.archs);
+  EXPECT_GT(*std::max_element(spread.std.begin(), spread.std.end()), 0.0);
+
+  const FitResult again = fit_predictor(c, 7, space, split.train, log);
+  EXPECT_EQ(again.predictor.predict(space, split.test.archs), predicted);
+  const FitResult other = fit_predictor(c, 8, space, split.train, log);
+  EXPECT_NE(other.predictor.predict(space, split.test.archs), predicted);
+
+  const std::string path = dir.file("predictor.pt");
+  fit.predictor.save(path);
+  const Predictor loaded = Predictor::load(path, space);
+  EXPECT_EQ(loaded.spec().type, "xgboost");
+  EXPECT_EQ(loaded.predict(space, split.test.archs), predicted);
+}
+
+// A tree model that is missing, not a byte vector, not XGBoost's, or reads another number of
+// features than the encoding has is refused with a DataError naming what is wrong.
+TEST(PredictorTrees, ADamagedOrForeignModelIsRefused) {
+  const LayerwiseSpace space = default_space();
+  const LabelledSet data = test::synthetic_set(space, 40, 12);
+  auto log = quiet();
+  PredictorConfig c = small_config();
+  c.type = "xgboost";
+  c.trees = 5;
+  const FitResult fit = fit_predictor(c, 7, space, data, log);
+  const auto state = fit.predictor.members()[0]->saved_state();
+  ASSERT_EQ(state.size(), 1u);
+  const torch::Tensor model = state[0].second;
+
+  const auto refusal = [&](const std::map<std::string, torch::Tensor>& bad, int64_t graph_dim) {
+    TreePredictorImpl tree(
+        PredictorNetOptions().type("xgboost").gene_dim(flat_encoding_dim(space)).graph_dim(graph_dim));
+    try {
+      tree.load_state(bad);
+    } catch (const DataError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refusal({}, 0), "cannot load the tree model: missing model");
+  EXPECT_EQ(refusal({{"model", model.to(torch::kFloat32)}}, 0),
+            "cannot load the tree model: model is not a byte vector");
+  EXPECT_EQ(refusal({{"model", model.narrow(0, 0, model.numel() / 2)}}, 0)
+                .rfind("XGBoost: cannot read the tree model: ", 0),
+            0u);
+  EXPECT_EQ(refusal({{"model", model}}, 3),
+            "cannot load the tree model: it reads " + std::to_string(flat_encoding_dim(space)) +
+                " features, the predictor's encoding has " + std::to_string(flat_encoding_dim(space) + 3));
+  EXPECT_EQ(refusal({{"model", model}}, 0), "accepted");
 }
 
 }  // namespace

@@ -117,7 +117,7 @@ struct EvolutionConfig {
 
 /// The accuracy predictor and how `train_predictor` fits it (DESIGN 1.6 and issue 4).
 struct PredictorConfig {
-  std::string type = "gnn";           ///< gnn (DESIGN 1.6) | mlp (flat op encoding)
+  std::string type = "gnn";           ///< gnn (DESIGN 1.6) | mlp (flat op encoding) | xgboost (trees)
   std::string variant = "tuned";      ///< original (DESIGN 1.6 exactly) | tuned (switches below)
   std::string node_features = "ops";  ///< tuned gnn: degree ([out-degree, 1, 1]) | ops (+ op type, MACs)
   double ranking_weight = 0.0;        ///< tuned: weight of the pairwise ranking loss beside MSE
@@ -130,6 +130,10 @@ struct PredictorConfig {
   double weight_decay = 0.0;          ///< Adam L2 penalty
   double validation_share = 0.1;      ///< share of the training labels held out to pick the epoch
   int patience = 20;                  ///< stop after N epochs without validation gain; 0 = never
+  int trees = 500;                    ///< xgboost: boosting rounds (one tree each)
+  int tree_depth = 6;                 ///< xgboost: deepest tree
+  double tree_eta = 0.05;             ///< xgboost: shrinkage of each tree's contribution
+  double tree_subsample = 0.8;        ///< xgboost: share of the labels and of the features per tree
   int test_count = 50;                ///< labels held out for the reported metrics; 0 = none
   std::string test_split = "last";    ///< last (the original: the file's last rows) | random
   /// tuned: graph-level inputs beside the graph / flat encoding: graf (path counts by op type),
@@ -144,7 +148,9 @@ struct PredictorConfig {
            ranking_weight == o.ranking_weight && ensemble == o.ensemble && hidden == o.hidden &&
            blocks == o.blocks && epochs == o.epochs && batch_size == o.batch_size && lr == o.lr &&
            weight_decay == o.weight_decay && validation_share == o.validation_share &&
-           patience == o.patience && test_count == o.test_count && test_split == o.test_split;
+           patience == o.patience && trees == o.trees && tree_depth == o.tree_depth &&
+           tree_eta == o.tree_eta && tree_subsample == o.tree_subsample &&
+           test_count == o.test_count && test_split == o.test_split;
   }
 };
 

@@ -1,13 +1,20 @@
 #pragma once
 
-// The predictor networks as LibTorch modules: the original's GNN (DESIGN 1.6, after DrBC) and an
-// MLP on the flat op encoding, behind one interface over batched graphs. Module names follow the
-// original's state dict (`e.first`, `e.layers.K.gru.weight_ih_l0`, `predictor.0`, `predictor.2`).
+// The predictor models behind one interface over batched graphs: the original's GNN (DESIGN 1.6,
+// after DrBC) and an MLP on the flat op encoding as LibTorch modules (names follow the original's
+// state dict: `e.first`, `e.layers.K.gru.weight_ih_l0`, `predictor.0`, `predictor.2`), and
+// gradient-boosted trees (XGBoost) on the flat encoding and graph-level features.
 
 #include <torch/torch.h>
 
+#include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "gnas/common/config.hpp"
 #include "gnas/predictor/encoding.hpp"
 
 namespace gnas {
@@ -15,7 +22,7 @@ namespace gnas {
 class Predictor;
 
 struct PredictorNetOptions {
-  TORCH_ARG(std::string, type) = "gnn";   ///< gnn | mlp
+  TORCH_ARG(std::string, type) = "gnn";   ///< gnn | mlp | xgboost
   TORCH_ARG(int64_t, num_nodes) = 36;     ///< N, graph nodes (gnn readout concatenates them)
   TORCH_ARG(int64_t, feature_dim) = 3;    ///< F, node features (gnn)
   TORCH_ARG(int64_t, gene_dim) = 30;      ///< G, flat op encoding (mlp)
@@ -26,11 +33,20 @@ struct PredictorNetOptions {
   TORCH_ARG(bool, sigmoid) = true;        ///< squash the output into (0, 1) (the original's head)
 };
 
-/// A predictor network: one score per architecture of a batch.
+/// A predictor model: one score per architecture of a batch.
 class PredictorNet : public torch::nn::Module {
  public:
   /// -> [B] float scores (in (0, 1) with a sigmoid head).
   virtual torch::Tensor forward(const GraphBatch& batch) = 0;
+
+  /// Models fitted in one call instead of by gradient steps (the trees) fit `batch` -> `targets`
+  /// here, seeded by `seed`, and return true; networks return false (fit_predictor trains them).
+  virtual bool fit_directly(const GraphBatch& batch, const torch::Tensor& targets,
+                            const PredictorConfig& config, std::uint64_t seed);
+  /// What a predictor file keeps of the model (name -> tensor): the parameters of a network.
+  virtual std::vector<std::pair<std::string, torch::Tensor>> saved_state() const;
+  /// Restores saved_state(). Throws DataError naming what is missing, misshapen or unreadable.
+  virtual void load_state(const std::map<std::string, torch::Tensor>& state);
 };
 
 /// A GRU cell whose parameters carry torch.nn.GRU's names (`weight_ih_l0`, `weight_hh_l0`,
@@ -94,7 +110,24 @@ class MlpPredictorImpl : public PredictorNet {
   torch::nn::Sequential layers_{nullptr};
 };
 
-/// A fresh network of `options.type()`, initialised from LibTorch's current random state.
+/// Gradient-boosted regression trees (XGBoost's C API, `hist` method) on the flat op encoding and
+/// the graph-level features [B, G + K], squared error on the normalised targets. The model is
+/// kept as XGBoost's own serialisation in one uint8 tensor (`model`) of the predictor file.
+class TreePredictorImpl : public PredictorNet {
+ public:
+  explicit TreePredictorImpl(const PredictorNetOptions& options);
+  torch::Tensor forward(const GraphBatch& batch) override;
+  bool fit_directly(const GraphBatch& batch, const torch::Tensor& targets,
+                    const PredictorConfig& config, std::uint64_t seed) override;
+  std::vector<std::pair<std::string, torch::Tensor>> saved_state() const override;
+  void load_state(const std::map<std::string, torch::Tensor>& state) override;
+
+ private:
+  PredictorNetOptions options_;
+  std::shared_ptr<void> booster_;  ///< BoosterHandle, freed with the last copy
+};
+
+/// A fresh model of `options.type()`, initialised from LibTorch's current random state.
 /// Throws ConfigError for an unknown type.
 std::shared_ptr<PredictorNet> make_predictor_net(const PredictorNetOptions& options);
 
