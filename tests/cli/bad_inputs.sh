@@ -90,6 +90,8 @@ row config "latency runtime not built in" "latency.runtime (tflite): must be one
   "$bin/evaluate" "${common[@]}" --set latency.runtime=tflite --profile-latency
 row config "latency calibration too small to fit" "latency.calibration (3)" \
   "$bin/evaluate" "${common[@]}" --set latency.calibration=3 --profile-latency
+row config "tree predictor with the original's variant" "predictor.type (xgboost): needs predictor.variant tuned" \
+  "$bin/train_predictor" "${common[@]}" --set predictor.type=xgboost --set predictor.variant=original
 row config "cross-key rule (mean per channel)" "mean" "$bin/generate" "${common[@]}" --set "mean=[0.5, 0.5]"
 row config "--set of an unknown key" "did you mean 'epochs'?" "$bin/generate" "${common[@]}" --set epoc=1
 row config "--set without =" "epochs" "$bin/generate" "${common[@]}" --set epochs
