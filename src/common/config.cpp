@@ -120,6 +120,8 @@ struct Codec<std::string> {
   static const char* name() { return "string"; }
   static std::string decode(const Node& node, const std::string& key) {
     if (!node.IsScalar()) reject(key, node, "must be a string");
+    // YAML is Unicode text: other bytes would be written back as U+FFFD, another value
+    if (!is_utf8(node.Scalar())) reject(key, node, "must be UTF-8 text");
     return node.Scalar();
   }
   static Node encode(const std::string& v) { return Node(v); }

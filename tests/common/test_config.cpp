@@ -6,6 +6,8 @@
 
 #include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/io.hpp"
+#include "gnas/common/text.hpp"
 #include "test_util.hpp"
 
 namespace gnas {
@@ -260,6 +262,39 @@ TEST(Config, ReadmeDocumentsEveryKey) {
   for (const auto& k : config_keys()) {
     EXPECT_NE(readme.find("`" + k.key + "`"), std::string::npos) << k.key << " is not in README.md";
   }
+}
+
+}  // namespace
+}  // namespace gnas
+
+namespace gnas {
+namespace {
+
+// Found by tests/fuzz/fuzz_config: a path holding bytes that are not UTF-8 was loaded, written
+// back as U+FFFD and so read back as another path. Such a string is refused, naming the key.
+TEST(Config, AStringThatIsNotUtf8IsRefused) {
+  const std::string text = read_file(test::test_data("config_fuzz_round_trip.yml"));
+  try {
+    load_config_text(text, "fuzz.yml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("path_to_train_data (logs"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("): must be UTF-8 text"), std::string::npos) << e.what();
+  }
+  const Config unicode = load_config_text("log_dir: \"logs/\u00e9t\u00e9 \U0001F600\"\n", "t.yml");
+  EXPECT_TRUE(load_config_text(to_yaml(unicode), "written.yml") == unicode);
+}
+
+TEST(Text, Utf8Validation) {
+  EXPECT_TRUE(is_utf8(""));
+  EXPECT_TRUE(is_utf8("plain ascii"));
+  EXPECT_TRUE(is_utf8("\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));
+  EXPECT_FALSE(is_utf8("\xFF"));               // never a UTF-8 byte
+  EXPECT_FALSE(is_utf8("a\x80"));              // continuation without a lead
+  EXPECT_FALSE(is_utf8("\xC3"));               // cut short
+  EXPECT_FALSE(is_utf8("\xC0\xAF"));           // overlong '/'
+  EXPECT_FALSE(is_utf8("\xED\xA0\x80"));       // a surrogate
+  EXPECT_FALSE(is_utf8("\xF4\x90\x80\x80"));   // beyond U+10FFFF
 }
 
 }  // namespace

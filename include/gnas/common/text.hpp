@@ -25,6 +25,10 @@ std::vector<std::string> split(std::string_view s, char sep);
 /// number" otherwise.
 double parse_double(std::string_view s, const std::string& what);
 
+/// Whether `s` is well-formed UTF-8 (no stray continuation bytes, overlong forms, surrogates
+/// or code points beyond U+10FFFF).
+bool is_utf8(std::string_view s);
+
 /// `s` without leading and trailing spaces, tabs, CR and LF.
 std::string trim(std::string_view s);
 
