@@ -75,7 +75,6 @@ torch::Tensor TreePredictorImpl::forward(const GraphBatch& batch) {
   if (!booster_) throw DataError("predictor: the tree model was never fitted or loaded");
   if (batch.size() == 0) return torch::zeros({0});
   const std::shared_ptr<void> data = feature_matrix(batch, options_.graph_dim());
-  set_param(booster_.get(), "nthread", std::to_string(torch::get_num_threads()));
   bst_ulong length = 0;
   const float* values = nullptr;
   xgb_check(XGBoosterPredict(booster_.get(), data.get(), 0, 0, 0, &length, &values), "prediction");
@@ -112,6 +111,7 @@ void TreePredictorImpl::load_state(const std::map<std::string, torch::Tensor>& s
                     " features, the predictor's encoding has " + std::to_string(expected));
   }
   set_param(booster.get(), "verbosity", "0");
+  set_param(booster.get(), "nthread", std::to_string(torch::get_num_threads()));
   booster_ = std::move(booster);
 }
 
