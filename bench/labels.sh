@@ -3,8 +3,9 @@
 # from Debian's dataset-fashion-mnist): for every recipe, K (12) uniform architectures of the
 # space (drawn with SEED) are labelled and then trained once more with a fresh seed
 # (labels.agreement_check K); reported: label_agreement_tau (Kendall tau between the two
-# trainings), Spearman, the median |difference| in points, the labels' spread (sd, points) and
-# the seconds per training. A predictor cannot rank better than its labels agree.
+# trainings), Spearman, the median |difference| in points, the labels' spread (sd, points),
+# the seconds per training and the reliability (the share of the labels' variance that is not
+# training noise). A predictor cannot rank better than its labels agree.
 # usage: [K=12] [ONLY=REGEX] [RECIPES=FILE] bench/labels.sh [SEED] [BUILD_DIR]
 #   (RECIPES: more recipes, one `name|--set key=value ...` per line)
 set -euo pipefail
@@ -30,7 +31,7 @@ if [ -n "${RECIPES:-}" ]; then
 fi
 
 echo "label noise at the quickstart's shape ($(date -u +%F), $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)); $k architectures (seed $seed) trained twice per recipe"
-printf '%-36s %6s %9s %11s %9s %10s\n' recipe tau spearman "median|d|" "sd label" "s/training"
+printf '%-36s %6s %9s %11s %9s %11s %10s\n' recipe tau spearman "median|d|" "sd label" reliability "s/training"
 for entry in "${recipes[@]}"; do
   name=${entry%%|*}
   [[ -z ${ONLY:-} || $name =~ ${ONLY:-} ]] || continue
@@ -46,7 +47,12 @@ for entry in "${recipes[@]}"; do
   sum="$d/train_summary.yml"
   sd=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "mean") c = i; next }
                 { n++; s += $c; q += $c * $c } END { printf "%.2f", 100 * sqrt(q / n - (s / n) ^ 2) }' "$d/train_data.csv")
-  printf '%-36s %6s %9s %11.2f %9s %10.1f\n' "$name" "$(value label_agreement_tau "$sum")" \
+  # reliability: 1 - (noise variance, mean squared difference of the two trainings / 2) / (variance
+  # of all 2K labels) -- the share of the labels' variance that the architectures explain
+  rel=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "top1_1") a = i; if ($i == "top1_check") b = i }; next }
+                 { n++; d += ($a - $b) ^ 2; s += $a + $b; q += $a ^ 2 + $b ^ 2 }
+                 END { v = q / (2 * n) - (s / (2 * n)) ^ 2; printf "%.2f", v > 0 ? 1 - d / (2 * n) / v : 0 }' "$d/label_agreement.csv")
+  printf '%-36s %6s %9s %11.2f %9s %11s %10.1f\n' "$name" "$(value label_agreement_tau "$sum")" \
     "$(value label_agreement_spearman "$sum")" "$(awk -v m="$(value label_spread_median "$sum")" 'BEGIN { print 100 * m }')" \
-    "$sd" "$(awk -v a="$start" -v b="$end" -v n="$k" 'BEGIN { print (b - a) / (2 * n) }')"
+    "$sd" "$rel" "$(awk -v a="$start" -v b="$end" -v n="$k" 'BEGIN { print (b - a) / (2 * n) }')"
 done
