@@ -19,7 +19,8 @@ std::string keys_help() {
   for (const auto& k : config_keys()) {
     std::string key = "  " + k.key;
     key.resize(std::max<std::size_t>(key.size() + 1, 36), ' ');
-    text += key + k.doc + " [" + k.type + "]\n";
+    text += key + k.doc + " [" + k.type + ", default " + k.default_value +
+            (k.rule.empty() ? "" : "; " + k.rule) + "]\n";
   }
   return text;
 }
@@ -64,6 +65,9 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
   cli.add_flag("--show-config", show_config,
                "print the resolved configuration (defaults < --cfg < --set) as YAML and exit; "
                "nothing is written");
+  bool keys_table = false;
+  cli.add_flag("--keys-table", keys_table,
+               "print every configuration key as the README's Markdown table and exit");
   cli.footer(keys_help());
   add_options(cli);
   try {
@@ -71,6 +75,10 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
   } catch (const CLI::ParseError& e) {
     const int code = cli.exit(e);
     return code == 0 ? kExitOk : kExitBadInput;
+  }
+  if (keys_table) {
+    std::cout << config_keys_markdown();
+    return kExitOk;
   }
   std::function<void()> write_config = [] {};
   try {

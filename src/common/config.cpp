@@ -181,126 +181,352 @@ struct Codec<LayerConfig> {
   }
 };
 
+// --- rules: what a key's value must be, declared with the key ----------------------------------
+// A rule has a text (shown by --help and in the README's key table) and a test that adds
+// "key (value): must ..." to the errors. The test sees the whole Config for rules across keys.
+
+using Errors = std::vector<std::string>;
+
+template <typename T>
+std::string shown(const T& value) {
+  return render(Codec<T>::encode(value));
+}
+
+// A numeric range; an open end is +-infinity.
+struct Range {
+  double lo;
+  double hi;
+  bool lo_in;
+  bool hi_in;
+  std::string text() const {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    if (hi == kInf) return (lo_in ? ">= " : "> ") + format_number(lo);
+    return std::string("in ") + (lo_in ? "[" : "(") + format_number(lo) + ", " + format_number(hi) +
+           (hi_in ? "]" : ")");
+  }
+  template <typename T>
+  void operator()(const std::string& key, const T& v, const Config&, Errors& errors) const {
+    const double x = static_cast<double>(v);
+    if (!((lo_in ? x >= lo : x > lo) && (hi_in ? x <= hi : x < hi))) {
+      errors.push_back(key + " (" + shown(v) + "): must be " + text());
+    }
+  }
+};
+
+Range at_least(double lo) { return {lo, std::numeric_limits<double>::infinity(), true, true}; }
+Range above(double lo) { return {lo, std::numeric_limits<double>::infinity(), false, true}; }
+// in_range("[)", 0, 1): the brackets say which ends belong to the range
+Range in_range(const char* brackets, double lo, double hi) {
+  return {lo, hi, brackets[0] == '[', brackets[1] == ']'};
+}
+
+struct OneOf {
+  std::vector<std::string> names;
+  std::string text() const {
+    std::string t = "one of ";
+    for (std::size_t i = 0; i < names.size(); ++i) t += (i ? ", " : "") + names[i];
+    return t;
+  }
+  void operator()(const std::string& key, const std::string& v, const Config&, Errors& errors) const {
+    if (std::find(names.begin(), names.end(), v) == names.end()) {
+      errors.push_back(key + " (" + v + "): must be " + text());
+    }
+  }
+};
+
+OneOf one_of(std::vector<std::string> names) { return {std::move(names)}; }
+
+OneOf op_names() {
+  OneOf rule;
+  for (const auto& [name, kind] : kOpNames) rule.names.emplace_back(name);
+  return rule;
+}
+
+// A string or a list that must hold something; `why` is the rule's wording.
+struct NotEmpty {
+  std::string why;
+  std::string text() const { return why; }
+  template <typename T>
+  void operator()(const std::string& key, const T& v, const Config&, Errors& errors) const {
+    if (v.empty()) errors.push_back(key + " (" + shown(v) + "): " + why);
+  }
+};
+
+NotEmpty not_empty(std::string why = "must not be empty") { return {std::move(why)}; }
+
+// A rule applied to every element of a list, as key[i].
+template <typename R>
+struct Each {
+  R rule;
+  std::string text() const { return "each " + rule.text(); }
+  template <typename T>
+  void operator()(const std::string& key, const std::vector<T>& v, const Config& c,
+                  Errors& errors) const {
+    for (std::size_t i = 0; i < v.size(); ++i) rule(key + "[" + std::to_string(i) + "]", v[i], c, errors);
+  }
+};
+
+template <typename R>
+Each<R> each(R rule) {
+  return {std::move(rule)};
+}
+
+// No element of a list twice.
+struct Distinct {
+  std::string text() const { return "no repeats"; }
+  template <typename T>
+  void operator()(const std::string& key, const std::vector<T>& v, const Config&, Errors& errors) const {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (std::find(v.begin(), v.begin() + static_cast<long>(i), v[i]) != v.begin() + static_cast<long>(i)) {
+        errors.push_back(key + "[" + std::to_string(i) + "] (" + shown(v[i]) + "): appears more than once");
+      }
+    }
+  }
+};
+
+constexpr Distinct distinct() { return {}; }
+
+// Any other rule: `test(value, config)` returns "" when the value is right, else the rule it
+// breaks ("must be ..."), which may name other keys' values.
+template <typename F>
+struct Check {
+  std::string summary;
+  F test;
+  std::string text() const { return summary; }
+  template <typename T>
+  void operator()(const std::string& key, const T& v, const Config& c, Errors& errors) const {
+    const std::string why = test(v, c);
+    if (!why.empty()) errors.push_back(key + " (" + shown(v) + "): " + why);
+  }
+};
+
+template <typename F>
+Check<F> check(std::string summary, F test) {
+  return {std::move(summary), std::move(test)};
+}
+
 struct Field {
   std::string key;
   std::string type;
   std::string doc;
+  std::string rules;  ///< the rules' texts, "; "-separated; "" = any value of the type
   std::function<void(Config&, const Node&)> read;
   std::function<Node(const Config&)> write;
+  std::function<bool(const Config&, const Config&)> equal;
+  std::function<void(const Config&, Errors&)> validate;
 };
 
-template <typename Access>
-Field make_field(std::string key, Access access, std::string doc) {
+template <typename Access, typename... Rules>
+Field make_field(std::string key, Access access, std::string doc, Rules... rules) {
   using T = std::decay_t<decltype(access(std::declval<Config&>()))>;
-  Field f{key, Codec<T>::name(), std::move(doc), {}, {}};
+  Field f{key, Codec<T>::name(), std::move(doc), "", {}, {}, {}, {}};
+  for (const std::string& text : {std::string(), rules.text()...}) {
+    if (!text.empty()) f.rules += (f.rules.empty() ? "" : "; ") + text;
+  }
   f.read = [key, access](Config& c, const Node& node) { access(c) = Codec<T>::decode(node, key); };
   f.write = [access](const Config& c) { return Codec<T>::encode(access(c)); };
+  f.equal = [access](const Config& a, const Config& b) { return access(a) == access(b); };
+  f.validate = [key, access, rules...](const Config& c, Errors& errors) {
+    (rules(key, access(c), c, errors), ...);
+  };
   return f;
 }
 
-#define GNAS_FIELD(member, doc) \
-  make_field(#member, [](auto& c) -> auto& { return c.member; }, doc)
+#define GNAS_FIELD(member, ...) \
+  make_field(#member, [](auto& c) -> auto& { return c.member; }, __VA_ARGS__)
 
-// Every key, declared once; order = the order of a written config.
+// mean and std: one value per input channel.
+auto values_per_channel() {
+  return check("one value per input channel", [](const std::vector<double>& v, const Config& c) {
+    return static_cast<int>(v.size()) == c.input_channels
+               ? std::string()
+               : "must have input_channels (" + std::to_string(c.input_channels) + ") values";
+  });
+}
+
+// l_cfgs: each layer's channels and stride; skip's factorized reduce halves the channels.
+struct LayerRules {
+  std::string text() const {
+    return "out_channels >= 1, stride 1 or 2, out_channels even at stride 2 when ops_name has skip";
+  }
+  void operator()(const std::string& key, const std::vector<LayerConfig>& layers, const Config& c,
+                  Errors& errors) const {
+    const bool has_skip = std::find(c.ops_name.begin(), c.ops_name.end(), "skip") != c.ops_name.end();
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      const std::string at = key + "[" + std::to_string(i) + "]";
+      const LayerConfig& layer = layers[i];
+      if (layer.out_channels < 1) {
+        errors.push_back(at + ".out_channels (" + std::to_string(layer.out_channels) + "): must be >= 1");
+      }
+      if (layer.stride != 1 && layer.stride != 2) {
+        errors.push_back(at + ".stride (" + std::to_string(layer.stride) + "): must be 1 or 2");
+      }
+      if (has_skip && layer.stride == 2 && layer.out_channels % 2 != 0) {
+        errors.push_back(at + ".out_channels (" + std::to_string(layer.out_channels) +
+                         "): must be even when stride is 2 (skip's factorized reduce splits it in halves)");
+      }
+    }
+  }
+};
+
+LayerRules layer_rules() { return {}; }
+
+// Every key, declared once: its member (whose initialiser is the default), documentation and
+// rules; order = the order of a written config. --help, the README's key table
+// (config_keys_markdown) and the validator are all made from this list.
 const std::vector<Field>& fields() {
   static const std::vector<Field> kFields = {
       GNAS_FIELD(cuda, "train on CUDA when available (training steps)"),
-      GNAS_FIELD(ngpu, "GPUs to use (>= 0)"),
-      GNAS_FIELD(num_workers, "CPU threads for data loading and intra-op work (>= 0)"),
+      GNAS_FIELD(ngpu, "GPUs to use", at_least(0)),
+      GNAS_FIELD(num_workers, "CPU threads for data loading and intra-op work", at_least(0)),
       GNAS_FIELD(seed, "seed of every random choice"),
-      GNAS_FIELD(device, "auto | cpu | cuda | cuda:N (auto: CUDA when cuda is true and available)"),
-      GNAS_FIELD(num_threads, "CPU intra-op threads of every step; 0 = every CPU the process may use"),
-      GNAS_FIELD(path_to_architecture, "CSV of sampled architectures (generate writes it)"),
-      GNAS_FIELD(path_to_evolution_architecture, "CSV of the searched architecture"),
-      GNAS_FIELD(path_to_train_data, "CSV of labelled architectures"),
-      GNAS_FIELD(path_to_save_predictor, "where train_predictor saves the predictor"),
-      GNAS_FIELD(predictor_pretrained, "predictor that evolution and evaluate load"),
-      GNAS_FIELD(log_dir, "folder of logs, summaries, resolved configs and plots"),
-      GNAS_FIELD(write_dir, "folder of training checkpoints"),
-      GNAS_FIELD(epochs, "training epochs per architecture (>= 1)"),
-      GNAS_FIELD(batch_size, "training batch size (>= 1)"),
-      GNAS_FIELD(print_freq, "progress line every N batches (>= 1)"),
-      GNAS_FIELD(dataset, "cifar10 | cifar100 | fashion_mnist | mnist"),
-      GNAS_FIELD(classes, "number of classes (>= 2)"),
-      GNAS_FIELD(dataset_dir, "folder holding the dataset files"),
-      GNAS_FIELD(input_size, "input height = width, pixels (>= 1)"),
-      GNAS_FIELD(input_channels, "input channels: 3 for CIFAR, 1 for (Fashion-)MNIST"),
-      GNAS_FIELD(train_portion, "share of the training split used to train, in (0, 1]"),
-      GNAS_FIELD(mean, "normalisation mean, one value per input channel"),
-      GNAS_FIELD(std, "normalisation std, one positive value per input channel"),
-      GNAS_FIELD(optim_state.optimizer, "sgd | adam | rmsprop"),
-      GNAS_FIELD(optim_state.lr, "initial learning rate (> 0)"),
-      GNAS_FIELD(optim_state.momentum, "momentum, in [0, 1)"),
-      GNAS_FIELD(optim_state.weight_decay, "L2 penalty (>= 0)"),
-      GNAS_FIELD(lr_scheduler, "step | cosine | cosine_original (the original's: T_max = epochs x batches, stepped once per epoch, so the rate stays near lr)"),
-      GNAS_FIELD(step_size, "epochs between step decays (>= 1)"),
-      GNAS_FIELD(decay_ratio, "step decay factor, in (0, 1]"),
-      GNAS_FIELD(label_smoothing, "cross-entropy label smoothing, in [0, 1)"),
-      GNAS_FIELD(train_subset, "train on a seeded random N images; 0 = the whole split"),
-      GNAS_FIELD(test_subset, "evaluate on a seeded random N images; 0 = the whole split"),
-      GNAS_FIELD(repeats, "trainings per architecture for a label, each with its own seed"),
+      GNAS_FIELD(device, "auto = CUDA when `cuda` is true and a GPU is there",
+                 check("auto, cpu, cuda or cuda:N", [](const std::string& d, const Config&) {
+                   const bool ok = d == "auto" || d == "cpu" || d == "cuda" ||
+                                   (d.rfind("cuda:", 0) == 0 && d.size() > 5 &&
+                                    d.find_first_not_of("0123456789", 5) == std::string::npos);
+                   return ok ? "" : "must be auto, cpu, cuda or cuda:N";
+                 })),
+      GNAS_FIELD(num_threads, "CPU intra-op threads of every step; 0 = every CPU the process may use", at_least(0)),
+      GNAS_FIELD(path_to_architecture, "sampled architectures (generate writes it)", not_empty()),
+      GNAS_FIELD(path_to_evolution_architecture, "the searched architecture", not_empty()),
+      GNAS_FIELD(path_to_train_data, "labelled architectures", not_empty()),
+      GNAS_FIELD(path_to_save_predictor, "where train_predictor saves the predictor", not_empty()),
+      GNAS_FIELD(predictor_pretrained, "the predictor evolution and evaluate load", not_empty()),
+      GNAS_FIELD(log_dir, "logs, summaries, resolved configs, plots", not_empty()),
+      GNAS_FIELD(write_dir, "training checkpoints", not_empty()),
+      GNAS_FIELD(epochs, "training epochs per architecture", at_least(1)),
+      GNAS_FIELD(batch_size, "training batch size", at_least(1)),
+      GNAS_FIELD(print_freq, "progress line every N batches", at_least(1)),
+      GNAS_FIELD(dataset, "the data set, which fixes its files' format (README, Training: data)",
+                 one_of({"cifar10", "cifar100", "fashion_mnist", "mnist"})),
+      GNAS_FIELD(classes, "number of classes", at_least(2)),
+      GNAS_FIELD(dataset_dir, "folder holding the dataset files", not_empty()),
+      GNAS_FIELD(input_size, "input height = width, pixels", at_least(1)),
+      GNAS_FIELD(input_channels, "3 for CIFAR, 1 for (Fashion-)MNIST", at_least(1)),
+      GNAS_FIELD(train_portion, "share of the training split used to train; the rest validates",
+                 in_range("(]", 0, 1)),
+      GNAS_FIELD(mean, "per-channel normalisation mean", values_per_channel()),
+      GNAS_FIELD(std, "per-channel normalisation standard deviation", values_per_channel(), each(above(0))),
+      GNAS_FIELD(optim_state.optimizer, "the training optimizer", one_of({"sgd", "adam", "rmsprop"})),
+      GNAS_FIELD(optim_state.lr, "initial learning rate", above(0)),
+      GNAS_FIELD(optim_state.momentum, "SGD / RMSprop momentum", in_range("[)", 0, 1)),
+      GNAS_FIELD(optim_state.weight_decay, "L2 penalty", at_least(0)),
+      GNAS_FIELD(lr_scheduler, "step (x decay_ratio every step_size epochs), cosine (half a cosine from lr to 0 over the epochs, set once per epoch) or cosine_original (the original's code: T_max = epochs x batches per epoch, stepped once per epoch: with the original's 49 batches per epoch the rate stays within 0.1 % of `optim_state.lr` over 60 epochs)",
+                 one_of({"step", "cosine", "cosine_original"})),
+      GNAS_FIELD(step_size, "epochs between step decays", at_least(1)),
+      GNAS_FIELD(decay_ratio, "step decay factor", in_range("(]", 0, 1)),
+      GNAS_FIELD(label_smoothing, "cross-entropy target = one_hot x (1 - e) + e / classes", in_range("[)", 0, 1)),
+      GNAS_FIELD(train_subset, "train on a seeded random N images; 0 = the whole split", at_least(0)),
+      GNAS_FIELD(test_subset, "evaluate on a seeded random N images; 0 = the whole split", at_least(0)),
+      GNAS_FIELD(repeats, "trainings per architecture for a label (its mean best top-1), each with its own seed", at_least(1)),
       GNAS_FIELD(channels_last, "NHWC memory format for convolutions (faster on CPU)"),
-      GNAS_FIELD(augment.crop_padding, "zero padding of the random crop, pixels; 0 = no crop"),
+      GNAS_FIELD(augment.crop_padding, "zero padding of the random crop, pixels; 0 = no crop", at_least(0)),
       GNAS_FIELD(augment.flip, "random horizontal flip"),
-      GNAS_FIELD(labels.agreement_check, "K > 0: train --train-data trains the first K architectures (id < K) once more with a fresh seed and reports label_agreement_tau, the Kendall tau between those trainings and the labels; 0 = off"),
-      GNAS_FIELD(labels.common_random_numbers, "every architecture of one repeat trains from the same seed (data order, augmentation, initialisation stream); false = a seed per architecture (the original)"),
-      GNAS_FIELD(labels.bn_recalibration, "N > 0: BatchNorm statistics recomputed over N training batches before each evaluation; 0 = running averages (the original)"),
-      GNAS_FIELD(search_space, "layerwise (the original's macro space) | nasbench201 (the NAS-Bench-201 cell space)"),
-      GNAS_FIELD(benchmark_table, "benchmark mode: CSV arch,test_acc (percent) that train looks architectures up in instead of training them; empty = train for real"),
-      GNAS_FIELD(ops_name, "candidate ops of every layer, in gene order"),
-      GNAS_FIELD(l_cfgs, "search layers, each [out_channels, stride]"),
-      GNAS_FIELD(stem_channels, "output channels of the 3x3 stem conv (>= 1)"),
-      GNAS_FIELD(head_channels, "output channels of the 1x1 head conv (>= 1)"),
-      GNAS_FIELD(macs_budget, "hardware budget, millions of MACs; 0 = none (>= 0)"),
-      GNAS_FIELD(params_budget, "parameter budget of evolution, millions; 0 = none (>= 0)"),
-      GNAS_FIELD(latency_budget_ms, "latency budget of evolution, ms at batch 1 as latency_table predicts it; 0 = none (>= 0)"),
-      GNAS_FIELD(latency_table, "per-op latency CSV that evaluate --profile-latency writes (any device's); empty = none"),
-      GNAS_FIELD(sample_count, "architectures generate draws (>= 1)"),
-      GNAS_FIELD(sampling.prescreen, "> 0: generate draws N candidates, scores them with the zero-cost proxies (proxies.names) and keeps the sample_count with the best ensemble rank; 0 = uniform samples (0 or >= sample_count)"),
-      GNAS_FIELD(sampling.within_budget, "generate keeps only architectures within macs_budget"),
-      GNAS_FIELD(sampling.max_attempts, "draws allowed before generate gives up (>= 1)"),
-      GNAS_FIELD(latency.warmup, "untimed forward passes before timing (>= 0)"),
-      GNAS_FIELD(latency.repeats, "timed forward passes (>= 1)"),
-      GNAS_FIELD(latency.threads, "intra-op threads while timing; 0 = num_threads"),
-      GNAS_FIELD(latency.statistic, "min | median of the timed passes (min: robust to other processes on the CPU, docs/benchmarks.md)"),
-      GNAS_FIELD(latency.calibration, "whole sampled networks evaluate --profile-latency times to fit the table's fixed part, op scale and per-extra-op cost to real forward passes; 0 = the ops as timed alone (0 or >= 5)"),
-      GNAS_FIELD(latency.runtime, "libtorch | opencv: what runs the timed networks (opencv: the exported ONNX model in OpenCV's DNN module); a latency table records it"),
-      GNAS_FIELD(predictor.type, "gnn (DESIGN 1.6's graph network) | mlp (on the flat op encoding) | xgboost (gradient-boosted trees on the flat op encoding and graph features; tuned only)"),
-      GNAS_FIELD(predictor.variant, "original (DESIGN 1.6 exactly: network and training recipe, Adam 1e-4, batch 1, 50 epochs, raw targets, no validation split) | tuned (uses the switches below)"),
-      GNAS_FIELD(predictor.node_features, "tuned gnn: degree ([out-degree, 1, 1]) | ops (+ op type one-hot, MACs)"),
-      GNAS_FIELD(predictor.graph_features, "tuned: graph-level inputs, a list of graf (GRAF-style path counts and lengths by op type), cost (log MACs, log parameters) synflow (log of the data-free zero-cost proxy, one reference initialisation) and zico (ZiCo under that initialisation on a fixed stand-in batch of noise images); [] = none"),
-      GNAS_FIELD(predictor.feature_cache, "folder where the synflow and zico graph features computed by one step are kept for the next steps and runs (one file per space and network shape; the values never change); empty = recomputed by every process"),
-      GNAS_FIELD(predictor.ranking_weight, "tuned: weight of the pairwise ranking loss beside MSE (>= 0)"),
-      GNAS_FIELD(predictor.ensemble, "tuned: independently seeded models whose predictions are averaged (>= 1)"),
-      GNAS_FIELD(predictor.hidden, "tuned: node embedding width (gnn) or hidden width (mlp) (>= 1)"),
-      GNAS_FIELD(predictor.blocks, "tuned gnn: aggregation + GRU blocks (>= 1)"),
-      GNAS_FIELD(predictor.epochs, "most passes over the training labels (>= 1)"),
-      GNAS_FIELD(predictor.batch_size, "architectures per minibatch (>= 1)"),
-      GNAS_FIELD(predictor.lr, "Adam learning rate (> 0)"),
-      GNAS_FIELD(predictor.weight_decay, "Adam L2 penalty (>= 0)"),
-      GNAS_FIELD(predictor.validation_share, "share of the training labels held out to pick the epoch, in [0, 1)"),
-      GNAS_FIELD(predictor.patience, "stop after N epochs without validation gain; 0 = never (>= 0)"),
-      GNAS_FIELD(predictor.trees, "xgboost: boosting rounds, one tree each (>= 1)"),
-      GNAS_FIELD(predictor.tree_depth, "xgboost: deepest tree, in [1, 16]"),
-      GNAS_FIELD(predictor.tree_eta, "xgboost: shrinkage of each tree's contribution, in (0, 1]"),
-      GNAS_FIELD(predictor.tree_subsample, "xgboost: share of the labels and of the features each tree sees, in (0, 1]"),
-      GNAS_FIELD(predictor.test_count, "labels held out for the reported metrics; 0 = none (>= 0)"),
-      GNAS_FIELD(predictor.test_split, "last (the file's last test_count rows, as the original) | random (seeded)"),
-      GNAS_FIELD(evolution.population, "architectures per generation (>= 2)"),
-      GNAS_FIELD(evolution.parents, "top-k pool the parents are drawn from (>= 1)"),
-      GNAS_FIELD(evolution.mutation_prob, "per-gene mutation probability, in [0, 1]"),
-      GNAS_FIELD(evolution.generations, "generations after the initial population (>= 0)"),
-      GNAS_FIELD(evolution.max_attempts, "redraws of a child that breaks a constraint (>= 1)"),
-      GNAS_FIELD(evolution.variant, "gnas (P/2 crossover-only and P/2 mutation-only children of the best seen) | original (the original's GA: the best P/2 of the population plus P/2 children, each a crossover with the cut in [0, genes) followed by mutation)"),
-      GNAS_FIELD(evolution.pareto, "search at pareto_budgets budgets up to macs_budget and report the accuracy-MACs front"),
-      GNAS_FIELD(evolution.pareto_budgets, "MACs budgets of the Pareto mode, evenly spaced from the space's minimum (>= 1)"),
-      GNAS_FIELD(proxies.names, "zero-cost proxies evaluate --proxies computes, a list of synflow, nwot, grad_norm, snip, zico"),
-      GNAS_FIELD(proxies.batch_size, "images of the seeded minibatch the proxies score on (>= 2; zico splits it in halves)"),
-      GNAS_FIELD(search.rounds, "iterative refinement rounds after the first search; 0 = none, as the original (>= 0)"),
-      GNAS_FIELD(search.per_round, "architectures labelled per refinement round: the best predicted not yet labelled (>= 1)"),
-      GNAS_FIELD(search.verify, "after the last search, label the V best predicted architectures not yet labelled (generate --verify), so the answer is measured; needs pick best_labelled; 0 = none (>= 0)"),
-      GNAS_FIELD(search.uncertainty_weight, "search fitness = ensemble mean - k x ensemble std of the predictions (>= 0; > 0 needs predictor.ensemble >= 2)"),
-      GNAS_FIELD(search.pick, "the pipeline's answer: best_labelled (the labelled architecture with the best label, verified ones included) | evolved (the last search's best predicted, as the original)"),
+      GNAS_FIELD(labels.agreement_check, "K > 0: after labelling, `train --train-data` trains the architectures with id < K once more with a fresh seed into `log_dir/label_agreement.csv` (`id,arch,top1_1,top1_check,seed`) and reports `label_agreement_tau` (Kendall tau between the two trainings) and `label_spread_median`: what the labels are worth before a predictor learns from them; 0 = off",
+                 at_least(0),
+                 check("0 or >= 3", [](int k, const Config&) {
+                   return k == 0 || k >= 3 ? "" : "must be 0 or >= 3 (a rank agreement needs three architectures)";
+                 }),
+                 check("<= sample_count", [](int k, const Config& c) {
+                   return k <= c.sample_count ? std::string() : "must be <= sample_count (" + std::to_string(c.sample_count) + "): the check retrains labelled architectures";
+                 })),
+      GNAS_FIELD(labels.common_random_numbers, "every architecture of one repeat trains from the same seed (data order, augmentation and initialisation stream), so that noise they all share cancels in the ranking; false = a seed per architecture (the original)"),
+      GNAS_FIELD(labels.bn_recalibration, "N > 0: before each evaluation the BatchNorm statistics are recomputed (a plain average) over N training batches of the current weights, in place of running averages that lag behind a large learning rate; 0 = running averages (the original)", at_least(0)),
+      GNAS_FIELD(search_space, "layerwise (the original's macro space) or nasbench201 (the NAS-Bench-201 cell space, for benchmark mode)",
+                 one_of({"layerwise", "nasbench201"})),
+      GNAS_FIELD(benchmark_table, "benchmark mode: CSV `arch,test_acc` (percent) that `train` looks architectures up in instead of training them; empty = train for real"),
+      GNAS_FIELD(ops_name, "candidate ops of every layer, in gene order", not_empty("must name at least one op"),
+                 each(op_names()), distinct()),
+      GNAS_FIELD(l_cfgs, "the search layers, each [out_channels, stride]",
+                 not_empty("must hold at least one layer"), layer_rules()),
+      GNAS_FIELD(stem_channels, "output channels of the 3x3 stem conv", at_least(1)),
+      GNAS_FIELD(head_channels, "output channels of the 1x1 head conv", at_least(1)),
+      GNAS_FIELD(macs_budget, "hardware budget, millions of MACs; 0 = none (both spaces have exact MACs and parameters: nasbench201's are those of the benchmark's standard network)", at_least(0)),
+      GNAS_FIELD(params_budget, "parameter budget of evolution, millions; 0 = none", at_least(0)),
+      GNAS_FIELD(latency_budget_ms, "latency budget of evolution, ms at batch 1 as `latency_table` predicts it; 0 = none",
+                 at_least(0),
+                 check("> 0 needs latency_table", [](double ms, const Config& c) {
+                   return ms == 0 || !c.latency_table.empty() ? "" : "needs latency_table (evaluate --profile-latency measures one)";
+                 })),
+      GNAS_FIELD(latency_table, "per-op latency CSV (`evaluate --profile-latency` writes one; a table measured on another device works the same); empty = none"),
+      GNAS_FIELD(sample_count, "architectures generate draws", at_least(1)),
+      GNAS_FIELD(sampling.prescreen, "> 0: generate draws N distinct candidates, scores each with the zero-cost proxies (`proxies.names`, as `evaluate --proxies`) and keeps the `sample_count` with the best ensemble rank (the mean over the proxies of each one's rank fraction), in draw order; every candidate's scores and the choice land in `log_dir/prescreen.csv`; 0 = uniform samples (the original)",
+                 check("0 or >= sample_count", [](int n, const Config& c) {
+                   return n == 0 || n >= c.sample_count ? std::string() : "must be 0 or >= sample_count (" + std::to_string(c.sample_count) + "): it keeps sample_count of its candidates";
+                 })),
+      GNAS_FIELD(sampling.within_budget, "generate keeps only architectures within macs_budget (the original did not)"),
+      GNAS_FIELD(sampling.max_attempts, "draws allowed before generate gives up", at_least(1)),
+      GNAS_FIELD(latency.warmup, "untimed forward passes before timing", at_least(0)),
+      GNAS_FIELD(latency.repeats, "timed forward passes", at_least(1)),
+      GNAS_FIELD(latency.threads, "intra-op threads while timing; 0 = num_threads", at_least(0)),
+      GNAS_FIELD(latency.statistic, "what of the timed passes is reported: the min is what the network costs when nothing else runs; on a shared CPU the median moves with the neighbours (two timings of the same 50 networks differed by 7.7 % on average with the median, 3.7 % with the min, docs/benchmarks.md)",
+                 one_of({"min", "median"})),
+      GNAS_FIELD(latency.calibration, "whole sampled networks `evaluate --profile-latency` times to fit the table to real forward passes (its fixed part, a scale on the ops as timed alone, a cost per op beyond a layer's first); 0 = the ops as timed alone",
+                 check("0 or >= 5", [](int n, const Config&) {
+                   return n == 0 || n >= 5 ? "" : "must be 0 (none) or >= 5 (three terms are fitted)";
+                 })),
+      GNAS_FIELD(latency.runtime, "what runs the timed networks: libtorch, or opencv (the network exported to ONNX as `--export-onnx` writes it, in OpenCV's DNN module on the CPU), so a budget is in the deployment runtime's milliseconds; the table records its runtime and a table of another runtime is refused",
+                 one_of({"libtorch", "opencv"})),
+      GNAS_FIELD(predictor.type, "gnn (DESIGN 1.6's graph network), mlp (on the flat op encoding) or xgboost (gradient-boosted regression trees on the flat op encoding and the graph features; fitted on every training label, so `epochs`, `batch_size`, `lr`, `weight_decay`, `ranking_weight`, `validation_share` and `patience` do not apply)",
+                 one_of({"gnn", "mlp", "xgboost"}),
+                 check("xgboost needs variant tuned", [](const std::string& type, const Config& c) {
+                   return type != "xgboost" || c.predictor.variant == "tuned" ? "" : "needs predictor.variant tuned (the original has no tree model)";
+                 })),
+      GNAS_FIELD(predictor.variant, "original (DESIGN 1.6 exactly: [out-degree, 1, 1] features, sigmoid output, MSE, and its training recipe: Adam 1e-4, batch 1, 50 epochs, raw targets, no validation split) or tuned (the switches below)",
+                 one_of({"original", "tuned"})),
+      GNAS_FIELD(predictor.node_features, "tuned gnn: degree ([out-degree, 1, 1]) or ops (out-degree, op type one-hot, MACs of the node)",
+                 one_of({"degree", "ops"})),
+      GNAS_FIELD(predictor.graph_features, "tuned: graph-level inputs of both the GNN's decoder and the MLP, standardised on the training labels: `graf` (GRAF-style: per op type the live op nodes; per set of op types the log number of input-to-output paths using only those ops and the shortest such path), `cost` (log MACs, log parameters) and `synflow` (log of the data-free zero-cost proxy of the architecture's network under one fixed reference initialisation, so the same in every run; computed once per architecture, ~1/60 s for a NAS-Bench-201 cell and ~1/40 s for a layer-wise network on 2 cores, also for every architecture the evolution scores) and `zico` (ZiCo of the network under the same initialisation on one fixed stand-in batch of 8 seeded noise images with uniform labels, so it needs no data set and means the same everywhere; ~1/7 s for a NAS-Bench-201 cell); [] = none",
+                 each(one_of({"graf", "cost", "synflow", "zico"})), distinct()),
+      GNAS_FIELD(predictor.feature_cache, "folder where the `synflow` and `zico` graph features one step computes are kept for the next steps and runs (`synflow-<hash of the space and network shape>.csv`, `arch,log_synflow`, and `zico-<hash>.csv`, `arch,zico`; the values never change, so a cache is valid for every run of the same space); empty = every process computes its own"),
+      GNAS_FIELD(predictor.ranking_weight, "tuned: weight of a pairwise ranking loss added to MSE", at_least(0)),
+      GNAS_FIELD(predictor.ensemble, "tuned: independently seeded models, predictions averaged", at_least(1)),
+      GNAS_FIELD(predictor.hidden, "tuned: node embedding width (gnn) or hidden width (mlp); the original is 128 wide (64 ranks as well on our benchmark in half the training time; 32 is unstable, docs/benchmarks.md)", at_least(1)),
+      GNAS_FIELD(predictor.blocks, "tuned gnn: aggregation + GRU blocks; the original has 5", at_least(1)),
+      GNAS_FIELD(predictor.epochs, "most passes over the training labels", at_least(1)),
+      GNAS_FIELD(predictor.batch_size, "architectures per minibatch", at_least(1)),
+      GNAS_FIELD(predictor.lr, "Adam learning rate", above(0)),
+      GNAS_FIELD(predictor.weight_decay, "Adam L2 penalty", at_least(0)),
+      GNAS_FIELD(predictor.validation_share, "share of the training labels held out (seeded) to pick the epoch and stop early; never the test labels", in_range("[)", 0, 1)),
+      GNAS_FIELD(predictor.patience, "stop after N epochs without a better validation loss; 0 = never", at_least(0)),
+      GNAS_FIELD(predictor.trees, "xgboost: boosting rounds, one tree each", at_least(1)),
+      GNAS_FIELD(predictor.tree_depth, "xgboost: deepest tree", in_range("[]", 1, 16)),
+      GNAS_FIELD(predictor.tree_eta, "xgboost: shrinkage of each tree's contribution", in_range("(]", 0, 1)),
+      GNAS_FIELD(predictor.tree_subsample, "xgboost: share of the labels and of the features each tree sees", in_range("(]", 0, 1)),
+      GNAS_FIELD(predictor.test_count, "labels held out for the reported metrics; 0 = none", at_least(0)),
+      GNAS_FIELD(predictor.test_split, "last (the last `test_count` rows of the data, as the original) or random (seeded)",
+                 one_of({"last", "random"})),
+      GNAS_FIELD(evolution.population, "architectures per generation: half crossover children, half mutation children", at_least(2)),
+      GNAS_FIELD(evolution.parents, "the best architectures seen so far, which parents are drawn from", at_least(1)),
+      GNAS_FIELD(evolution.mutation_prob, "per-gene mutation probability", in_range("[]", 0, 1)),
+      GNAS_FIELD(evolution.generations, "generations after the first population", at_least(0)),
+      GNAS_FIELD(evolution.max_attempts, "redraws of a child (or a first-population draw) that breaks a budget before a fallback", at_least(1)),
+      GNAS_FIELD(evolution.variant, "gnas (each generation P/2 crossover-only and P/2 mutation-only children of the best `parents` seen) or original (the original's GA, DESIGN 1.7: the best P/2 of the population survive, plus P/2 children, each a crossover with the cut in [0, genes) followed by mutation)",
+                 one_of({"gnas", "original"})),
+      GNAS_FIELD(evolution.pareto, "Pareto mode: one search per budget (evenly spaced from the space's minimum MACs up to `macs_budget`), then the front of predicted accuracy vs MACs over everything scored"),
+      GNAS_FIELD(evolution.pareto_budgets, "budgets of the Pareto mode", at_least(1)),
+      GNAS_FIELD(proxies.names, "zero-cost proxies `evaluate --proxies` computes",
+                 not_empty("must name at least one proxy"),
+                 each(one_of({"synflow", "nwot", "grad_norm", "snip", "zico"})), distinct()),
+      GNAS_FIELD(proxies.batch_size, "images of the seeded minibatch the proxies score on (zico compares its two halves)",
+                 check(">= 2", [](int n, const Config&) {
+                   return n >= 2 ? "" : "must be >= 2 (zico compares two halves of the batch)";
+                 })),
+      GNAS_FIELD(search.rounds, "iterative refinement rounds after the first search (0 = the original pipeline); label budget = `sample_count` + rounds x `per_round`", at_least(0)),
+      GNAS_FIELD(search.per_round, "architectures each round labels: the best predicted of the last search not yet labelled", at_least(1)),
+      GNAS_FIELD(search.verify, "after the last search, label the V best predicted architectures not yet labelled (`generate --verify`) and answer with the best label: the answer is an architecture whose accuracy was measured, never the predictor's unverified favourite; label budget + V",
+                 at_least(0),
+                 check("> 0 needs search.pick best_labelled", [](int v, const Config& c) {
+                   return v == 0 || c.search.pick == "best_labelled" ? "" : "labels the best predicted so that the best label can be the answer: needs search.pick best_labelled";
+                 })),
+      GNAS_FIELD(search.uncertainty_weight, "fitness of the search = ensemble mean - k x the ensemble's standard deviation (a lower confidence bound, so the search is not drawn to the predictor's confident errors)",
+                 at_least(0),
+                 check("> 0 needs predictor.ensemble >= 2", [](double k, const Config& c) {
+                   return k == 0 || c.predictor.ensemble >= 2 ? "" : "needs predictor.ensemble >= 2 (the spread of an ensemble)";
+                 })),
+      GNAS_FIELD(search.pick, "the answer: best_labelled (the labelled architecture with the best label, the verified ones included) or evolved (the last search's best predicted, the original's answer)",
+                 one_of({"evolved", "best_labelled"})),
   };
   return kFields;
 }
@@ -512,49 +738,42 @@ Config load_tree(Node root, const std::string& origin, const fs::path& base_dir,
   return decode_tree(root, origin);
 }
 
-std::string list_text(const std::vector<double>& v) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + format_number(v[i]);
-  return s + "]";
-}
 
 }  // namespace
 
 bool Config::operator==(const Config& o) const {
-  return cuda == o.cuda && ngpu == o.ngpu && num_workers == o.num_workers && seed == o.seed &&
-         device == o.device && num_threads == o.num_threads &&
-         label_smoothing == o.label_smoothing && train_subset == o.train_subset &&
-         test_subset == o.test_subset && repeats == o.repeats && channels_last == o.channels_last &&
-         augment == o.augment && labels == o.labels &&
-         path_to_architecture == o.path_to_architecture &&
-         path_to_evolution_architecture == o.path_to_evolution_architecture &&
-         path_to_train_data == o.path_to_train_data &&
-         path_to_save_predictor == o.path_to_save_predictor &&
-         predictor_pretrained == o.predictor_pretrained && log_dir == o.log_dir &&
-         write_dir == o.write_dir && epochs == o.epochs && batch_size == o.batch_size &&
-         print_freq == o.print_freq && dataset == o.dataset && classes == o.classes &&
-         dataset_dir == o.dataset_dir && input_size == o.input_size &&
-         input_channels == o.input_channels && train_portion == o.train_portion &&
-         mean == o.mean && std == o.std && optim_state == o.optim_state &&
-         lr_scheduler == o.lr_scheduler && step_size == o.step_size &&
-         decay_ratio == o.decay_ratio && search_space == o.search_space &&
-         ops_name == o.ops_name && l_cfgs == o.l_cfgs && stem_channels == o.stem_channels &&
-         head_channels == o.head_channels && macs_budget == o.macs_budget &&
-         sample_count == o.sample_count && sampling == o.sampling && latency == o.latency &&
-         predictor == o.predictor && params_budget == o.params_budget && evolution == o.evolution &&
-         proxies == o.proxies &&
-         benchmark_table == o.benchmark_table && search == o.search &&
-         latency_budget_ms == o.latency_budget_ms && latency_table == o.latency_table;
+  const auto& all = fields();
+  return std::all_of(all.begin(), all.end(), [&](const Field& f) { return f.equal(*this, o); });
 }
 
 const std::vector<ConfigKeyDoc>& config_keys() {
   static const std::vector<ConfigKeyDoc> kDocs = [] {
     std::vector<ConfigKeyDoc> docs;
     const Config defaults;
-    for (const auto& f : fields()) docs.push_back({f.key, f.type, f.doc});
+    for (const auto& f : fields()) {
+      const Node value = f.write(defaults);
+      docs.push_back({f.key, f.type, f.doc, value.IsScalar() && value.Scalar().empty() ? "\"\"" : render(value),
+                      f.rules});
+    }
     return docs;
   }();
   return kDocs;
+}
+
+std::string config_keys_markdown() {
+  // a `|` inside a cell would end it
+  const auto cell = [](std::string text) {
+    for (std::size_t at = text.find('|'); at != std::string::npos; at = text.find('|', at + 2)) {
+      text.replace(at, 1, "\\|");
+    }
+    return text;
+  };
+  std::string table = "| key | type | default | rule | meaning |\n|---|---|---|---|---|\n";
+  for (const auto& k : config_keys()) {
+    table += "| `" + k.key + "` | " + cell(k.type) + " | " + cell(k.default_value) + " | " +
+             cell(k.rule) + " | " + cell(k.doc) + " |\n";
+  }
+  return table;
 }
 
 Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
@@ -576,202 +795,7 @@ Config load_config_text(const std::string& yaml, const std::string& origin,
 
 std::vector<std::string> validation_errors(const Config& c) {
   std::vector<std::string> errors;
-  const auto check = [&errors](bool ok, const std::string& key, const std::string& value,
-                               const std::string& rule) {
-    if (!ok) errors.push_back(key + " (" + value + "): " + rule);
-  };
-  const auto num = [](double v) { return format_number(v); };
-  const auto one_of = [&check](const std::string& key, const std::string& value,
-                               std::initializer_list<const char*> allowed) {
-    std::string rule = "must be one of ";
-    bool ok = false;
-    for (const char* a : allowed) {
-      ok = ok || value == a;
-      rule += (rule.size() > 16 ? ", " : "") + std::string(a);
-    }
-    check(ok, key, value, rule);
-  };
-
-  check(c.ngpu >= 0, "ngpu", std::to_string(c.ngpu), "must be >= 0");
-  check(c.num_workers >= 0, "num_workers", std::to_string(c.num_workers), "must be >= 0");
-  for (const auto& [key, value] :
-       std::initializer_list<std::pair<const char*, const std::string*>>{
-           {"path_to_architecture", &c.path_to_architecture},
-           {"path_to_evolution_architecture", &c.path_to_evolution_architecture},
-           {"path_to_train_data", &c.path_to_train_data},
-           {"path_to_save_predictor", &c.path_to_save_predictor},
-           {"predictor_pretrained", &c.predictor_pretrained},
-           {"log_dir", &c.log_dir},
-           {"write_dir", &c.write_dir},
-           {"dataset_dir", &c.dataset_dir}}) {
-    check(!value->empty(), key, "", "must not be empty");
-  }
-  check(c.epochs >= 1, "epochs", std::to_string(c.epochs), "must be >= 1");
-  check(c.batch_size >= 1, "batch_size", std::to_string(c.batch_size), "must be >= 1");
-  check(c.print_freq >= 1, "print_freq", std::to_string(c.print_freq), "must be >= 1");
-  one_of("dataset", c.dataset, {"cifar10", "cifar100", "fashion_mnist", "mnist"});
-  check(c.classes >= 2, "classes", std::to_string(c.classes), "must be >= 2");
-  check(c.input_size >= 1, "input_size", std::to_string(c.input_size), "must be >= 1");
-  check(c.input_channels >= 1, "input_channels", std::to_string(c.input_channels), "must be >= 1");
-  check(c.train_portion > 0 && c.train_portion <= 1, "train_portion", num(c.train_portion),
-        "must be in (0, 1]");
-  const std::string channels = "must have input_channels (" + std::to_string(c.input_channels) +
-                               ") values";
-  check(static_cast<int>(c.mean.size()) == c.input_channels, "mean", list_text(c.mean), channels);
-  check(static_cast<int>(c.std.size()) == c.input_channels, "std", list_text(c.std), channels);
-  for (std::size_t i = 0; i < c.std.size(); ++i) {
-    check(c.std[i] > 0, "std[" + std::to_string(i) + "]", num(c.std[i]), "must be > 0");
-  }
-  one_of("optim_state.optimizer", c.optim_state.optimizer, {"sgd", "adam", "rmsprop"});
-  check(c.optim_state.lr > 0, "optim_state.lr", num(c.optim_state.lr), "must be > 0");
-  check(c.optim_state.momentum >= 0 && c.optim_state.momentum < 1, "optim_state.momentum",
-        num(c.optim_state.momentum), "must be in [0, 1)");
-  check(c.optim_state.weight_decay >= 0, "optim_state.weight_decay",
-        num(c.optim_state.weight_decay), "must be >= 0");
-  one_of("lr_scheduler", c.lr_scheduler, {"step", "cosine", "cosine_original"});
-  check(c.step_size >= 1, "step_size", std::to_string(c.step_size), "must be >= 1");
-  check(c.decay_ratio > 0 && c.decay_ratio <= 1, "decay_ratio", num(c.decay_ratio),
-        "must be in (0, 1]");
-  one_of("search_space", c.search_space, {"layerwise", "nasbench201"});
-  const bool device_ok = c.device == "auto" || c.device == "cpu" || c.device == "cuda" ||
-                         (c.device.rfind("cuda:", 0) == 0 && c.device.size() > 5 &&
-                          c.device.find_first_not_of("0123456789", 5) == std::string::npos);
-  check(device_ok, "device", c.device, "must be auto, cpu, cuda or cuda:N");
-  check(c.num_threads >= 0, "num_threads", std::to_string(c.num_threads), "must be >= 0");
-  check(c.label_smoothing >= 0 && c.label_smoothing < 1, "label_smoothing",
-        num(c.label_smoothing), "must be in [0, 1)");
-  check(c.train_subset >= 0, "train_subset", std::to_string(c.train_subset), "must be >= 0");
-  check(c.test_subset >= 0, "test_subset", std::to_string(c.test_subset), "must be >= 0");
-  check(c.repeats >= 1, "repeats", std::to_string(c.repeats), "must be >= 1");
-  check(c.labels.agreement_check >= 0, "labels.agreement_check", std::to_string(c.labels.agreement_check),
-        "must be >= 0");
-  check(c.labels.agreement_check == 0 || c.labels.agreement_check >= 3,
-        "labels.agreement_check", std::to_string(c.labels.agreement_check),
-        "must be 0 or >= 3 (a rank agreement needs three architectures)");
-  check(c.labels.agreement_check <= c.sample_count, "labels.agreement_check",
-        std::to_string(c.labels.agreement_check),
-        "must be <= sample_count (" + std::to_string(c.sample_count) + "): the check retrains labelled architectures");
-  check(c.labels.bn_recalibration >= 0, "labels.bn_recalibration", std::to_string(c.labels.bn_recalibration),
-        "must be >= 0");
-  check(c.augment.crop_padding >= 0, "augment.crop_padding", std::to_string(c.augment.crop_padding),
-        "must be >= 0");
-
-  check(!c.ops_name.empty(), "ops_name", "[]", "must name at least one op");
-  std::string known_ops;
-  for (const auto& [name, kind] : kOpNames) {
-    known_ops += (known_ops.empty() ? "" : ", ") + std::string(name);
-  }
-  bool has_skip = false;
-  for (std::size_t i = 0; i < c.ops_name.size(); ++i) {
-    const std::string key = "ops_name[" + std::to_string(i) + "]";
-    const auto kind = op_kind_from_name(c.ops_name[i]);
-    check(kind.has_value(), key, c.ops_name[i], "must be one of " + known_ops);
-    has_skip = has_skip || kind == OpKind::kSkip;
-    const bool repeated =
-        std::find(c.ops_name.begin(), c.ops_name.begin() + static_cast<long>(i), c.ops_name[i]) !=
-        c.ops_name.begin() + static_cast<long>(i);
-    check(!repeated, key, c.ops_name[i], "appears more than once");
-  }
-  check(!c.l_cfgs.empty(), "l_cfgs", "[]", "must hold at least one layer");
-  for (std::size_t i = 0; i < c.l_cfgs.size(); ++i) {
-    const std::string key = "l_cfgs[" + std::to_string(i) + "]";
-    const LayerConfig& layer = c.l_cfgs[i];
-    check(layer.out_channels >= 1, key + ".out_channels", std::to_string(layer.out_channels),
-          "must be >= 1");
-    check(layer.stride == 1 || layer.stride == 2, key + ".stride", std::to_string(layer.stride),
-          "must be 1 or 2");
-    check(!(has_skip && layer.stride == 2 && layer.out_channels % 2 != 0), key + ".out_channels",
-          std::to_string(layer.out_channels),
-          "must be even when stride is 2 (skip's factorized reduce splits it in halves)");
-  }
-  check(c.stem_channels >= 1, "stem_channels", std::to_string(c.stem_channels), "must be >= 1");
-  check(c.head_channels >= 1, "head_channels", std::to_string(c.head_channels), "must be >= 1");
-  check(c.macs_budget >= 0, "macs_budget", num(c.macs_budget), "must be >= 0");
-  check(c.search.rounds >= 0, "search.rounds", std::to_string(c.search.rounds), "must be >= 0");
-  check(c.search.per_round >= 1, "search.per_round", std::to_string(c.search.per_round),
-        "must be >= 1");
-  one_of("search.pick", c.search.pick, {"evolved", "best_labelled"});
-  check(c.params_budget >= 0, "params_budget", num(c.params_budget), "must be >= 0");
-  check(c.latency_budget_ms >= 0, "latency_budget_ms", num(c.latency_budget_ms), "must be >= 0");
-  check(c.latency_budget_ms == 0 || !c.latency_table.empty(), "latency_budget_ms",
-        num(c.latency_budget_ms),
-        "needs latency_table (evaluate --profile-latency measures one)");
-  const EvolutionConfig& e = c.evolution;
-  check(e.population >= 2, "evolution.population", std::to_string(e.population), "must be >= 2");
-  check(e.parents >= 1, "evolution.parents", std::to_string(e.parents), "must be >= 1");
-  check(e.mutation_prob >= 0 && e.mutation_prob <= 1, "evolution.mutation_prob",
-        num(e.mutation_prob), "must be in [0, 1]");
-  check(e.generations >= 0, "evolution.generations", std::to_string(e.generations), "must be >= 0");
-  check(e.max_attempts >= 1, "evolution.max_attempts", std::to_string(e.max_attempts),
-        "must be >= 1");
-  check(e.pareto_budgets >= 1, "evolution.pareto_budgets", std::to_string(e.pareto_budgets),
-        "must be >= 1");
-  check(c.sample_count >= 1, "sample_count", std::to_string(c.sample_count), "must be >= 1");
-  check(c.sampling.max_attempts >= 1, "sampling.max_attempts",
-        std::to_string(c.sampling.max_attempts), "must be >= 1");
-  check(c.latency.warmup >= 0, "latency.warmup", std::to_string(c.latency.warmup), "must be >= 0");
-  check(c.latency.repeats >= 1, "latency.repeats", std::to_string(c.latency.repeats),
-        "must be >= 1");
-  check(c.latency.threads >= 0, "latency.threads", std::to_string(c.latency.threads),
-        "must be >= 0");
-  one_of("latency.statistic", c.latency.statistic, {"min", "median"});
-  check(c.latency.calibration == 0 || c.latency.calibration >= 5, "latency.calibration",
-        std::to_string(c.latency.calibration), "must be 0 (none) or >= 5 (three terms are fitted)");
-  one_of("latency.runtime", c.latency.runtime, {"libtorch", "opencv"});
-  const PredictorConfig& p = c.predictor;
-  check(c.search.verify >= 0, "search.verify", std::to_string(c.search.verify), "must be >= 0");
-  check(c.search.verify == 0 || c.search.pick == "best_labelled", "search.verify",
-        std::to_string(c.search.verify),
-        "labels the best predicted so that the best label can be the answer: needs search.pick best_labelled");
-  check(c.search.uncertainty_weight >= 0, "search.uncertainty_weight", num(c.search.uncertainty_weight),
-        "must be >= 0");
-  check(c.search.uncertainty_weight == 0 || c.predictor.ensemble >= 2, "search.uncertainty_weight",
-        num(c.search.uncertainty_weight), "needs predictor.ensemble >= 2 (the spread of an ensemble)");
-  check(c.sampling.prescreen == 0 || c.sampling.prescreen >= c.sample_count, "sampling.prescreen",
-        std::to_string(c.sampling.prescreen), "must be 0 or >= sample_count (" +
-        std::to_string(c.sample_count) + "): it keeps sample_count of its candidates");
-  for (std::size_t i = 0; i < c.proxies.names.size(); ++i) {
-    const std::string key = "proxies.names[" + std::to_string(i) + "]";
-    one_of(key, c.proxies.names[i], {"synflow", "nwot", "grad_norm", "snip", "zico"});
-    check(std::find(c.proxies.names.begin(), c.proxies.names.begin() + static_cast<long>(i),
-                    c.proxies.names[i]) == c.proxies.names.begin() + static_cast<long>(i),
-          key, c.proxies.names[i], "appears more than once");
-  }
-  check(!c.proxies.names.empty(), "proxies.names", "[]", "must name at least one proxy");
-  check(c.proxies.batch_size >= 2, "proxies.batch_size", std::to_string(c.proxies.batch_size),
-        "must be >= 2 (zico compares two halves of the batch)");
-  one_of("evolution.variant", c.evolution.variant, {"gnas", "original"});
-  one_of("predictor.type", p.type, {"gnn", "mlp", "xgboost"});
-  one_of("predictor.variant", p.variant, {"original", "tuned"});
-  check(p.type != "xgboost" || p.variant == "tuned", "predictor.type", p.type,
-        "needs predictor.variant tuned (the original has no tree model)");
-  check(p.trees >= 1, "predictor.trees", std::to_string(p.trees), "must be >= 1");
-  check(p.tree_depth >= 1 && p.tree_depth <= 16, "predictor.tree_depth", std::to_string(p.tree_depth),
-        "must be in [1, 16]");
-  check(p.tree_eta > 0 && p.tree_eta <= 1, "predictor.tree_eta", num(p.tree_eta), "must be in (0, 1]");
-  check(p.tree_subsample > 0 && p.tree_subsample <= 1, "predictor.tree_subsample",
-        num(p.tree_subsample), "must be in (0, 1]");
-  one_of("predictor.node_features", p.node_features, {"degree", "ops"});
-  for (std::size_t i = 0; i < p.graph_features.size(); ++i) {
-    const std::string key = "predictor.graph_features[" + std::to_string(i) + "]";
-    one_of(key, p.graph_features[i], {"graf", "cost", "synflow", "zico"});
-    check(std::find(p.graph_features.begin(), p.graph_features.begin() + static_cast<long>(i),
-                    p.graph_features[i]) == p.graph_features.begin() + static_cast<long>(i),
-          key, p.graph_features[i], "appears more than once");
-  }
-  check(p.ranking_weight >= 0, "predictor.ranking_weight", num(p.ranking_weight), "must be >= 0");
-  check(p.ensemble >= 1, "predictor.ensemble", std::to_string(p.ensemble), "must be >= 1");
-  check(p.hidden >= 1, "predictor.hidden", std::to_string(p.hidden), "must be >= 1");
-  check(p.blocks >= 1, "predictor.blocks", std::to_string(p.blocks), "must be >= 1");
-  check(p.epochs >= 1, "predictor.epochs", std::to_string(p.epochs), "must be >= 1");
-  check(p.batch_size >= 1, "predictor.batch_size", std::to_string(p.batch_size), "must be >= 1");
-  check(p.lr > 0, "predictor.lr", num(p.lr), "must be > 0");
-  check(p.weight_decay >= 0, "predictor.weight_decay", num(p.weight_decay), "must be >= 0");
-  check(p.validation_share >= 0 && p.validation_share < 1, "predictor.validation_share",
-        num(p.validation_share), "must be in [0, 1)");
-  check(p.patience >= 0, "predictor.patience", std::to_string(p.patience), "must be >= 0");
-  check(p.test_count >= 0, "predictor.test_count", std::to_string(p.test_count), "must be >= 0");
-  one_of("predictor.test_split", p.test_split, {"last", "random"});
+  for (const auto& f : fields()) f.validate(c, errors);
   return errors;
 }
 

@@ -244,8 +244,51 @@ TEST(Config, EveryKeyIsDocumented) {
   for (const auto& k : config_keys()) {
     EXPECT_FALSE(k.doc.empty()) << k.key;
     EXPECT_FALSE(k.type.empty()) << k.key;
+    EXPECT_FALSE(k.default_value.empty()) << k.key;
   }
   EXPECT_GE(config_keys().size(), 30u);
+}
+
+// A key's rules are declared with it: the text --help shows is the rule the validator applies.
+TEST(Config, DeclaredRulesAreShownAndApplied) {
+  const auto rule_of = [](const std::string& key) {
+    for (const auto& k : config_keys()) {
+      if (k.key == key) return k.rule;
+    }
+    return std::string("(no such key)");
+  };
+  EXPECT_EQ(rule_of("epochs"), ">= 1");
+  EXPECT_EQ(rule_of("optim_state.momentum"), "in [0, 1)");
+  EXPECT_EQ(rule_of("train_portion"), "in (0, 1]");
+  EXPECT_EQ(rule_of("dataset"), "one of cifar10, cifar100, fashion_mnist, mnist");
+  EXPECT_EQ(rule_of("proxies.names"),
+            "must name at least one proxy; each one of synflow, nwot, grad_norm, snip, zico; no repeats");
+  EXPECT_EQ(rule_of("cuda"), "");
+  const auto errors = [](const std::string& yaml) {
+    try {
+      load_config_text(yaml, "t.yml");
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(loaded)");
+  };
+  EXPECT_NE(errors("optim_state: {momentum: 1}\n").find("optim_state.momentum (1): must be in [0, 1)"),
+            std::string::npos);
+  EXPECT_NE(errors("dataset: svhn\n").find("dataset (svhn): must be one of cifar10, cifar100, fashion_mnist, mnist"),
+            std::string::npos);
+  EXPECT_NE(errors("proxies: {names: [snip, snip]}\n").find("proxies.names[1] (snip): appears more than once"),
+            std::string::npos);
+}
+
+// Equality is made from the key list, so every key takes part: one changed value is a change.
+TEST(Config, EqualityComparesEveryKey) {
+  const Config defaults;
+  for (const std::string& set : {"seed=1", "optim_state.lr=0.2", "labels.bn_recalibration=3",
+                                 "l_cfgs=[[16,1]]", "predictor.graph_features=[cost]",
+                                 "search.rounds=2", "latency.runtime=opencv", "proxies.batch_size=8"}) {
+    EXPECT_FALSE(load_config_text("seed: 0\n", "t.yml", {set}) == defaults) << set;
+  }
+  EXPECT_TRUE(load_config_text("seed: 0\n", "t.yml") == defaults);
 }
 
 }  // namespace
@@ -254,11 +297,19 @@ TEST(Config, EveryKeyIsDocumented) {
 namespace gnas {
 namespace {
 
-// The README's key table is written by hand; this keeps it from drifting from the code.
-TEST(Config, ReadmeDocumentsEveryKey) {
+// The README's key table is the one config_keys_markdown() makes from the key declarations.
+TEST(Config, ReadmeKeyTableIsTheGeneratedOne) {
   std::ifstream in(std::string(GNAS_SOURCE_DIR) + "/README.md");
   ASSERT_TRUE(in) << "README.md is missing";
   const std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string begin = "<!-- keys:begin";
+  const std::string end = "<!-- keys:end -->";
+  const auto from = readme.find('\n', readme.find(begin));
+  const auto to = readme.find(end);
+  ASSERT_NE(readme.find(begin), std::string::npos) << "README.md has no " << begin << " marker";
+  ASSERT_NE(to, std::string::npos) << "README.md has no " << end << " marker";
+  EXPECT_EQ(readme.substr(from + 1, to - from - 1), config_keys_markdown())
+      << "README.md's key table is not the code's: paste `build/bin/generate --keys-table` between the markers";
   for (const auto& k : config_keys()) {
     EXPECT_NE(readme.find("`" + k.key + "`"), std::string::npos) << k.key << " is not in README.md";
   }

@@ -2,8 +2,9 @@
 
 // The typed configuration of every gnas step. Defaults live in the member initialisers below and
 // equal the original system's config.yml (DESIGN 1.1-1.5); YAML overrides them and `--set
-// dotted.key=value` overrides the YAML. Keys are declared once, with their documentation, in
-// config.cpp; this header holds only the values.
+// dotted.key=value` overrides the YAML. This header holds the values and their defaults; each
+// key's documentation and rules are declared once, beside its member's name, in config.cpp's
+// field list, from which the validator, equality, --help and the README's key table are made.
 
 #include <cstdint>
 #include <string>
@@ -27,11 +28,6 @@ struct OptimState {
   double lr = 0.1;                ///< initial learning rate
   double momentum = 0.9;          ///< SGD/RMSprop momentum, in [0, 1)
   double weight_decay = 4e-4;     ///< L2 penalty, >= 0
-
-  bool operator==(const OptimState& o) const {
-    return optimizer == o.optimizer && lr == o.lr && momentum == o.momentum &&
-           weight_decay == o.weight_decay;
-  }
 };
 
 /// How `generate` draws its architectures.
@@ -41,21 +37,12 @@ struct SamplingConfig {
   /// > 0: draw N candidates, score them with the zero-cost proxies (proxies.names) and keep the
   /// sample_count with the best ensemble rank; 0 = uniform samples (the original)
   int prescreen = 0;
-
-  bool operator==(const SamplingConfig& o) const {
-    return within_budget == o.within_budget && max_attempts == o.max_attempts &&
-           prescreen == o.prescreen;
-  }
 };
 
 /// Training-time augmentation (DESIGN 1.5), done on whole batches.
 struct AugmentConfig {
   int crop_padding = 4;  ///< zero padding of the random crop, pixels; 0 = no crop
   bool flip = true;      ///< random horizontal flip
-
-  bool operator==(const AugmentConfig& o) const {
-    return crop_padding == o.crop_padding && flip == o.flip;
-  }
 };
 
 /// How `train --train-data` labels beyond the recipe: label noise measured, and reduced.
@@ -70,11 +57,6 @@ struct LabelsConfig {
   /// N > 0: before each evaluation, BatchNorm statistics are recomputed (a plain average) over N
   /// training batches of the current weights; 0 = the running averages (the original)
   int bn_recalibration = 0;
-
-  bool operator==(const LabelsConfig& o) const {
-    return agreement_check == o.agreement_check &&
-           common_random_numbers == o.common_random_numbers && bn_recalibration == o.bn_recalibration;
-  }
 };
 
 /// How `evaluate` measures CPU latency.
@@ -88,11 +70,6 @@ struct LatencyConfig {
   int calibration = 40;
   /// libtorch | opencv (the exported ONNX model in OpenCV's DNN module)
   std::string runtime = "libtorch";
-
-  bool operator==(const LatencyConfig& o) const {
-    return warmup == o.warmup && repeats == o.repeats && threads == o.threads &&
-           statistic == o.statistic && calibration == o.calibration && runtime == o.runtime;
-  }
 };
 
 /// The evolutionary search (DESIGN 1.7; defaults are the original's).
@@ -107,12 +84,6 @@ struct EvolutionConfig {
   /// gnas (P/2 crossover-only + P/2 mutation-only children from the best seen) | original
   /// (the original's GA: best P/2 of the population + P/2 crossover-then-mutation children)
   std::string variant = "gnas";
-
-  bool operator==(const EvolutionConfig& o) const {
-    return variant == o.variant && population == o.population && parents == o.parents &&
-           mutation_prob == o.mutation_prob && generations == o.generations &&
-           max_attempts == o.max_attempts && pareto == o.pareto && pareto_budgets == o.pareto_budgets;
-  }
 };
 
 /// The accuracy predictor and how `train_predictor` fits it (DESIGN 1.6 and issue 4).
@@ -141,17 +112,6 @@ struct PredictorConfig {
   std::vector<std::string> graph_features;
   /// folder whose files keep computed synflow features across steps and runs; "" = none
   std::string feature_cache;
-
-  bool operator==(const PredictorConfig& o) const {
-    return type == o.type && variant == o.variant && node_features == o.node_features &&
-           graph_features == o.graph_features && feature_cache == o.feature_cache &&
-           ranking_weight == o.ranking_weight && ensemble == o.ensemble && hidden == o.hidden &&
-           blocks == o.blocks && epochs == o.epochs && batch_size == o.batch_size && lr == o.lr &&
-           weight_decay == o.weight_decay && validation_share == o.validation_share &&
-           patience == o.patience && trees == o.trees && tree_depth == o.tree_depth &&
-           tree_eta == o.tree_eta && tree_subsample == o.tree_subsample &&
-           test_count == o.test_count && test_split == o.test_split;
-  }
 };
 
 /// Zero-cost proxies (`evaluate --proxies`): scores of an untrained network on one minibatch.
@@ -159,8 +119,6 @@ struct ProxyConfig {
   /// which to compute: synflow, nwot, grad_norm, snip, zico
   std::vector<std::string> names{"synflow", "nwot", "grad_norm", "snip", "zico"};
   int batch_size = 32;  ///< images of the seeded minibatch (zico splits it in two halves)
-
-  bool operator==(const ProxyConfig& o) const { return names == o.names && batch_size == o.batch_size; }
 };
 
 /// Iterative refinement (beyond the original): after the first predictor and search, label the
@@ -176,11 +134,6 @@ struct SearchConfig {
   int verify = 5;
   /// fitness of the search = ensemble mean - k x ensemble std (k >= 0; needs predictor.ensemble >= 2)
   double uncertainty_weight = 0.0;
-
-  bool operator==(const SearchConfig& o) const {
-    return rounds == o.rounds && per_round == o.per_round && pick == o.pick && verify == o.verify &&
-           uncertainty_weight == o.uncertainty_weight;
-  }
 };
 
 struct Config {
@@ -250,15 +203,20 @@ struct Config {
   bool operator==(const Config& o) const;
 };
 
-/// One entry of the key registry: dotted key and its documentation, for --help and the README.
+/// One entry of the key registry, for --help and the README.
 struct ConfigKeyDoc {
   std::string key;
   std::string type;
   std::string doc;
+  std::string default_value;  ///< as a written config holds it (YAML)
+  std::string rule;           ///< what the validator demands; "" = any value of the type
 };
 
 /// Every known key, in file order.
 const std::vector<ConfigKeyDoc>& config_keys();
+
+/// The README's key table (Markdown): key, type, default, rule, meaning; one row per key.
+std::string config_keys_markdown();
 
 /// Loads `path` (YAML, `!include` resolved relative to the including file), applies `overrides`
 /// ("dotted.key=value", value parsed as YAML) and validates.
