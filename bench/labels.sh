@@ -51,7 +51,7 @@ for entry in "${recipes[@]}"; do
   # of all 2K labels) -- the share of the labels' variance that the architectures explain
   rel=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "top1_1") a = i; if ($i == "top1_check") b = i }; next }
                  { n++; d += ($a - $b) ^ 2; s += $a + $b; q += $a ^ 2 + $b ^ 2 }
-                 END { v = q / (2 * n) - (s / (2 * n)) ^ 2; printf "%.2f", v > 0 ? 1 - d / (2 * n) / v : 0 }' "$d/label_agreement.csv")
+                 END { v = q / (2 * n) - (s / (2 * n)) ^ 2; printf "%.2f", (v > 0 ? 1 - d / (2 * n) / v : 0) }' "$d/label_agreement.csv")
   printf '%-36s %6s %9s %11.2f %9s %11s %10.1f\n' "$name" "$(value label_agreement_tau "$sum")" \
     "$(value label_agreement_spearman "$sum")" "$(awk -v m="$(value label_spread_median "$sum")" 'BEGIN { print 100 * m }')" \
     "$sd" "$rel" "$(awk -v a="$start" -v b="$end" -v n="$k" 'BEGIN { print (b - a) / (2 * n) }')"

@@ -114,7 +114,7 @@ namespace gnas::test {
 /// training and 64 test images written into `dir`) in well under a second per epoch.
 inline Config tiny_training_config(const TempDir& dir) {
   Config c = config_in(dir);
-  c.dataset = "fashion_mnist";
+  c.dataset = DatasetKind::kFashionMnist;
   c.dataset_dir = dir.file("data");
   c.input_size = 12;
   c.input_channels = 1;

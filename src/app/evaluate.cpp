@@ -91,8 +91,8 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
   values["output"] = result.output;
   values["count"] = static_cast<int>(result.rows.size());
   values["latency_timed"] = time_latency;
-  values["latency_runtime"] = config.latency.runtime;
-  values["latency_statistic"] = config.latency.statistic;
+  values["latency_runtime"] = option_name(config.latency.runtime);
+  values["latency_statistic"] = option_name(config.latency.statistic);
   values["latency_threads"] = config.latency.threads;
   values["latency_repeats"] = config.latency.repeats;
   app::write_summary(config, "evaluate", values, result.seconds);
@@ -130,7 +130,7 @@ EvaluatePredictorResult run_evaluate_predictor(const Config& config,
   const LabelledSet data = read_labelled(files, *space);
   const PredictorSpec& spec = predictor.spec();
   log.info("[predictor] {} ({} {}, {} network(s)) on {} labelled architectures",
-           config.predictor_pretrained, spec.variant, spec.type, spec.members, data.size());
+           config.predictor_pretrained, option_name(spec.variant), option_name(spec.type), spec.members, data.size());
 
   EvaluatePredictorResult result;
   const std::vector<double> predicted = predictor.predict(*space, data.archs);
@@ -138,7 +138,7 @@ EvaluatePredictorResult run_evaluate_predictor(const Config& config,
   result.predictions = join_path(config.log_dir, "evaluate_predictions.csv");
   result.plot = join_path(config.log_dir, "evaluate_predictor.svg");
   write_predictions_csv(result.predictions, *space, data.archs, data.labels, predicted);
-  write_scatter_svg(result.plot, spec.variant + " " + spec.type, data.labels, predicted,
+  write_scatter_svg(result.plot, option_name(spec.variant) + " " + option_name(spec.type), data.labels, predicted,
                     result.metrics);
   print_metrics(out, result.metrics);
 
@@ -163,8 +163,8 @@ EvaluatePredictorResult run_evaluate_predictor(const Config& config,
   values["mode"] = "predictor";
   values["predictor"] = config.predictor_pretrained;
   for (const auto& f : files) values["data"].push_back(f);
-  values["type"] = spec.type;
-  values["variant"] = spec.variant;
+  values["type"] = option_name(spec.type);
+  values["variant"] = option_name(spec.variant);
   values["count"] = static_cast<int>(data.size());
   add_metric_keys(values, result.metrics);
   values["predictions"] = result.predictions;
@@ -190,7 +190,7 @@ LearningCurveResult run_learning_curve(const Config& config, const LearningCurve
   const std::vector<std::string> files =
       options.data.empty() ? labelled_data_files(config.path_to_train_data) : options.data;
   const TrainTestSplit split = split_train_test(read_labelled(files, *space), pc.test_count,
-                                                pc.test_split == "random", config.seed);
+                                                pc.test_split == TestSplit::kRandom, config.seed);
   std::vector<int> sizes;
   for (const int n : options.sizes) {
     if (n >= 2 && static_cast<std::size_t>(n) <= split.train.size()) sizes.push_back(n);
@@ -202,8 +202,8 @@ LearningCurveResult run_learning_curve(const Config& config, const LearningCurve
   }
   LearningCurveResult result;
   result.n_test = split.test.size();
-  out << "learning curve of " << pc.variant << " " << pc.type << ", test split of "
-      << result.n_test << " (" << pc.test_split << "):\n";
+  out << "learning curve of " << option_name(pc.variant) << " " << option_name(pc.type)
+      << ", test split of " << result.n_test << " (" << option_name(pc.test_split) << "):\n";
   std::vector<std::vector<std::string>> rows;
   PlotSeries series{"Kendall tau", {}, {}, true};
   for (const int n : sizes) {
@@ -229,7 +229,7 @@ LearningCurveResult run_learning_curve(const Config& config, const LearningCurve
   write_file_atomic(result.csv,
                     format_csv({"n_train", "kendall_tau", "spearman", "mae", "seconds"}, rows));
   Plot plot;
-  plot.title = "learning curve: " + pc.variant + " " + pc.type + " (test n = " +
+  plot.title = "learning curve: " + option_name(pc.variant) + " " + option_name(pc.type) + " (test n = " +
                std::to_string(result.n_test) + ")";
   plot.x_label = "training labels";
   plot.y_label = "Kendall tau on the test split";
@@ -240,8 +240,8 @@ LearningCurveResult run_learning_curve(const Config& config, const LearningCurve
   YAML::Node values;
   values["mode"] = "learning_curve";
   for (const auto& f : files) values["data"].push_back(f);
-  values["type"] = pc.type;
-  values["variant"] = pc.variant;
+  values["type"] = option_name(pc.type);
+  values["variant"] = option_name(pc.variant);
   values["n_test"] = static_cast<int>(result.n_test);
   for (const auto& p : result.points) {
     YAML::Node point;
@@ -288,7 +288,7 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
   result.check_output = join_path(config.log_dir, "latency_check.csv");
   torch::manual_seed(static_cast<int64_t>(derive_seed(config.seed, SeedPurpose::kEvaluate)));
   log.info("[latency] timing {} ops x {} layers on {}, {} of {} runs after {} ({} threads); calibration on {} networks",
-           shape.ops.size(), shape.layers.size(), config.latency.runtime, config.latency.statistic,
+           shape.ops.size(), shape.layers.size(), option_name(config.latency.runtime), option_name(config.latency.statistic),
            config.latency.repeats, config.latency.warmup, config.latency.threads, config.latency.calibration);
   const nn::LatencyProfile profile =
       nn::profile_latency(shape, config.latency, config.seed, result.output, check_count);
@@ -364,8 +364,8 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
   values["mode"] = "profile_latency";
   values["output"] = result.output;
   values["device"] = "cpu: " + cpu_model();
-  values["runtime"] = config.latency.runtime;
-  values["statistic"] = config.latency.statistic;
+  values["runtime"] = option_name(config.latency.runtime);
+  values["statistic"] = option_name(config.latency.statistic);
   values["threads"] = config.latency.threads;
   values["warmup"] = config.latency.warmup;
   values["repeats"] = config.latency.repeats;

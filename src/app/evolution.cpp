@@ -55,7 +55,7 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   check_feasible(*space, constraints);
   const Predictor predictor = Predictor::load(config.predictor_pretrained, *space);
   log.info("[evolution] predictor {} ({} {}); macs_budget {} M{}{}", config.predictor_pretrained,
-           predictor.spec().variant, predictor.spec().type, format_number(config.macs_budget),
+           option_name(predictor.spec().variant), option_name(predictor.spec().type), format_number(config.macs_budget),
            config.params_budget > 0 ? ", params_budget " + format_number(config.params_budget) + " M"
                                     : std::string(),
            config.latency_budget_ms > 0

@@ -61,12 +61,9 @@ std::string format_score(double v) {
 
 ProxyScores score_architectures(const Config& config, const SearchSpace& space,
                                 const std::vector<Architecture>& archs, spdlog::logger& log) {
-  std::vector<nn::ProxyKind> kinds;
+  const std::vector<ProxyKind>& kinds = config.proxies.names;
   std::string names;
-  for (const auto& name : config.proxies.names) {
-    kinds.push_back(nn::proxy_from_name(name));
-    names += (names.empty() ? "" : ", ") + name;
-  }
+  for (const ProxyKind kind : kinds) names += (names.empty() ? "" : ", ") + option_name(kind);
   ProxyScores result;
   result.stand_in = !config.benchmark_table.empty();
   const nn::ProxyBatch batch = proxy_batch(config, result.stand_in);
@@ -74,9 +71,9 @@ ProxyScores score_architectures(const Config& config, const SearchSpace& space,
            config.proxies.batch_size,
            result.stand_in ? "stand-in images (seeded standard-normal noise, uniform labels: "
                              "benchmark mode has no images of the table's data set)"
-                           : "training images of " + config.dataset);
+                           : "training images of " + option_name(config.dataset));
   result.columns = {"params", "macs_m"};
-  result.columns.insert(result.columns.end(), config.proxies.names.begin(), config.proxies.names.end());
+  for (const ProxyKind kind : kinds) result.columns.push_back(option_name(kind));
   const std::uint64_t seed = derive_seed(config.seed, SeedPurpose::kProxies);
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < archs.size(); ++i) {
@@ -119,7 +116,6 @@ ProxiesResult run_proxies(const Config& config, const ProxiesOptions& options, s
   const auto space = make_search_space(config);
   const std::string path = options.arch_file.empty() ? config.path_to_architecture : options.arch_file;
   const std::vector<Architecture> archs = read_architectures(path, *space);
-  for (const auto& name : config.proxies.names) nn::proxy_from_name(name);
   std::optional<LabelledSet> labelled;  // read first: a bad file costs no scoring
   if (!options.data.empty()) labelled = read_labelled(options.data, *space);
 
@@ -143,9 +139,9 @@ ProxiesResult run_proxies(const Config& config, const ProxiesOptions& options, s
   values["mode"] = "proxies";
   values["arch_file"] = path;
   values["count"] = static_cast<int>(archs.size());
-  values["proxies"] = config.proxies.names;
+  for (const ProxyKind kind : config.proxies.names) values["proxies"].push_back(option_name(kind));
   values["batch"] = result.stand_in ? "stand-in (seeded standard-normal images, uniform labels)"
-                                    : "training images of " + config.dataset;
+                                    : "training images of " + option_name(config.dataset);
   values["batch_size"] = config.proxies.batch_size;
   values["archs_per_second"] = format_fixed(result.archs_per_second, 3);
   for (std::size_t c = 0; c < result.columns.size(); ++c) {

@@ -166,7 +166,7 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
                               " points. A predictor cannot rank better than its labels agree."
                         : "not measured (repeats >= 2 or labels.agreement_check K measure it)");
   const bool final_run = value(train, "mode").rfind("final", 0) == 0;
-  html += row("the answer (search.pick " + config.search.pick + ")", final_run ? value(train, "arch") : "not trained yet");
+  html += row("the answer (search.pick " + option_name(config.search.pick) + ")", final_run ? value(train, "arch") : "not trained yet");
   html += row("  its accuracy", searched_accuracy);
   if (final_run && !benchmark && !sampled_labels.empty()) {
     const double answer = std::stod(value(train, "best_top1"));

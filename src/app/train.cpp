@@ -119,7 +119,7 @@ TrainResult train_once(const Config& config, const LayerwiseSpace& space, const 
 
 void log_data(const data::Splits& splits, const Config& config, const torch::Device& device,
               spdlog::logger& log) {
-  log.info("[data] {}: {} training images, {} {} images of {}x{}x{}; device {}", config.dataset,
+  log.info("[data] {}: {} training images, {} {} images of {}x{}x{}; device {}", option_name(config.dataset),
            splits.train.size(), splits.eval.size(), splits.eval_is_validation ? "validation" : "test",
            config.input_channels, config.input_size, config.input_size, describe_device(device));
 }

@@ -23,9 +23,9 @@ TrainPredictorResult run_train_predictor(const Config& config,
   const LabelledSet data = read_labelled(files, *space);
   const PredictorConfig& pc = config.predictor;
   const TrainTestSplit split =
-      split_train_test(data, pc.test_count, pc.test_split == "random", config.seed);
+      split_train_test(data, pc.test_count, pc.test_split == TestSplit::kRandom, config.seed);
   log.info("[predictor] {} labelled architectures from {} file(s): {} to train, {} to test ({})",
-           data.size(), files.size(), split.train.size(), split.test.size(), pc.test_split);
+           data.size(), files.size(), split.train.size(), split.test.size(), option_name(pc.test_split));
 
   FitResult fit = fit_predictor(pc, config.seed, *space, split.train, log);
   TrainPredictorResult result;
@@ -37,8 +37,8 @@ TrainPredictorResult run_train_predictor(const Config& config,
   log.info("[predictor] trained in {:.2f} s; saved {}", fit.seconds, result.predictor);
 
   YAML::Node values;
-  values["type"] = pc.type;
-  values["variant"] = pc.variant;
+  values["type"] = option_name(pc.type);
+  values["variant"] = option_name(pc.variant);
   values["predictor"] = result.predictor;
   values["n_train"] = static_cast<int>(result.n_train);
   values["n_test"] = static_cast<int>(result.n_test);
@@ -54,7 +54,7 @@ TrainPredictorResult run_train_predictor(const Config& config,
     result.predictions = join_path(config.log_dir, "predictions.csv");
     write_predictions_csv(result.predictions, *space, split.test.archs, split.test.labels, predicted);
     write_scatter_svg(join_path(config.log_dir, "train_predictor_scatter.svg"),
-                      pc.variant + " " + pc.type + ", test split", split.test.labels, predicted,
+                      option_name(pc.variant) + " " + option_name(pc.type) + ", test split", split.test.labels, predicted,
                       result.metrics);
     add_metric_keys(values, result.metrics);
     log.info("[predictor] test split: Kendall tau {:.4f}, Spearman {:.4f}, MAE {:.4f}, "

@@ -17,6 +17,7 @@
 
 #include "gnas/common/errors.hpp"
 #include "gnas/common/text.hpp"
+#include "gnas/common/yaml.hpp"
 #include "gnas/space/op_kind.hpp"
 
 namespace gnas {
@@ -30,16 +31,8 @@ struct FieldError {
   std::string message;
 };
 
-std::string render(const Node& node) {
-  if (!node.IsDefined() || node.IsNull()) return "null";
-  if (node.IsScalar()) return node.Scalar();
-  YAML::Emitter out;
-  out << YAML::Flow << node;
-  return out.c_str();
-}
-
 [[noreturn]] void reject(const std::string& key, const Node& node, const std::string& rule) {
-  throw FieldError{key + " (" + render(node) + "): " + rule};
+  throw FieldError{key + " (" + render_yaml(node) + "): " + rule};
 }
 
 long long decode_integer(const Node& node, const std::string& key) {
@@ -63,7 +56,7 @@ double decode_number(const Node& node, const std::string& key) {
   return v;
 }
 
-template <typename T>
+template <typename T, typename = void>
 struct Codec;
 
 template <>
@@ -146,6 +139,24 @@ struct Codec<std::vector<T>> {
   }
 };
 
+// An option is written as one of its names.
+template <typename E>
+struct Codec<E, std::enable_if_t<std::is_enum_v<E>>> {
+  static std::string name() {
+    std::string names = option_names<E>();
+    for (auto at = names.find(", "); at != std::string::npos; at = names.find(", ", at)) {
+      names.replace(at, 2, " | ");
+    }
+    return names;
+  }
+  static E decode(const Node& node, const std::string& key) {
+    const std::optional<E> value = node.IsScalar() ? option_from_name<E>(node.Scalar()) : std::nullopt;
+    if (!value) reject(key, node, "must be one of " + option_names<E>());
+    return *value;
+  }
+  static Node encode(E v) { return Node(option_name(v)); }
+};
+
 // A layer is written [out_channels, stride] like the original, or as a mapping.
 template <>
 struct Codec<LayerConfig> {
@@ -189,7 +200,7 @@ using Errors = std::vector<std::string>;
 
 template <typename T>
 std::string shown(const T& value) {
-  return render(Codec<T>::encode(value));
+  return render_yaml(Codec<T>::encode(value));
 }
 
 // A numeric range; an open end is +-infinity.
@@ -378,7 +389,6 @@ const std::vector<Field>& fields() {
   static const std::vector<Field> kFields = {
       GNAS_FIELD(cuda, "train on CUDA when available (training steps)"),
       GNAS_FIELD(ngpu, "GPUs to use", at_least(0)),
-      GNAS_FIELD(num_workers, "CPU threads for data loading and intra-op work", at_least(0)),
       GNAS_FIELD(seed, "seed of every random choice"),
       GNAS_FIELD(device, "auto = CUDA when `cuda` is true and a GPU is there",
                  check("auto, cpu, cuda or cuda:N", [](const std::string& d, const Config&) {
@@ -398,8 +408,7 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(epochs, "training epochs per architecture", at_least(1)),
       GNAS_FIELD(batch_size, "training batch size", at_least(1)),
       GNAS_FIELD(print_freq, "progress line every N batches", at_least(1)),
-      GNAS_FIELD(dataset, "the data set, which fixes its files' format (README, Training: data)",
-                 one_of({"cifar10", "cifar100", "fashion_mnist", "mnist"})),
+      GNAS_FIELD(dataset, "the data set, which fixes its files' format (README, Training: data)"),
       GNAS_FIELD(classes, "number of classes", at_least(2)),
       GNAS_FIELD(dataset_dir, "folder holding the dataset files", not_empty()),
       GNAS_FIELD(input_size, "input height = width, pixels", at_least(1)),
@@ -408,12 +417,11 @@ const std::vector<Field>& fields() {
                  in_range("(]", 0, 1)),
       GNAS_FIELD(mean, "per-channel normalisation mean", values_per_channel()),
       GNAS_FIELD(std, "per-channel normalisation standard deviation", values_per_channel(), each(above(0))),
-      GNAS_FIELD(optim_state.optimizer, "the training optimizer", one_of({"sgd", "adam", "rmsprop"})),
+      GNAS_FIELD(optim_state.optimizer, "the training optimizer"),
       GNAS_FIELD(optim_state.lr, "initial learning rate", above(0)),
       GNAS_FIELD(optim_state.momentum, "SGD / RMSprop momentum", in_range("[)", 0, 1)),
       GNAS_FIELD(optim_state.weight_decay, "L2 penalty", at_least(0)),
-      GNAS_FIELD(lr_scheduler, "step (x decay_ratio every step_size epochs), cosine (half a cosine from lr to 0 over the epochs, set once per epoch) or cosine_original (the original's code: T_max = epochs x batches per epoch, stepped once per epoch: with the original's 49 batches per epoch the rate stays within 0.1 % of `optim_state.lr` over 60 epochs)",
-                 one_of({"step", "cosine", "cosine_original"})),
+      GNAS_FIELD(lr_scheduler, "step (x decay_ratio every step_size epochs), cosine (half a cosine from lr to 0 over the epochs, set once per epoch) or cosine_original (the original's code: T_max = epochs x batches per epoch, stepped once per epoch: with the original's 49 batches per epoch the rate stays within 0.1 % of `optim_state.lr` over 60 epochs)"),
       GNAS_FIELD(step_size, "epochs between step decays", at_least(1)),
       GNAS_FIELD(decay_ratio, "step decay factor", in_range("(]", 0, 1)),
       GNAS_FIELD(label_smoothing, "cross-entropy target = one_hot x (1 - e) + e / classes", in_range("[)", 0, 1)),
@@ -460,25 +468,20 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(latency.warmup, "untimed forward passes before timing", at_least(0)),
       GNAS_FIELD(latency.repeats, "timed forward passes", at_least(1)),
       GNAS_FIELD(latency.threads, "intra-op threads while timing; 0 = num_threads", at_least(0)),
-      GNAS_FIELD(latency.statistic, "what of the timed passes is reported: the min is what the network costs when nothing else runs; on a shared CPU the median moves with the neighbours (two timings of the same 50 networks differed by 7.7 % on average with the median, 3.7 % with the min, docs/benchmarks.md)",
-                 one_of({"min", "median"})),
+      GNAS_FIELD(latency.statistic, "what of the timed passes is reported: the min is what the network costs when nothing else runs; on a shared CPU the median moves with the neighbours (two timings of the same 50 networks differed by 7.7 % on average with the median, 3.7 % with the min, docs/benchmarks.md)"),
       GNAS_FIELD(latency.calibration, "whole sampled networks `evaluate --profile-latency` times to fit the table to real forward passes (its fixed part, a scale on the ops as timed alone, a cost per op beyond a layer's first); 0 = the ops as timed alone",
                  check("0 or >= 5", [](int n, const Config&) {
                    return n == 0 || n >= 5 ? "" : "must be 0 (none) or >= 5 (three terms are fitted)";
                  })),
-      GNAS_FIELD(latency.runtime, "what runs the timed networks: libtorch, or opencv (the network exported to ONNX as `--export-onnx` writes it, in OpenCV's DNN module on the CPU), so a budget is in the deployment runtime's milliseconds; the table records its runtime and a table of another runtime is refused",
-                 one_of({"libtorch", "opencv"})),
+      GNAS_FIELD(latency.runtime, "what runs the timed networks: libtorch, or opencv (the network exported to ONNX as `--export-onnx` writes it, in OpenCV's DNN module on the CPU), so a budget is in the deployment runtime's milliseconds; the table records its runtime and a table of another runtime is refused"),
       GNAS_FIELD(predictor.type, "gnn (DESIGN 1.6's graph network), mlp (on the flat op encoding) or xgboost (gradient-boosted regression trees on the flat op encoding and the graph features; fitted on every training label, so `epochs`, `batch_size`, `lr`, `weight_decay`, `ranking_weight`, `validation_share` and `patience` do not apply)",
-                 one_of({"gnn", "mlp", "xgboost"}),
-                 check("xgboost needs variant tuned", [](const std::string& type, const Config& c) {
-                   return type != "xgboost" || c.predictor.variant == "tuned" ? "" : "needs predictor.variant tuned (the original has no tree model)";
+                 check("xgboost needs variant tuned", [](PredictorType type, const Config& c) {
+                   return type != PredictorType::kXgboost || c.predictor.variant == PredictorVariant::kTuned ? "" : "needs predictor.variant tuned (the original has no tree model)";
                  })),
-      GNAS_FIELD(predictor.variant, "original (DESIGN 1.6 exactly: [out-degree, 1, 1] features, sigmoid output, MSE, and its training recipe: Adam 1e-4, batch 1, 50 epochs, raw targets, no validation split) or tuned (the switches below)",
-                 one_of({"original", "tuned"})),
-      GNAS_FIELD(predictor.node_features, "tuned gnn: degree ([out-degree, 1, 1]) or ops (out-degree, op type one-hot, MACs of the node)",
-                 one_of({"degree", "ops"})),
+      GNAS_FIELD(predictor.variant, "original (DESIGN 1.6 exactly: [out-degree, 1, 1] features, sigmoid output, MSE, and its training recipe: Adam 1e-4, batch 1, 50 epochs, raw targets, no validation split) or tuned (the switches below)"),
+      GNAS_FIELD(predictor.node_features, "tuned gnn: degree ([out-degree, 1, 1]) or ops (out-degree, op type one-hot, MACs of the node)"),
       GNAS_FIELD(predictor.graph_features, "tuned: graph-level inputs of both the GNN's decoder and the MLP, standardised on the training labels: `graf` (GRAF-style: per op type the live op nodes; per set of op types the log number of input-to-output paths using only those ops and the shortest such path), `cost` (log MACs, log parameters) and `synflow` (log of the data-free zero-cost proxy of the architecture's network under one fixed reference initialisation, so the same in every run; computed once per architecture, ~1/60 s for a NAS-Bench-201 cell and ~1/40 s for a layer-wise network on 2 cores, also for every architecture the evolution scores) and `zico` (ZiCo of the network under the same initialisation on one fixed stand-in batch of 8 seeded noise images with uniform labels, so it needs no data set and means the same everywhere; ~1/7 s for a NAS-Bench-201 cell); [] = none",
-                 each(one_of({"graf", "cost", "synflow", "zico"})), distinct()),
+                 distinct()),
       GNAS_FIELD(predictor.feature_cache, "folder where the `synflow` and `zico` graph features one step computes are kept for the next steps and runs (`synflow-<hash of the space and network shape>.csv`, `arch,log_synflow`, and `zico-<hash>.csv`, `arch,zico`; the values never change, so a cache is valid for every run of the same space); empty = every process computes its own"),
       GNAS_FIELD(predictor.ranking_weight, "tuned: weight of a pairwise ranking loss added to MSE", at_least(0)),
       GNAS_FIELD(predictor.ensemble, "tuned: independently seeded models, predictions averaged", at_least(1)),
@@ -495,20 +498,18 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(predictor.tree_eta, "xgboost: shrinkage of each tree's contribution", in_range("(]", 0, 1)),
       GNAS_FIELD(predictor.tree_subsample, "xgboost: share of the labels and of the features each tree sees", in_range("(]", 0, 1)),
       GNAS_FIELD(predictor.test_count, "labels held out for the reported metrics; 0 = none", at_least(0)),
-      GNAS_FIELD(predictor.test_split, "last (the last `test_count` rows of the data, as the original) or random (seeded)",
-                 one_of({"last", "random"})),
+      GNAS_FIELD(predictor.test_split, "last (the last `test_count` rows of the data, as the original) or random (seeded)"),
       GNAS_FIELD(evolution.population, "architectures per generation: half crossover children, half mutation children", at_least(2)),
       GNAS_FIELD(evolution.parents, "the best architectures seen so far, which parents are drawn from", at_least(1)),
       GNAS_FIELD(evolution.mutation_prob, "per-gene mutation probability", in_range("[]", 0, 1)),
       GNAS_FIELD(evolution.generations, "generations after the first population", at_least(0)),
       GNAS_FIELD(evolution.max_attempts, "redraws of a child (or a first-population draw) that breaks a budget before a fallback", at_least(1)),
-      GNAS_FIELD(evolution.variant, "gnas (each generation P/2 crossover-only and P/2 mutation-only children of the best `parents` seen) or original (the original's GA, DESIGN 1.7: the best P/2 of the population survive, plus P/2 children, each a crossover with the cut in [0, genes) followed by mutation)",
-                 one_of({"gnas", "original"})),
+      GNAS_FIELD(evolution.variant, "gnas (each generation P/2 crossover-only and P/2 mutation-only children of the best `parents` seen) or original (the original's GA, DESIGN 1.7: the best P/2 of the population survive, plus P/2 children, each a crossover with the cut in [0, genes) followed by mutation)"),
       GNAS_FIELD(evolution.pareto, "Pareto mode: one search per budget (evenly spaced from the space's minimum MACs up to `macs_budget`), then the front of predicted accuracy vs MACs over everything scored"),
       GNAS_FIELD(evolution.pareto_budgets, "budgets of the Pareto mode", at_least(1)),
       GNAS_FIELD(proxies.names, "zero-cost proxies `evaluate --proxies` computes",
                  not_empty("must name at least one proxy"),
-                 each(one_of({"synflow", "nwot", "grad_norm", "snip", "zico"})), distinct()),
+                 distinct()),
       GNAS_FIELD(proxies.batch_size, "images of the seeded minibatch the proxies score on (zico compares its two halves)",
                  check(">= 2", [](int n, const Config&) {
                    return n >= 2 ? "" : "must be >= 2 (zico compares two halves of the batch)";
@@ -518,28 +519,19 @@ const std::vector<Field>& fields() {
       GNAS_FIELD(search.verify, "after the last search, label the V best predicted architectures not yet labelled (`generate --verify`) and answer with the best label: the answer is an architecture whose accuracy was measured, never the predictor's unverified favourite; label budget + V",
                  at_least(0),
                  check("> 0 needs search.pick best_labelled", [](int v, const Config& c) {
-                   return v == 0 || c.search.pick == "best_labelled" ? "" : "labels the best predicted so that the best label can be the answer: needs search.pick best_labelled";
+                   return v == 0 || c.search.pick == AnswerPick::kBestLabelled ? "" : "labels the best predicted so that the best label can be the answer: needs search.pick best_labelled";
                  })),
       GNAS_FIELD(search.uncertainty_weight, "fitness of the search = ensemble mean - k x the ensemble's standard deviation (a lower confidence bound, so the search is not drawn to the predictor's confident errors)",
                  at_least(0),
                  check("> 0 needs predictor.ensemble >= 2", [](double k, const Config& c) {
                    return k == 0 || c.predictor.ensemble >= 2 ? "" : "needs predictor.ensemble >= 2 (the spread of an ensemble)";
                  })),
-      GNAS_FIELD(search.pick, "the answer: best_labelled (the labelled architecture with the best label, the verified ones included) or evolved (the last search's best predicted, the original's answer)",
-                 one_of({"evolved", "best_labelled"})),
+      GNAS_FIELD(search.pick, "the answer: best_labelled (the labelled architecture with the best label, the verified ones included) or evolved (the last search's best predicted, the original's answer)"),
   };
   return kFields;
 }
 
 #undef GNAS_FIELD
-
-std::vector<std::string> split_key(const std::string& key) {
-  std::vector<std::string> parts;
-  std::stringstream ss(key);
-  std::string part;
-  while (std::getline(ss, part, '.')) parts.push_back(part);
-  return parts;
-}
 
 std::set<std::string> section_names() {
   std::set<std::string> sections;
@@ -576,93 +568,6 @@ std::string unknown_key_line(const std::string& key) {
   return "unknown key '" + key + "' (did you mean '" + closest_key(key) + "'?)";
 }
 
-// A key given twice in one mapping: yaml-cpp keeps both and a lookup sees only one of them.
-void refuse_duplicate_keys(const Node& node, const std::string& origin) {
-  if (node.IsMap()) {
-    std::map<std::string, int> first_line;
-    for (const auto& kv : node) {
-      const std::string key = kv.first.Scalar();
-      const int line = kv.first.Mark().line + 1;
-      const auto [it, fresh] = first_line.emplace(key, line);
-      if (!fresh) {
-        throw ConfigError(origin + ":" + std::to_string(line) + ": key '" + key +
-                          "' is given twice (also on line " + std::to_string(it->second) +
-                          "); keep one of them");
-      }
-      refuse_duplicate_keys(kv.second, origin);
-    }
-  } else if (node.IsSequence()) {
-    for (const auto& item : node) refuse_duplicate_keys(item, origin);
-  }
-}
-
-Node parse_yaml(const std::string& text, const std::string& origin) {
-  Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(origin + ":" + std::to_string(e.mark.line + 1) + ":" +
-                      std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg);
-  }
-  refuse_duplicate_keys(root, origin);
-  return root;
-}
-
-Node read_yaml_file(const fs::path& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    throw ConfigError(path.string() + ": is a directory, not a configuration file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path.string() + ": cannot read the configuration file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_yaml(buffer.str(), path.string());
-}
-
-// Replaces every `!include FILE` by FILE's content, FILE relative to the including file.
-Node resolve_includes(const Node& node, const fs::path& base_dir, int depth) {
-  if (depth > 16) throw ConfigError("!include nested more than 16 deep (a cycle?) under " +
-                                    base_dir.string());
-  if (node.Tag() == "!include") {
-    if (!node.IsScalar()) throw ConfigError("!include (" + render(node) + "): must name a file");
-    const fs::path target = base_dir / node.Scalar();
-    return resolve_includes(read_yaml_file(target), target.parent_path(), depth + 1);
-  }
-  if (node.IsMap()) {
-    Node out(YAML::NodeType::Map);
-    for (const auto& kv : node) out[kv.first.Scalar()] = resolve_includes(kv.second, base_dir, depth);
-    return out;
-  }
-  if (node.IsSequence()) {
-    Node out(YAML::NodeType::Sequence);
-    for (const auto& item : node) out.push_back(resolve_includes(item, base_dir, depth));
-    out.SetStyle(node.Style());
-    return out;
-  }
-  return node;
-}
-
-void set_path(Node map, const std::vector<std::string>& parts, std::size_t i, const Node& value) {
-  if (i + 1 == parts.size()) {
-    map[parts[i]] = value;
-    return;
-  }
-  if (!map[parts[i]].IsMap()) map[parts[i]] = Node(YAML::NodeType::Map);
-  set_path(map[parts[i]], parts, i + 1, value);
-}
-
-Node find_path(const Node& root, const std::vector<std::string>& parts) {
-  Node cur(root);
-  for (const auto& part : parts) {
-    if (!cur.IsMap()) return Node(YAML::NodeType::Undefined);
-    const Node next = static_cast<const Node&>(cur)[part];
-    if (!next.IsDefined()) return next;
-    cur.reset(next);
-  }
-  return cur;
-}
-
 void apply_override(Node& root, const std::string& assignment) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
@@ -671,7 +576,7 @@ void apply_override(Node& root, const std::string& assignment) {
   const std::string key = assignment.substr(0, eq);
   if (!find_field(key)) throw ConfigError("--set: " + unknown_key_line(key));
   const Node value = parse_yaml(assignment.substr(eq + 1), "--set " + key);
-  set_path(root, split_key(key), 0, value);
+  set_path(root, split_dotted(key), value);
 }
 
 void collect_unknown(const Node& map, const std::string& prefix, const std::set<std::string>& sections,
@@ -683,7 +588,7 @@ void collect_unknown(const Node& map, const std::string& prefix, const std::set<
       if (kv.second.IsMap()) {
         collect_unknown(kv.second, key + ".", sections, unknown, errors);
       } else if (!kv.second.IsNull()) {
-        errors.push_back(key + " (" + render(kv.second) + "): must be a mapping of keys");
+        errors.push_back(key + " (" + render_yaml(kv.second) + "): must be a mapping of keys");
       }
       continue;
     }
@@ -705,7 +610,7 @@ Config decode_tree(const Node& root, const std::string& origin) {
   Config config;
   std::vector<std::string> undecoded;
   for (const auto& f : fields()) {
-    const Node node = find_path(root, split_key(f.key));
+    const Node node = find_path(root, split_dotted(f.key));
     if (!node.IsDefined()) continue;
     try {
       f.read(config, node);
@@ -731,7 +636,7 @@ Config decode_tree(const Node& root, const std::string& origin) {
 
 Config load_tree(Node root, const std::string& origin, const fs::path& base_dir,
                  const std::vector<std::string>& overrides) {
-  root = resolve_includes(root, base_dir, 0);
+  root = resolve_includes(root, base_dir);
   if (root.IsNull()) root = Node(YAML::NodeType::Map);
   if (!root.IsMap()) throw ConfigError(origin + ": the top level must be a mapping of keys");
   for (const auto& o : overrides) apply_override(root, o);
@@ -752,7 +657,7 @@ const std::vector<ConfigKeyDoc>& config_keys() {
     const Config defaults;
     for (const auto& f : fields()) {
       const Node value = f.write(defaults);
-      docs.push_back({f.key, f.type, f.doc, value.IsScalar() && value.Scalar().empty() ? "\"\"" : render(value),
+      docs.push_back({f.key, f.type, f.doc, value.IsScalar() && value.Scalar().empty() ? "\"\"" : render_yaml(value),
                       f.rules});
     }
     return docs;

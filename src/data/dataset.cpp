@@ -194,8 +194,8 @@ Dataset select(const Dataset& data, const torch::Tensor& index) {
 Splits load_splits(const Config& config) {
   Dataset train, test;
   int channels = 0;
-  if (config.dataset == "cifar10" || config.dataset == "cifar100") {
-    const bool cifar100 = config.dataset == "cifar100";
+  if (config.dataset == DatasetKind::kCifar10 || config.dataset == DatasetKind::kCifar100) {
+    const bool cifar100 = config.dataset == DatasetKind::kCifar100;
     train = read_cifar_split(config.dataset_dir, cifar100, true, config.classes);
     test = read_cifar_split(config.dataset_dir, cifar100, false, config.classes);
     channels = 3;
@@ -213,7 +213,7 @@ Splits load_splits(const Config& config) {
   }
   if (config.input_channels != channels) {
     throw ConfigError("input_channels (" + std::to_string(config.input_channels) + "): must be " +
-                      std::to_string(channels) + " for dataset " + config.dataset);
+                      std::to_string(channels) + " for dataset " + option_name(config.dataset));
   }
   train = pad_images(train, config.input_size);
   test = pad_images(test, config.input_size);

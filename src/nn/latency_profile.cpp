@@ -20,7 +20,7 @@ namespace gnas::nn {
 
 namespace {
 
-bool on_opencv(const LatencyConfig& config) { return config.runtime == "opencv"; }
+bool on_opencv(const LatencyConfig& config) { return config.runtime == LatencyRuntime::kOpencv; }
 
 // The machine's CPU ticks from /proc/stat's first line: {stolen by the hypervisor, all}; {0, 0}
 // where there is no such file.
@@ -74,7 +74,7 @@ std::vector<double> LatencyTimer::time_ms(const std::vector<Run>& runs) const {
   }
   std::vector<double> result;
   for (const auto& t : times) {
-    result.push_back(config_.statistic == "median" ? median(t) : *std::min_element(t.begin(), t.end()));
+    result.push_back(config_.statistic == LatencyStatistic::kMedian ? median(t) : *std::min_element(t.begin(), t.end()));
   }
   return result;
 }
@@ -129,7 +129,7 @@ LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& con
   // What is timed, in one list: each layer's ops and add, the fixed part's network, the
   // calibration networks, then the check networks.
   std::vector<LatencyTimer::Run> runs;
-  std::vector<LatencyEntry> entries{LatencyEntry{"fixed", 0, config.runtime, 0, 0, 0, 0, 0}};
+  std::vector<LatencyEntry> entries{LatencyEntry{"fixed", 0, option_name(config.runtime), 0, 0, 0, 0, 0}};
   for (std::size_t l = 0; l < shape.layers.size(); ++l) {
     const int in = shape.in_channels(l), out = shape.layers[l].out_channels;
     const int stride = shape.layers[l].stride, size = shape.feature_size(l);

@@ -110,26 +110,6 @@ GradientScores gradient_scores(SpaceNetwork& net, const ProxyBatch& batch) {
 
 }  // namespace
 
-ProxyKind proxy_from_name(const std::string& name) {
-  if (name == "synflow") return ProxyKind::kSynflow;
-  if (name == "nwot") return ProxyKind::kNwot;
-  if (name == "grad_norm") return ProxyKind::kGradNorm;
-  if (name == "snip") return ProxyKind::kSnip;
-  if (name == "zico") return ProxyKind::kZico;
-  throw ConfigError("proxies.names (" + name + "): must be one of synflow, nwot, grad_norm, snip, zico");
-}
-
-std::string proxy_name(ProxyKind kind) {
-  switch (kind) {
-    case ProxyKind::kSynflow: return "synflow";
-    case ProxyKind::kNwot: return "nwot";
-    case ProxyKind::kGradNorm: return "grad_norm";
-    case ProxyKind::kSnip: return "snip";
-    case ProxyKind::kZico: break;
-  }
-  return "zico";
-}
-
 std::vector<double> score_proxies(const SearchSpace& space, const Architecture& arch,
                                   const ProxyBatch& batch, const std::vector<ProxyKind>& kinds,
                                   std::uint64_t seed) {

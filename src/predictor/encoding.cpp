@@ -6,16 +6,6 @@
 
 namespace gnas {
 
-NodeFeatures node_features_from_name(const std::string& name) {
-  if (name == "degree") return NodeFeatures::kDegree;
-  if (name == "ops") return NodeFeatures::kOps;
-  throw ConfigError("predictor.node_features (" + name + "): must be one of degree, ops");
-}
-
-std::string node_features_name(NodeFeatures mode) {
-  return mode == NodeFeatures::kDegree ? "degree" : "ops";
-}
-
 GraphBatch GraphBatch::select(const torch::Tensor& index) const {
   return {adjacency.index_select(0, index), features.index_select(0, index),
           genes.index_select(0, index), graph.index_select(0, index)};

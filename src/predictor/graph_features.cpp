@@ -94,7 +94,7 @@ ProxyMemo& proxy_memo() {
 }
 
 std::string memo_key(GraphFeatureSet set, const SearchSpace& space) {
-  return graph_feature_set_name(set) + "|" + network_key(space);
+  return option_name(set) + "|" + network_key(space);
 }
 
 // zico's stand-in batch for the space's network shape: kZicoBatch seeded standard-normal images
@@ -130,7 +130,7 @@ double proxy_feature(GraphFeatureSet set, const SearchSpace& space, const Archit
     if (it != of_space.end()) return it->second;
   }
   // a safe point: a cold cache can mean minutes of these before the caller's next one
-  throw_if_stop_requested("while computing the " + graph_feature_set_name(set) + " graph feature");
+  throw_if_stop_requested("while computing the " + option_name(set) + " graph feature");
   constexpr std::uint64_t kReferenceSeed = derive_seed(0, SeedPurpose::kProxies, 2);
   at::Generator generator = at::detail::getDefaultCPUGenerator();
   const torch::Tensor state = generator.get_state();
@@ -185,24 +185,6 @@ std::unordered_map<Architecture, double, ArchitectureHash> read_cache(const std:
 }
 
 }  // namespace
-
-GraphFeatureSet graph_feature_set_from_name(const std::string& name) {
-  if (name == "graf") return GraphFeatureSet::kGraf;
-  if (name == "cost") return GraphFeatureSet::kCost;
-  if (name == "synflow") return GraphFeatureSet::kSynflow;
-  if (name == "zico") return GraphFeatureSet::kZico;
-  throw ConfigError("predictor.graph_features (" + name + "): must be a list of graf, cost, synflow, zico");
-}
-
-std::string graph_feature_set_name(GraphFeatureSet set) {
-  switch (set) {
-    case GraphFeatureSet::kGraf: return "graf";
-    case GraphFeatureSet::kCost: return "cost";
-    case GraphFeatureSet::kSynflow: return "synflow";
-    case GraphFeatureSet::kZico: break;
-  }
-  return "zico";
-}
 
 std::vector<std::string> graph_feature_names(const SearchSpace& space,
                                              const std::vector<GraphFeatureSet>& sets) {
@@ -302,7 +284,7 @@ std::vector<float> graph_features(const SearchSpace& space, const Architecture& 
 std::string feature_cache_file(const std::string& dir, const SearchSpace& space, GraphFeatureSet set) {
   char digits[17];
   std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(fnv1a(network_key(space))));
-  return join_path(dir, graph_feature_set_name(set) + "-" + digits + ".csv");
+  return join_path(dir, option_name(set) + "-" + digits + ".csv");
 }
 
 void load_feature_cache(const std::string& dir, const SearchSpace& space) {

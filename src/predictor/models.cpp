@@ -105,10 +105,12 @@ torch::Tensor MlpPredictorImpl::forward(const GraphBatch& batch) {
 }
 
 std::shared_ptr<PredictorNet> make_predictor_net(const PredictorNetOptions& options) {
-  if (options.type() == "gnn") return std::make_shared<GnnPredictorImpl>(options);
-  if (options.type() == "mlp") return std::make_shared<MlpPredictorImpl>(options);
-  if (options.type() == "xgboost") return std::make_shared<TreePredictorImpl>(options);
-  throw ConfigError("predictor.type (" + options.type() + "): must be one of gnn, mlp, xgboost");
+  switch (options.type()) {
+    case PredictorType::kGnn: return std::make_shared<GnnPredictorImpl>(options);
+    case PredictorType::kMlp: return std::make_shared<MlpPredictorImpl>(options);
+    case PredictorType::kXgboost: return std::make_shared<TreePredictorImpl>(options);
+  }
+  return nullptr;  // every PredictorType is handled above
 }
 
 }  // namespace gnas

@@ -36,9 +36,9 @@ PredictorNetOptions net_options(const PredictorSpec& s) {
 std::string spec_yaml(const PredictorSpec& s) {
   YAML::Emitter out;
   out << YAML::BeginMap;
-  out << YAML::Key << "type" << YAML::Value << s.type;
-  out << YAML::Key << "variant" << YAML::Value << s.variant;
-  out << YAML::Key << "node_features" << YAML::Value << s.node_features;
+  out << YAML::Key << "type" << YAML::Value << option_name(s.type);
+  out << YAML::Key << "variant" << YAML::Value << option_name(s.variant);
+  out << YAML::Key << "node_features" << YAML::Value << option_name(s.node_features);
   out << YAML::Key << "num_nodes" << YAML::Value << s.num_nodes;
   out << YAML::Key << "feature_dim" << YAML::Value << s.feature_dim;
   out << YAML::Key << "gene_dim" << YAML::Value << s.gene_dim;
@@ -50,7 +50,9 @@ std::string spec_yaml(const PredictorSpec& s) {
   out << YAML::Key << "target_offset" << YAML::Value << format_number(s.target_offset);
   out << YAML::Key << "target_scale" << YAML::Value << format_number(s.target_scale);
   out << YAML::Key << "space_fingerprint" << YAML::Value << s.space_fingerprint;
-  out << YAML::Key << "graph_features" << YAML::Value << YAML::Flow << s.graph_features;
+  std::vector<std::string> feature_sets;
+  for (const GraphFeatureSet set : s.graph_features) feature_sets.push_back(option_name(set));
+  out << YAML::Key << "graph_features" << YAML::Value << YAML::Flow << feature_sets;
   std::vector<std::string> mean, scale;  // exact round trip through text
   for (const double v : s.feature_mean) mean.push_back(format_number(v));
   for (const double v : s.feature_scale) scale.push_back(format_number(v));
@@ -60,13 +62,21 @@ std::string spec_yaml(const PredictorSpec& s) {
   return out.c_str();
 }
 
+template <typename E>
+E spec_option(const YAML::Node& spec, const char* key) {
+  const std::string name = spec[key].as<std::string>();
+  const std::optional<E> value = option_from_name<E>(name);
+  if (!value) throw DataError(std::string(key) + " " + name + " is not one of " + option_names<E>());
+  return *value;
+}
+
 PredictorSpec parse_spec(const std::string& text, const std::string& path) {
   try {
     const YAML::Node n = YAML::Load(text);
     PredictorSpec s;
-    s.type = n["type"].as<std::string>();
-    s.variant = n["variant"].as<std::string>();
-    s.node_features = n["node_features"].as<std::string>();
+    s.type = spec_option<PredictorType>(n, "type");
+    s.variant = spec_option<PredictorVariant>(n, "variant");
+    s.node_features = spec_option<NodeFeatures>(n, "node_features");
     s.num_nodes = n["num_nodes"].as<int>();
     s.feature_dim = n["feature_dim"].as<int>();
     s.gene_dim = n["gene_dim"].as<int>();
@@ -79,7 +89,11 @@ PredictorSpec parse_spec(const std::string& text, const std::string& path) {
     s.target_scale = n["target_scale"].as<double>();
     s.space_fingerprint = n["space_fingerprint"].as<std::string>();
     if (n["graph_features"]) {  // files written before graph-level features have none
-      s.graph_features = n["graph_features"].as<std::vector<std::string>>();
+      for (const auto& name : n["graph_features"].as<std::vector<std::string>>()) {
+        const std::optional<GraphFeatureSet> set = option_from_name<GraphFeatureSet>(name);
+        if (!set) throw DataError("graph_features " + name + " is not one of " + option_names<GraphFeatureSet>());
+        s.graph_features.push_back(*set);
+      }
       s.feature_mean = n["feature_mean"].as<std::vector<double>>();
       s.feature_scale = n["feature_scale"].as<std::vector<double>>();
     }
@@ -131,9 +145,9 @@ PredictorSpec spec_from_config(const PredictorConfig& config, const SearchSpace&
   PredictorSpec s;
   s.type = config.type;
   s.variant = config.variant;
-  const bool tuned = config.variant == "tuned";
-  s.node_features = tuned && config.type == "gnn" ? config.node_features : "degree";
-  const NodeFeatures mode = node_features_from_name(s.node_features);
+  const bool tuned = config.variant == PredictorVariant::kTuned;
+  s.node_features = tuned && config.type == PredictorType::kGnn ? config.node_features : NodeFeatures::kDegree;
+  const NodeFeatures mode = s.node_features;
   s.num_nodes = graph_node_count(space);
   s.feature_dim = node_feature_dim(space, mode);
   s.gene_dim = flat_encoding_dim(space);
@@ -146,8 +160,7 @@ PredictorSpec spec_from_config(const PredictorConfig& config, const SearchSpace&
   s.space_fingerprint = space.fingerprint();
   if (tuned) {
     s.graph_features = config.graph_features;
-    std::vector<GraphFeatureSet> sets;
-    for (const auto& name : s.graph_features) sets.push_back(graph_feature_set_from_name(name));
+    const std::vector<GraphFeatureSet>& sets = s.graph_features;
     const std::size_t k = graph_feature_names(space, sets).size();
     s.feature_mean.assign(k, 0.0);  // fit_predictor sets the training set's
     s.feature_scale.assign(k, 1.0);
@@ -175,8 +188,7 @@ Predictor Predictor::load(const std::string& path, const SearchSpace& space) {
   const bool original = spec_text.empty();
   const PredictorSpec spec = original ? original_spec(tensors, space, path) : parse_spec(spec_text, path);
   try {
-    std::vector<GraphFeatureSet> sets;
-    for (const auto& name : spec.graph_features) sets.push_back(graph_feature_set_from_name(name));
+    const std::vector<GraphFeatureSet>& sets = spec.graph_features;
     const std::size_t k = graph_feature_names(space, sets).size();
     if (k != spec.feature_mean.size()) {
       throw DataError("its " + std::to_string(spec.feature_mean.size()) + " graph-level features "
@@ -222,10 +234,9 @@ void Predictor::save(const std::string& path) const {
 
 GraphBatch encode_for(const PredictorSpec& spec, const SearchSpace& space,
                       const std::vector<Architecture>& archs) {
-  std::vector<GraphFeatureSet> sets;
-  for (const auto& name : spec.graph_features) sets.push_back(graph_feature_set_from_name(name));
+  const std::vector<GraphFeatureSet>& sets = spec.graph_features;
   GraphBatch batch =
-      encode_architectures(space, archs, node_features_from_name(spec.node_features), sets);
+      encode_architectures(space, archs, spec.node_features, sets);
   if (!spec.feature_mean.empty()) {
     const torch::Tensor mean = torch::tensor(spec.feature_mean, torch::kFloat64).to(torch::kFloat32);
     const torch::Tensor scale = torch::tensor(spec.feature_scale, torch::kFloat64).to(torch::kFloat32);

@@ -149,7 +149,7 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
   double var = 0;
   for (const double y : train.labels) var += (y - mean) * (y - mean);
   const double sd = std::max(std::sqrt(var / n), 1e-4);
-  const bool tuned = config.variant == "tuned";
+  const bool tuned = config.variant == PredictorVariant::kTuned;
   spec.target_offset = !tuned ? 0.0 : spec.sigmoid ? mean - 3 * sd : mean;
   spec.target_scale = !tuned ? 1.0 : spec.sigmoid ? 6 * sd : sd;
   const double ranking_weight = tuned ? config.ranking_weight : 0.0;
@@ -167,10 +167,8 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
   }
 
   if (!spec.feature_mean.empty()) {  // standardise graph-level features by the training set
-    std::vector<GraphFeatureSet> sets;
-    for (const auto& name : spec.graph_features) sets.push_back(graph_feature_set_from_name(name));
     const torch::Tensor raw =
-        encode_architectures(space, train.archs, node_features_from_name(spec.node_features), sets).graph;
+        encode_architectures(space, train.archs, spec.node_features, spec.graph_features).graph;
     const torch::Tensor centre = raw.to(torch::kFloat64).mean(0);
     const torch::Tensor spread = raw.to(torch::kFloat64).std(0, /*unbiased=*/false).clamp_min(1e-6);
     spec.feature_mean.assign(centre.data_ptr<double>(), centre.data_ptr<double>() + centre.numel());
@@ -198,7 +196,7 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
       r.epochs = r.best_epoch = recipe.trees;
       r.n_train = train.size();
       reports.push_back(r);
-      log.info("[predictor] {} model {}/{}: {} labels, {} trees of depth <= {}", spec.type, m + 1,
+      log.info("[predictor] {} model {}/{}: {} labels, {} trees of depth <= {}", option_name(spec.type), m + 1,
                spec.members, r.n_train, recipe.trees, recipe.tree_depth);
       continue;
     }
@@ -207,7 +205,7 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
     const MemberReport& r = reports.back();
     log.info("[predictor] {} {} network {}/{}: {} train, {} validation labels; {} epochs, kept "
              "epoch {} (validation loss {:.5f})",
-             spec.variant, spec.type, m + 1, spec.members, r.n_train, r.n_validation, r.epochs,
+             option_name(spec.variant), option_name(spec.type), m + 1, spec.members, r.n_train, r.n_validation, r.epochs,
              r.best_epoch, r.best_validation_loss);
   }
   Predictor predictor(spec);

@@ -215,7 +215,7 @@ EvolutionOptions EvolutionOptions::from_config(const Config& config) {
   o.generations = config.evolution.generations;
   o.max_attempts = config.evolution.max_attempts;
   o.seed = config.seed;
-  o.original = config.evolution.variant == "original";
+  o.original = config.evolution.variant == EvolutionVariant::kOriginal;
   return o;
 }
 

@@ -59,7 +59,7 @@ std::unique_ptr<SearchSpace> make_search_space(const Config& config) {
   if (config.search_space == "layerwise") {
     MacroShape shape = MacroShape::from_config(config);
     std::optional<LatencyTable> latency;
-    if (!config.latency_table.empty()) latency = LatencyTable::load(config.latency_table, shape, config.latency.runtime);
+    if (!config.latency_table.empty()) latency = LatencyTable::load(config.latency_table, shape, option_name(config.latency.runtime));
     return std::make_unique<LayerwiseSpace>(std::move(shape), std::move(latency));
   }
   if (!config.latency_table.empty()) {

@@ -28,11 +28,11 @@ double seconds_since(Clock::time_point start) {
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(nn::Network& net, const Config& config) {
   const OptimState& o = config.optim_state;
-  if (o.optimizer == "adam") {
+  if (o.optimizer == Optimizer::kAdam) {
     return std::make_unique<torch::optim::Adam>(
         net->parameters(), torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
   }
-  if (o.optimizer == "rmsprop") {
+  if (o.optimizer == Optimizer::kRmsprop) {
     return std::make_unique<torch::optim::RMSprop>(
         net->parameters(),
         torch::optim::RMSpropOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay));
@@ -176,10 +176,10 @@ std::string checkpoint_path(const Config& config, const std::string& run) {
 
 double learning_rate(const Config& config, int epoch, int64_t batches_per_epoch) {
   const double lr = config.optim_state.lr;
-  if (config.lr_scheduler == "cosine") {
+  if (config.lr_scheduler == LrScheduler::kCosine) {
     return 0.5 * lr * (1 + std::cos(M_PI * epoch / config.epochs));
   }
-  if (config.lr_scheduler == "cosine_original") {
+  if (config.lr_scheduler == LrScheduler::kCosineOriginal) {
     const double t_max = static_cast<double>(config.epochs) * static_cast<double>(batches_per_epoch);
     return 0.5 * lr * (1 + std::cos(M_PI * epoch / t_max));
   }

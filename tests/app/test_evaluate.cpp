@@ -135,7 +135,7 @@ TEST(Evaluate, ExportsAndTimesNasBench201CellsOnOpenCv) {
   const ExportOnnxResult e = run_export_onnx(config, options, log, out);
   EXPECT_EQ(e.output, dir.file("logs/architecture_0.onnx"));
   EXPECT_LE(e.relative_difference, 1e-4);
-  config.latency.runtime = "opencv";
+  config.latency.runtime = LatencyRuntime::kOpencv;
   config.latency.repeats = 2;
   const auto timed = run_evaluate_architectures(config, file, log, out);
   EXPECT_GT(timed.rows[0].latency_ms, 0);

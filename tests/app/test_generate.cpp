@@ -97,7 +97,7 @@ TEST(Generate, PrescreenKeepsTheCandidatesTheProxiesRankBest) {
   config.benchmark_table = dir.write("table.csv", "arch,test_acc\n");  // benchmark mode: stand-in batch
   config.sample_count = 4;
   config.sampling.prescreen = 12;
-  config.proxies.names = {"synflow"};
+  config.proxies.names = {ProxyKind::kSynflow};
   config.proxies.batch_size = 4;
   auto log = quiet_logger();
   const GenerateResult r = run_generate(config, log);

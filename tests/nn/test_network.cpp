@@ -151,12 +151,12 @@ TEST(Network, LatencyIsPositive) {
   LatencyConfig config;
   config.warmup = 1;
   config.repeats = 3;
-  config.statistic = "median";
+  config.statistic = LatencyStatistic::kMedian;
   const double median = [&] {
     nn::LatencyTimer timer(config);
     return timer.time_ms(timer.network(space, space.parse(kAllOps)));
   }();
-  config.statistic = "min";
+  config.statistic = LatencyStatistic::kMin;
   EXPECT_GT(median, 0);
   nn::LatencyTimer timer(config);
   EXPECT_GT(timer.time_ms(timer.network(space, space.parse(kAllOps))), 0);

@@ -50,8 +50,8 @@ TEST(Proxies, AreFiniteAndDeterministicInBothSpaces) {
     const std::vector<double> b = nn::score_proxies(*space, arch, batch, kAll, 5);
     ASSERT_EQ(a.size(), kAll.size());
     for (std::size_t i = 0; i < a.size(); ++i) {
-      EXPECT_TRUE(std::isfinite(a[i])) << nn::proxy_name(kAll[i]);
-      EXPECT_EQ(a[i], b[i]) << nn::proxy_name(kAll[i]);
+      EXPECT_TRUE(std::isfinite(a[i])) << option_name(kAll[i]);
+      EXPECT_EQ(a[i], b[i]) << option_name(kAll[i]);
     }
     EXPECT_GT(a[0], 0);  // synflow sums w * grad over |w|: positive
     EXPECT_GT(a[2], 0);  // grad_norm
@@ -116,7 +116,7 @@ TEST(Proxies, EvaluateWritesTheTableAndTheAgreementWithLabels) {
   bench.input_size = 16;
   bench.benchmark_table = dir.write("table.csv", "arch,test_acc\n");
   bench.proxies.batch_size = 4;
-  bench.proxies.names = {"synflow", "nwot"};
+  bench.proxies.names = {ProxyKind::kSynflow, ProxyKind::kNwot};
   const NasBench201Space cells(CellNetworkShape{16, 3, 10});
   Rng rng(1);
   write_architecture_csv(arch_file, cells, {cells.sample(rng), cells.sample(rng)});

@@ -184,10 +184,6 @@ TEST(GraphFeatures, ASignalStopsTheProxyFeatureComputation) {
   EXPECT_NO_THROW(graph_features(space, cell, {GraphFeatureSet::kZico}));
 }
 
-TEST(GraphFeatures, UnknownNameIsAConfigError) {
-  EXPECT_THROW(graph_feature_set_from_name("paths"), ConfigError);
-}
-
 // A predictor with graph-level features trains, saves the standardisation with itself, and
 // predicts the same after loading; a configuration without them still reads it.
 TEST(GraphFeatures, PredictorRoundTripsWithItsFeatureStandardisation) {
@@ -199,7 +195,7 @@ TEST(GraphFeatures, PredictorRoundTripsWithItsFeatureStandardisation) {
     data.labels.push_back(0.5 + 0.01 * static_cast<double>(space.cost(data.archs.back()).params) / 1e5);
   }
   PredictorConfig pc;
-  pc.graph_features = {"graf", "cost", "synflow"};
+  pc.graph_features = {GraphFeatureSet::kGraf, GraphFeatureSet::kCost, GraphFeatureSet::kSynflow};
   pc.epochs = 3;
   auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
   const FitResult fit = fit_predictor(pc, 0, space, data, *log);

@@ -70,20 +70,20 @@ TEST(PredictorGnn, PropagationIsTheOriginalsNormalisedAggregation) {
 TEST(PredictorGnn, ForwardBackwardAndShapes) {
   const LayerwiseSpace space = default_space();
   torch::manual_seed(0);
-  for (const std::string type : {"gnn", "mlp"}) {
+  for (const PredictorType type : {PredictorType::kGnn, PredictorType::kMlp}) {
     PredictorConfig c = small_config();
     c.type = type;
-    c.variant = "original";
+    c.variant = PredictorVariant::kOriginal;
     Predictor predictor(spec_from_config(c, space));
     PredictorNet& net = *predictor.members()[0];
     Rng rng(2);
     const std::vector<Architecture> archs{space.sample(rng), space.sample(rng)};
     const torch::Tensor out = net.forward(encode_architectures(space, archs, NodeFeatures::kDegree));
-    ASSERT_EQ(out.sizes(), (std::vector<int64_t>{2})) << type;
-    EXPECT_TRUE((out > 0).all().item<bool>() && (out < 1).all().item<bool>()) << type;
+    ASSERT_EQ(out.sizes(), (std::vector<int64_t>{2})) << option_name(type);
+    EXPECT_TRUE((out > 0).all().item<bool>() && (out < 1).all().item<bool>()) << option_name(type);
     out.sum().backward();
     for (const auto& p : net.named_parameters()) {
-      ASSERT_TRUE(p.value().grad().defined()) << type << " " << p.key();
+      ASSERT_TRUE(p.value().grad().defined()) << option_name(type) << " " << p.key();
     }
   }
 }
@@ -257,7 +257,7 @@ TEST(PredictorTraining, OriginalVariantTrainsByTheOriginalsRecipe) {
   const TrainTestSplit split = split_train_test(data, 40, false, 0);
   auto log = quiet();
   PredictorConfig c = small_config();
-  c.variant = "original";
+  c.variant = PredictorVariant::kOriginal;
   c.lr = 0.5;  // ignored, as are the batch size, epochs and validation share
   const FitResult fit = fit_predictor(c, 7, space, split.train, log);
   ASSERT_EQ(fit.members.size(), 1u);
@@ -280,7 +280,7 @@ TEST(PredictorTraining, NonFiniteLossOrPredictionIsAnError) {
   LabelledSet data = test::synthetic_set(space, 30, 11);
   auto log = quiet();
   PredictorConfig c = small_config();
-  c.variant = "original";  // raw targets: nothing normalises the extreme label away
+  c.variant = PredictorVariant::kOriginal;  // raw targets: nothing normalises the extreme label away
   data.labels[3] = 1e300;
   try {
     fit_predictor(c, 7, space, data, log);
@@ -308,7 +308,7 @@ TEST(PredictorTraining, MlpRankingLossAndEnsemble) {
   const TrainTestSplit split = split_train_test(data, 40, false, 0);
   auto log = quiet();
   PredictorConfig c = small_config();
-  c.type = "mlp";
+  c.type = PredictorType::kMlp;
   c.ranking_weight = 1.0;
   c.ensemble = 3;
   const FitResult fit = fit_predictor(c, 7, space, split.train, log);
@@ -330,8 +330,8 @@ TEST(PredictorTrees, FitRanksDeterministicallyAndSurvivesTheFile) {
   const TrainTestSplit split = split_train_test(data, 40, false, 0);
   auto log = quiet();
   PredictorConfig c = small_config();
-  c.type = "xgboost";
-  c.graph_features = {"graf", "cost"};
+  c.type = PredictorType::kXgboost;
+  c.graph_features = {GraphFeatureSet::kGraf, GraphFeatureSet::kCost};
   c.trees = 200;
   c.ensemble = 2;
   const FitResult fit = fit_predictor(c, 7, space, split.train, log);
@@ -354,7 +354,7 @@ TEST(PredictorTrees, FitRanksDeterministicallyAndSurvivesTheFile) {
   const std::string path = dir.file("predictor.pt");
   fit.predictor.save(path);
   const Predictor loaded = Predictor::load(path, space);
-  EXPECT_EQ(loaded.spec().type, "xgboost");
+  EXPECT_EQ(loaded.spec().type, PredictorType::kXgboost);
   EXPECT_EQ(loaded.predict(space, split.test.archs), predicted);
 }
 
@@ -365,7 +365,7 @@ TEST(PredictorTrees, ADamagedOrForeignModelIsRefused) {
   const LabelledSet data = test::synthetic_set(space, 40, 12);
   auto log = quiet();
   PredictorConfig c = small_config();
-  c.type = "xgboost";
+  c.type = PredictorType::kXgboost;
   c.trees = 5;
   const FitResult fit = fit_predictor(c, 7, space, data, log);
   const auto state = fit.predictor.members()[0]->saved_state();
@@ -374,7 +374,7 @@ TEST(PredictorTrees, ADamagedOrForeignModelIsRefused) {
 
   const auto refusal = [&](const std::map<std::string, torch::Tensor>& bad, int64_t graph_dim) {
     TreePredictorImpl tree(
-        PredictorNetOptions().type("xgboost").gene_dim(flat_encoding_dim(space)).graph_dim(graph_dim));
+        PredictorNetOptions().type(PredictorType::kXgboost).gene_dim(flat_encoding_dim(space)).graph_dim(graph_dim));
     try {
       tree.load_state(bad);
     } catch (const DataError& e) {

@@ -18,9 +18,9 @@ std::string error_of(const std::vector<std::string>& overrides) {
 TEST(PredictorConfig, KeysLiveInTheirSectionAndAreValidated) {
   const Config c = load_config_text("predictor:\n  type: mlp\n  ensemble: 3\n", "t.yml",
                                     {"predictor.test_split=random"});
-  EXPECT_EQ(c.predictor.type, "mlp");
+  EXPECT_EQ(c.predictor.type, PredictorType::kMlp);
   EXPECT_EQ(c.predictor.ensemble, 3);
-  EXPECT_EQ(c.predictor.test_split, "random");
+  EXPECT_EQ(c.predictor.test_split, TestSplit::kRandom);
   const Config defaults;
   EXPECT_FALSE(c == defaults);
   EXPECT_EQ(error_of({"predictor.type=cnn", "predictor.validation_share=1",

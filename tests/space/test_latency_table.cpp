@@ -245,14 +245,14 @@ TEST(LatencyTable, TheRuntimeIsRecordedAndAnotherOneIsRefused) {
   Config config = small_config(dir);
   config.latency_table = path;
   EXPECT_THROW(make_search_space(config), DataError);
-  config.latency.runtime = "opencv";
+  config.latency.runtime = LatencyRuntime::kOpencv;
   EXPECT_TRUE(make_search_space(config)->has_latency());
 }
 
 TEST(LatencyTable, ProfilesOnOpenCvAndChecksThere) {
   test::TempDir dir;
   Config config = small_config(dir);
-  config.latency.runtime = "opencv";
+  config.latency.runtime = LatencyRuntime::kOpencv;
   spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
   std::ostringstream out;
   const ProfileLatencyResult r = run_profile_latency(config, "", 2, log, out);

@@ -147,20 +147,20 @@ TEST(Trainer, OptimizersAndSchedules) {
   EXPECT_DOUBLE_EQ(learning_rate(c, 3), 0.1);
   EXPECT_DOUBLE_EQ(learning_rate(c, 4), 0.05);
   EXPECT_DOUBLE_EQ(learning_rate(c, 9), 0.025);
-  c.lr_scheduler = "cosine";
+  c.lr_scheduler = LrScheduler::kCosine;
   EXPECT_DOUBLE_EQ(learning_rate(c, 0), 0.1);
   EXPECT_NEAR(learning_rate(c, 5), 0.05, 1e-12);
   // The original's cosine: T_max counted in batches but stepped per epoch, so after 5 of 10
   // epochs of 49 batches the rate has barely moved.
-  c.lr_scheduler = "cosine_original";
+  c.lr_scheduler = LrScheduler::kCosineOriginal;
   EXPECT_NEAR(learning_rate(c, 5, 49), 0.05 * (1 + std::cos(M_PI * 5 / 490.0)), 1e-12);
   EXPECT_GT(learning_rate(c, 9, 49), 0.099);
   c.epochs = 3;
-  c.lr_scheduler = "step";
-  for (const char* optimizer : {"adam", "rmsprop"}) {
+  c.lr_scheduler = LrScheduler::kStep;
+  for (const Optimizer optimizer : {Optimizer::kAdam, Optimizer::kRmsprop}) {
     c.optim_state.optimizer = optimizer;
     c.optim_state.lr = 0.003;
-    EXPECT_GT(train(c, "110-011", false).result.best_top1, 0.25) << optimizer;
+    EXPECT_GT(train(c, "110-011", false).result.best_top1, 0.25) << option_name(optimizer);
   }
 }
 

@@ -6,11 +6,98 @@
 // key's documentation and rules are declared once, beside its member's name, in config.cpp's
 // field list, from which the validator, equality, --help and the README's key table are made.
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace gnas {
+
+// --- options: a key that names one of a few choices is an enum, decoded when the config loads ---
+
+enum class Optimizer { kSgd, kAdam, kRmsprop };
+enum class LrScheduler { kStep, kCosine, kCosineOriginal };
+enum class DatasetKind { kCifar10, kCifar100, kFashionMnist, kMnist };
+enum class LatencyStatistic { kMin, kMedian };
+enum class LatencyRuntime { kLibtorch, kOpencv };
+enum class PredictorType { kGnn, kMlp, kXgboost };
+enum class PredictorVariant { kOriginal, kTuned };
+/// How graph nodes are described to a graph predictor.
+enum class NodeFeatures {
+  kDegree,  ///< the space's own graph features (DESIGN 1.6: [out-degree, 1, 1])
+  kOps,     ///< [out-degree without self loop, one-hot node type, MACs (millions)]
+};
+enum class TestSplit { kLast, kRandom };
+enum class EvolutionVariant { kGnas, kOriginal };
+enum class AnswerPick { kEvolved, kBestLabelled };
+/// The zero-cost proxies (nn/proxies.hpp).
+enum class ProxyKind { kSynflow, kNwot, kGradNorm, kSnip, kZico };
+/// The graph-level predictor features (predictor/graph_features.hpp).
+enum class GraphFeatureSet { kGraf, kCost, kSynflow, kZico };
+
+/// The names config files (and summaries, and predictor files) spell an option's values with.
+template <typename E>
+struct OptionNames;
+
+#define GNAS_OPTION_NAMES(E, ...)                                              \
+  template <>                                                                  \
+  struct OptionNames<E> {                                                      \
+    static constexpr std::pair<E, std::string_view> kValues[] = {__VA_ARGS__}; \
+  };
+GNAS_OPTION_NAMES(Optimizer, {Optimizer::kSgd, "sgd"}, {Optimizer::kAdam, "adam"},
+                  {Optimizer::kRmsprop, "rmsprop"})
+GNAS_OPTION_NAMES(LrScheduler, {LrScheduler::kStep, "step"}, {LrScheduler::kCosine, "cosine"},
+                  {LrScheduler::kCosineOriginal, "cosine_original"})
+GNAS_OPTION_NAMES(DatasetKind, {DatasetKind::kCifar10, "cifar10"}, {DatasetKind::kCifar100, "cifar100"},
+                  {DatasetKind::kFashionMnist, "fashion_mnist"}, {DatasetKind::kMnist, "mnist"})
+GNAS_OPTION_NAMES(LatencyStatistic, {LatencyStatistic::kMin, "min"}, {LatencyStatistic::kMedian, "median"})
+GNAS_OPTION_NAMES(LatencyRuntime, {LatencyRuntime::kLibtorch, "libtorch"},
+                  {LatencyRuntime::kOpencv, "opencv"})
+GNAS_OPTION_NAMES(PredictorType, {PredictorType::kGnn, "gnn"}, {PredictorType::kMlp, "mlp"},
+                  {PredictorType::kXgboost, "xgboost"})
+GNAS_OPTION_NAMES(PredictorVariant, {PredictorVariant::kOriginal, "original"},
+                  {PredictorVariant::kTuned, "tuned"})
+GNAS_OPTION_NAMES(NodeFeatures, {NodeFeatures::kDegree, "degree"}, {NodeFeatures::kOps, "ops"})
+GNAS_OPTION_NAMES(TestSplit, {TestSplit::kLast, "last"}, {TestSplit::kRandom, "random"})
+GNAS_OPTION_NAMES(EvolutionVariant, {EvolutionVariant::kGnas, "gnas"},
+                  {EvolutionVariant::kOriginal, "original"})
+GNAS_OPTION_NAMES(AnswerPick, {AnswerPick::kEvolved, "evolved"},
+                  {AnswerPick::kBestLabelled, "best_labelled"})
+GNAS_OPTION_NAMES(ProxyKind, {ProxyKind::kSynflow, "synflow"}, {ProxyKind::kNwot, "nwot"},
+                  {ProxyKind::kGradNorm, "grad_norm"}, {ProxyKind::kSnip, "snip"},
+                  {ProxyKind::kZico, "zico"})
+GNAS_OPTION_NAMES(GraphFeatureSet, {GraphFeatureSet::kGraf, "graf"}, {GraphFeatureSet::kCost, "cost"},
+                  {GraphFeatureSet::kSynflow, "synflow"}, {GraphFeatureSet::kZico, "zico"})
+#undef GNAS_OPTION_NAMES
+
+/// The name of an option's value ("sgd").
+template <typename E, typename = decltype(OptionNames<E>::kValues)>
+std::string option_name(E value) {
+  for (const auto& [v, name] : OptionNames<E>::kValues) {
+    if (v == value) return std::string(name);
+  }
+  return "?";
+}
+
+/// The value an option's name spells; nullopt for a name the option does not have.
+template <typename E>
+std::optional<E> option_from_name(std::string_view name) {
+  for (const auto& [v, n] : OptionNames<E>::kValues) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+/// Every name of an option, "a, b, c".
+template <typename E>
+std::string option_names() {
+  std::string names;
+  for (const auto& [v, n] : OptionNames<E>::kValues) names += (names.empty() ? "" : ", ") + std::string(n);
+  return names;
+}
 
 /// One search layer of the macro network (DESIGN 1.1).
 struct LayerConfig {
@@ -24,7 +111,7 @@ struct LayerConfig {
 
 /// Optimizer settings; the original keeps them in optim_state.yml, pulled in with `!include`.
 struct OptimState {
-  std::string optimizer = "sgd";  ///< sgd | adam | rmsprop
+  Optimizer optimizer = Optimizer::kSgd;
   double lr = 0.1;                ///< initial learning rate
   double momentum = 0.9;          ///< SGD/RMSprop momentum, in [0, 1)
   double weight_decay = 4e-4;     ///< L2 penalty, >= 0
@@ -65,11 +152,11 @@ struct LatencyConfig {
   int repeats = 20;  ///< timed forward passes
   int threads = 1;   ///< intra-op threads while timing; 0 = num_threads
   /// what of the repeats is reported: min (robust to other processes sharing the CPU) | median
-  std::string statistic = "min";
+  LatencyStatistic statistic = LatencyStatistic::kMin;
   /// whole networks timed by --profile-latency to fit the table to real forward passes; 0 = none
   int calibration = 40;
   /// libtorch | opencv (the exported ONNX model in OpenCV's DNN module)
-  std::string runtime = "libtorch";
+  LatencyRuntime runtime = LatencyRuntime::kLibtorch;
 };
 
 /// The evolutionary search (DESIGN 1.7; defaults are the original's).
@@ -83,14 +170,14 @@ struct EvolutionConfig {
   int pareto_budgets = 8;
   /// gnas (P/2 crossover-only + P/2 mutation-only children from the best seen) | original
   /// (the original's GA: best P/2 of the population + P/2 crossover-then-mutation children)
-  std::string variant = "gnas";
+  EvolutionVariant variant = EvolutionVariant::kGnas;
 };
 
 /// The accuracy predictor and how `train_predictor` fits it (DESIGN 1.6 and issue 4).
 struct PredictorConfig {
-  std::string type = "gnn";           ///< gnn (DESIGN 1.6) | mlp (flat op encoding) | xgboost (trees)
-  std::string variant = "tuned";      ///< original (DESIGN 1.6 exactly) | tuned (switches below)
-  std::string node_features = "ops";  ///< tuned gnn: degree ([out-degree, 1, 1]) | ops (+ op type, MACs)
+  PredictorType type = PredictorType::kGnn;  ///< gnn (DESIGN 1.6) | mlp (flat op encoding) | xgboost
+  PredictorVariant variant = PredictorVariant::kTuned;  ///< original (DESIGN 1.6 exactly) | tuned
+  NodeFeatures node_features = NodeFeatures::kOps;  ///< tuned gnn
   double ranking_weight = 0.0;        ///< tuned: weight of the pairwise ranking loss beside MSE
   int ensemble = 1;                   ///< tuned: independently seeded models, predictions averaged
   int hidden = 64;                    ///< tuned: node embedding width (gnn), hidden width (mlp)
@@ -106,10 +193,10 @@ struct PredictorConfig {
   double tree_eta = 0.05;             ///< xgboost: shrinkage of each tree's contribution
   double tree_subsample = 0.8;        ///< xgboost: share of the labels and of the features per tree
   int test_count = 50;                ///< labels held out for the reported metrics; 0 = none
-  std::string test_split = "last";    ///< last (the original: the file's last rows) | random
+  TestSplit test_split = TestSplit::kLast;  ///< the original: the file's last rows
   /// tuned: graph-level inputs beside the graph / flat encoding: graf (path counts by op type),
   /// cost (log MACs and parameters), synflow (log of the data-free proxy); empty = none
-  std::vector<std::string> graph_features;
+  std::vector<GraphFeatureSet> graph_features;
   /// folder whose files keep computed synflow features across steps and runs; "" = none
   std::string feature_cache;
 };
@@ -117,7 +204,8 @@ struct PredictorConfig {
 /// Zero-cost proxies (`evaluate --proxies`): scores of an untrained network on one minibatch.
 struct ProxyConfig {
   /// which to compute: synflow, nwot, grad_norm, snip, zico
-  std::vector<std::string> names{"synflow", "nwot", "grad_norm", "snip", "zico"};
+  std::vector<ProxyKind> names{ProxyKind::kSynflow, ProxyKind::kNwot, ProxyKind::kGradNorm,
+                               ProxyKind::kSnip, ProxyKind::kZico};
   int batch_size = 32;  ///< images of the seeded minibatch (zico splits it in two halves)
 };
 
@@ -128,7 +216,7 @@ struct SearchConfig {
   int per_round = 10;  ///< architectures K labelled per round
   /// the answer: best_labelled (the best label, verified ones included) | evolved (best predicted,
   /// the original's answer)
-  std::string pick = "best_labelled";
+  AnswerPick pick = AnswerPick::kBestLabelled;
   /// after the last search, label the V best predicted architectures not yet labelled, so that
   /// the answer (best_labelled) is one whose accuracy was measured; 0 = none (the original)
   int verify = 5;
@@ -140,7 +228,6 @@ struct Config {
   // --- run environment ---
   bool cuda = true;       ///< train on CUDA when available (training steps)
   int ngpu = 1;           ///< GPUs to use
-  int num_workers = 4;    ///< CPU threads for data loading and intra-op work
   std::uint64_t seed = 0; ///< seed of every random choice
   std::string device = "auto";  ///< auto | cpu | cuda | cuda:N (auto: CUDA when `cuda` and available)
   int num_threads = 0;          ///< CPU intra-op threads of every step; 0 = every CPU the process may use
@@ -158,7 +245,7 @@ struct Config {
   int epochs = 60;
   int batch_size = 1024;
   int print_freq = 10;  ///< progress line every N batches
-  std::string dataset = "cifar100";  ///< cifar10 | cifar100 | fashion_mnist | mnist
+  DatasetKind dataset = DatasetKind::kCifar100;
   int classes = 100;
   std::string dataset_dir = "data";  ///< holds cifar-10-batches-bin/ or cifar-100-binary/
   int input_size = 32;               ///< input height = width, pixels
@@ -167,7 +254,7 @@ struct Config {
   std::vector<double> mean{0.49139968, 0.48215827, 0.44653124};  ///< per channel
   std::vector<double> std{0.2023, 0.1994, 0.2010};               ///< per channel
   OptimState optim_state;
-  std::string lr_scheduler = "step";  ///< step | cosine
+  LrScheduler lr_scheduler = LrScheduler::kStep;
   int step_size = 25;                 ///< epochs between step decays
   double decay_ratio = 0.1;           ///< step decay factor
   double label_smoothing = 0.1;       ///< cross-entropy target = one_hot (1 - e) + e / classes

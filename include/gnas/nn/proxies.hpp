@@ -24,15 +24,12 @@
 #include <string>
 #include <vector>
 
+#include "gnas/common/config.hpp"
 #include "gnas/space/search_space.hpp"
 
 namespace gnas::nn {
 
-enum class ProxyKind { kSynflow, kNwot, kGradNorm, kSnip, kZico };
-
-/// "synflow", "nwot", "grad_norm", "snip", "zico". Throws ConfigError for another name.
-ProxyKind proxy_from_name(const std::string& name);
-std::string proxy_name(ProxyKind kind);
+using ::gnas::ProxyKind;  // declared with the config's options; option_name() names one
 
 /// The minibatch the data-dependent proxies score on.
 struct ProxyBatch {

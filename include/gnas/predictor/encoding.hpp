@@ -9,20 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "gnas/common/config.hpp"
 #include "gnas/predictor/graph_features.hpp"
 #include "gnas/space/search_space.hpp"
 
 namespace gnas {
-
-/// How graph nodes are described to a graph predictor.
-enum class NodeFeatures {
-  kDegree,  ///< the space's own graph features (DESIGN 1.6: [out-degree, 1, 1])
-  kOps,     ///< [out-degree without self loop, one-hot node type, MACs (millions)]
-};
-
-/// "degree" / "ops" (config `predictor.node_features`). Throws ConfigError for another name.
-NodeFeatures node_features_from_name(const std::string& name);
-std::string node_features_name(NodeFeatures mode);
 
 /// B architectures, all float32 on the CPU.
 struct GraphBatch {

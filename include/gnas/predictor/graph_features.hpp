@@ -22,15 +22,11 @@
 #include <string>
 #include <vector>
 
+#include "gnas/common/config.hpp"
 #include "gnas/space/search_space.hpp"
 
 namespace gnas {
 
-enum class GraphFeatureSet { kGraf, kCost, kSynflow, kZico };
-
-/// "graf" / "cost" / "synflow" / "zico" (config `predictor.graph_features`). Throws ConfigError for another name.
-GraphFeatureSet graph_feature_set_from_name(const std::string& name);
-std::string graph_feature_set_name(GraphFeatureSet set);
 
 /// The names of the features `sets` give on `space`, in vector order. Throws ConfigError when a
 /// set cannot apply (`cost` on a space without a cost model, `synflow` / `zico` on one without networks).

@@ -22,7 +22,7 @@ namespace gnas {
 class Predictor;
 
 struct PredictorNetOptions {
-  TORCH_ARG(std::string, type) = "gnn";   ///< gnn | mlp | xgboost
+  TORCH_ARG(PredictorType, type) = PredictorType::kGnn;
   TORCH_ARG(int64_t, num_nodes) = 36;     ///< N, graph nodes (gnn readout concatenates them)
   TORCH_ARG(int64_t, feature_dim) = 3;    ///< F, node features (gnn)
   TORCH_ARG(int64_t, gene_dim) = 30;      ///< G, flat op encoding (mlp)
@@ -128,7 +128,6 @@ class TreePredictorImpl : public PredictorNet {
 };
 
 /// A fresh model of `options.type()`, initialised from LibTorch's current random state.
-/// Throws ConfigError for an unknown type.
 std::shared_ptr<PredictorNet> make_predictor_net(const PredictorNetOptions& options);
 
 }  // namespace gnas

@@ -18,9 +18,9 @@ struct GraphBatch;
 
 /// What a saved predictor is; enough to rebuild its networks.
 struct PredictorSpec {
-  std::string type = "gnn";             ///< gnn | mlp
-  std::string variant = "original";     ///< original | tuned
-  std::string node_features = "degree"; ///< degree | ops
+  PredictorType type = PredictorType::kGnn;
+  PredictorVariant variant = PredictorVariant::kOriginal;
+  NodeFeatures node_features = NodeFeatures::kDegree;
   int num_nodes = 0;                    ///< graph nodes N
   int feature_dim = 0;                  ///< node features F
   int gene_dim = 0;                     ///< flat encoding width G
@@ -32,7 +32,7 @@ struct PredictorSpec {
   double target_offset = 0;             ///< accuracy = target_offset + target_scale * output
   double target_scale = 1;
   std::string space_fingerprint;        ///< SearchSpace::fingerprint() it was trained on
-  std::vector<std::string> graph_features;  ///< graph-level feature sets it needs (graf, cost)
+  std::vector<GraphFeatureSet> graph_features;  ///< graph-level feature sets it needs
   std::vector<double> feature_mean;     ///< per graph-level feature, the training set's mean
   std::vector<double> feature_scale;    ///< ... and deviation; inputs are (x - mean) / scale
 
