@@ -4,9 +4,9 @@
 #include "gnas/app/cli.hpp"
 #include "gnas/app/evaluate.hpp"
 #include "gnas/app/export_onnx.hpp"
+#include "gnas/app/modes.hpp"
 #include "gnas/app/proxies.hpp"
 #include "gnas/app/report.hpp"
-#include "gnas/common/errors.hpp"
 
 int main(int argc, char** argv) {
   std::string arch_file, latency_path, fidelity_file;
@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   gnas::EvaluatePredictorOptions predictor_options;
   gnas::LearningCurveOptions curve_options;
   CLI::Option* arch_option = nullptr;
+  gnas::EvaluateMode mode = gnas::EvaluateMode::kArchitectures;
   return gnas::app::run_main(
       argc, argv, "evaluate", "Reports on architectures, predictors and searches.",
       [&](CLI::App& cli) {
@@ -62,41 +63,39 @@ int main(int argc, char** argv) {
         index_option = cli.add_option("--index", index, "with --export-onnx: the 0-based row");
       },
       [&](const gnas::app::StepContext& ctx) {
-        // With --proxies and --export-onnx, --arch-file names the architectures instead of being a mode.
-        const std::size_t arch_mode = proxies || export_onnx ? 0 : arch_option->count();
-        if (arch_mode + predictor + learning_curve + profile_option->count() + compare + report +
-                proxies + export_onnx + !fidelity_file.empty() != 1) {
-          throw gnas::UsageError(
-              "evaluate: give exactly one of --arch-file [PATH], --predictor, --learning-curve, "
-              "--profile-latency [PATH], --compare, --report, --proxies [--arch-file PATH], --fidelity FILE, "
-              "--export-onnx [--arch-file PATH] [--index I]");
-        }
-        if (index_option->count() > 0 && !export_onnx) {
-          throw gnas::UsageError("evaluate: --index goes with --export-onnx");
-        }
-        if (no_latency && arch_mode == 0) {
-          throw gnas::UsageError("evaluate: --no-latency goes with --arch-file [PATH]");
-        }
         curve_options.data = predictor_options.data;
-        if (export_onnx) {
-          gnas::run_export_onnx(ctx.config, {arch_file, index}, *ctx.log, std::cout);
-        } else if (!fidelity_file.empty()) {
-          gnas::run_fidelity(ctx.config, fidelity_file, *ctx.log, std::cout);
-        } else if (proxies) {
-          gnas::run_proxies(ctx.config, {arch_file, predictor_options.data}, *ctx.log, std::cout);
-        } else if (report) {
-          gnas::run_report(ctx.config, *ctx.log);
-        } else if (profile_option->count() > 0) {
-          gnas::run_profile_latency(ctx.config, latency_path, check_count, *ctx.log, std::cout);
-        } else if (compare) {
-          gnas::run_compare(ctx.config, *ctx.log, std::cout);
-        } else if (predictor) {
-          gnas::run_evaluate_predictor(ctx.config, predictor_options, *ctx.log, std::cout);
-        } else if (learning_curve) {
-          gnas::run_learning_curve(ctx.config, curve_options, *ctx.log, std::cout);
-        } else {
-          const std::string path = arch_file.empty() ? ctx.config.path_to_architecture : arch_file;
-          gnas::run_evaluate_architectures(ctx.config, path, *ctx.log, std::cout, !no_latency);
+        switch (mode) {
+          case gnas::EvaluateMode::kExportOnnx:
+            gnas::run_export_onnx(ctx.config, {arch_file, index}, *ctx.log, std::cout);
+            break;
+          case gnas::EvaluateMode::kFidelity:
+            gnas::run_fidelity(ctx.config, fidelity_file, *ctx.log, std::cout);
+            break;
+          case gnas::EvaluateMode::kProxies:
+            gnas::run_proxies(ctx.config, {arch_file, predictor_options.data}, *ctx.log, std::cout);
+            break;
+          case gnas::EvaluateMode::kReport: gnas::run_report(ctx.config, *ctx.log); break;
+          case gnas::EvaluateMode::kProfileLatency:
+            gnas::run_profile_latency(ctx.config, latency_path, check_count, *ctx.log, std::cout);
+            break;
+          case gnas::EvaluateMode::kCompare: gnas::run_compare(ctx.config, *ctx.log, std::cout); break;
+          case gnas::EvaluateMode::kPredictor:
+            gnas::run_evaluate_predictor(ctx.config, predictor_options, *ctx.log, std::cout);
+            break;
+          case gnas::EvaluateMode::kLearningCurve:
+            gnas::run_learning_curve(ctx.config, curve_options, *ctx.log, std::cout);
+            break;
+          case gnas::EvaluateMode::kArchitectures:
+            gnas::run_evaluate_architectures(
+                ctx.config, arch_file.empty() ? ctx.config.path_to_architecture : arch_file, *ctx.log,
+                std::cout, !no_latency);
+            break;
         }
+      },
+      [&] {
+        mode = gnas::evaluate_mode({arch_option->count() > 0, no_latency, predictor, learning_curve,
+                                    profile_option->count() > 0, compare, report, proxies,
+                                    !fidelity_file.empty(), export_onnx, index_option->count() > 0});
+        return gnas::outputs_name(mode);
       });
 }

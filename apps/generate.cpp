@@ -2,6 +2,7 @@
 // round's best predicted ones.
 #include "gnas/app/cli.hpp"
 #include "gnas/app/generate.hpp"
+#include "gnas/app/modes.hpp"
 #include "gnas/common/errors.hpp"
 
 int main(int argc, char** argv) {
@@ -28,5 +29,10 @@ int main(int argc, char** argv) {
         } else {
           gnas::run_generate(ctx.config, *ctx.log);
         }
+      },
+      [&] {
+        return gnas::outputs_name(verify->count() > 0   ? gnas::GenerateMode::kVerify
+                                  : refine->count() > 0 ? gnas::GenerateMode::kRefine
+                                                        : gnas::GenerateMode::kSample);
       });
 }

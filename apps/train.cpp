@@ -1,7 +1,7 @@
 // train: labels architectures for the predictor (--train-data) or trains the final model.
 #include "gnas/app/cli.hpp"
+#include "gnas/app/modes.hpp"
 #include "gnas/app/train.hpp"
-#include "gnas/common/errors.hpp"
 
 int main(int argc, char** argv) {
   bool train_data = false, load_architecture = false, resume = false, best_labelled = false;
@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   CLI::Option* arch_file = nullptr;
   CLI::Option* index = nullptr;
   gnas::TrainFinalOptions final_options;
+  gnas::TrainMode mode = gnas::TrainMode::kFinal;
   return gnas::app::run_main(
       argc, argv, "train", "Trains architectures: labels for the predictor, or the final model.",
       [&](CLI::App& cli) {
@@ -26,22 +27,7 @@ int main(int argc, char** argv) {
         cli.add_flag("--resume", resume, "continue an interrupted training from its checkpoint");
       },
       [&](const gnas::app::StepContext& ctx) {
-        const bool picks_one = arch_file->count() > 0 || index->count() > 0 || best_labelled;
-        if (best_labelled && (arch_file->count() > 0 || index->count() > 0)) {
-          throw gnas::UsageError("train: --best-labelled picks from path_to_train_data; drop --arch-file/--index");
-        }
-        if (!load_architecture) {
-          throw gnas::UsageError("train: give --load-architecture (with --train-data for labels)");
-        }
-        if (train_data && picks_one) {
-          throw gnas::UsageError(
-              "train: --arch-file/--index/--best-labelled choose the final model's architecture; --train-data "
-              "labels every architecture of path_to_architecture");
-        }
-        if (!train_data && !shard.empty()) {
-          throw gnas::UsageError("train: --shard only applies with --train-data");
-        }
-        if (train_data) {
+        if (mode == gnas::TrainMode::kLabels) {
           gnas::run_train_data(ctx.config, {gnas::Shard::parse(shard.empty() ? "0/1" : shard), resume},
                                *ctx.log);
         } else {
@@ -49,5 +35,10 @@ int main(int argc, char** argv) {
           final_options.best_labelled = best_labelled;
           gnas::run_train_final(ctx.config, final_options, *ctx.log);
         }
+      },
+      [&] {
+        mode = gnas::train_mode({load_architecture, train_data, !shard.empty(), arch_file->count() > 0,
+                                 index->count() > 0, best_labelled});
+        return gnas::outputs_name(mode);
       });
 }

@@ -44,7 +44,7 @@ for entry in "${recipes[@]}"; do
   start=$(date +%s.%N)
   "$bin/train" "${s[@]}" --load-architecture --train-data 2>"$d.log" >/dev/null
   end=$(date +%s.%N)
-  sum="$d/train_summary.yml"
+  sum="$d/train_labels_summary.yml"
   sd=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "mean") c = i; next }
                 { n++; s += $c; q += $c * $c } END { printf "%.2f", 100 * sqrt(q / n - (s / n) ^ 2) }' "$d/train_data.csv")
   # reliability: 1 - (noise variance, mean squared difference of the two trainings / 2) / (variance

@@ -22,7 +22,7 @@ for runtime in libtorch opencv; do
         --set "latency.runtime=$runtime" --set "latency.statistic=$statistic" \
         --set "latency.calibration=$calibration" --set "seed=$run" \
         --profile-latency "$work/table.csv" --check "$n" >/dev/null 2>&1
-      s="$work/evaluate_summary.yml"
+      s="$work/evaluate_profile_latency_summary.yml"
       get() { sed -n "s/^ *$1: *//p" "$s" | head -1 | tr -d "'\""; }
       printf '%-9s %-28s %4s %9.1f%% %9.0f%% %9.3f %10s %5.1f%%\n' "$runtime" "$name" "$run" \
         "$(awk -v e="$(get check_mean_abs_error)" 'BEGIN{print 100*e}')" \

@@ -51,9 +51,9 @@ pipeline() {
     "$bin/train" "${s[@]}" --load-architecture --train-data
   fi
   "$bin/train" "${s[@]}" --load-architecture --arch-file "$d/best.csv"
-  cp "$d/train_summary.yml" "$d/evolved_summary.yml"
+  cp "$d/train_final_summary.yml" "$d/evolved_summary.yml"
   "$bin/train" "${s[@]}" --load-architecture --best-labelled
-  cp "$d/train_summary.yml" "$d/labelled_summary.yml"
+  cp "$d/train_final_summary.yml" "$d/labelled_summary.yml"
 }
 
 # The best of N random architectures of the same seed, looked up.

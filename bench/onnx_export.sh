@@ -21,7 +21,7 @@ for cfg in config/config.yml config/quickstart.yml; do
   for i in $(seq 0 $((rows - 1))); do
     "$bin/evaluate" --cfg "$cfg" --set "log_dir=$work" --export-onnx \
       --arch-file bench/reference_architectures.csv --index "$i" >"$work/out" 2>/dev/null
-    s="$work/export_onnx_summary.yml"
+    s="$work/evaluate_export_onnx_summary.yml"
     nodes=$(sed -n 's/.*(\([0-9]*\) nodes;.*/\1/p' "$work/out")
     printf '%-11s %-36s %14s %14s %6s %9.0f %7s\n' "$shape" "$(value arch "$s")" \
       "$(value check_max_abs_difference "$s")" "$(value check_relative_difference "$s")" "$nodes" \
@@ -39,7 +39,7 @@ printf 'arch,test_acc\n' >"$work/table.csv"
 for i in $(seq 0 6); do
   "$bin/evaluate" --set search_space=nasbench201 --set "benchmark_table=$work/table.csv" --set macs_budget=0 \
     --set classes=10 --set "log_dir=$work" --export-onnx --arch-file "$work/cells.csv" --index "$i" >"$work/out" 2>/dev/null
-  s="$work/export_onnx_summary.yml"
+  s="$work/evaluate_export_onnx_summary.yml"
   nodes=$(sed -n 's/.*(\([0-9]*\) nodes;.*/\1/p' "$work/out")
   printf '%-11s %-36s %14s %14s %6s %9.0f %7s\n' "nb201" "$(value arch "$s" | cut -c1-36)" \
     "$(value check_max_abs_difference "$s")" "$(value check_relative_difference "$s")" "$nodes" \

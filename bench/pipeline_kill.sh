@@ -128,6 +128,6 @@ cut -d, -f2,"$label_col" "$r/train_data.csv" | tail -n +2 | sort >"$base/got.txt
 if cmp -s "$base/ref.txt" "$base/got.txt"; then echo "  labels identical to the uninterrupted run"; else
   echo "  FAIL: labels differ from the uninterrupted run:"; diff "$base/ref.txt" "$base/got.txt" | head; fail=1; fi
 for f in reference killed; do
-  echo "  $f answer: $(sed -n 's/^arch: //p' "$base/runs/$f/train_summary.yml") best top-1 $(sed -n 's/^best_top1: //p' "$base/runs/$f/train_summary.yml")"
+  echo "  $f answer: $(sed -n 's/^arch: //p' "$base/runs/$f/train_final_summary.yml") best top-1 $(sed -n 's/^best_top1: //p' "$base/runs/$f/train_final_summary.yml")"
 done
 [ "$fail" -eq 0 ] && echo "  PASS" || exit 1

@@ -29,7 +29,7 @@ if [ -f "$table" ]; then
   "$bin/generate" "${s[@]}" 2>/dev/null
   echo "NAS-Bench-201, $n cells (seed $seed), stand-in minibatch; agreement with $table:"
   "$bin/evaluate" "${s[@]}" --proxies --data "$table" 2>"$work/nb.log" | sed 's/^/  /'
-  echo "  $(value archs_per_second "$work/nb/proxies_summary.yml") cells/s"
+  echo "  $(value archs_per_second "$work/nb/evaluate_proxies_summary.yml") cells/s"
 else
   echo "no table at $table: NAS-Bench-201 part skipped"
 fi
@@ -45,4 +45,4 @@ if [ -n "${LABELS:-}" ]; then
 else
   "$bin/evaluate" "${q[@]}" --proxies 2>"$work/q.log" >/dev/null
 fi
-echo "  $(value archs_per_second "$work/q/proxies_summary.yml") architectures/s (batch $(value batch_size "$work/q/proxies_summary.yml"))"
+echo "  $(value archs_per_second "$work/q/evaluate_proxies_summary.yml") architectures/s (batch $(value batch_size "$work/q/evaluate_proxies_summary.yml"))"

@@ -27,7 +27,7 @@ g++ -O2 -o "$work/idx_to_cifar100" bench/idx_to_cifar100.cpp -lz
 # The original recipe of config/config.yml on these files; the run's own settings come after.
 common=(--set "dataset_dir=$work/data" --set "log_dir=$work/logs" --set "write_dir=$work/ckpt"
         --set print_freq=100000 --arch-file bench/reference_architectures.csv --index 0)
-summary() { sed -n "s/^$1: //p" "$work/logs/train_summary.yml"; }
+summary() { sed -n "s/^$1: //p" "$work/logs/train_final_summary.yml"; }
 echo "train benchmarks ($(date -u +%F), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
 echo "architecture: $(sed -n 2p bench/reference_architectures.csv | cut -d, -f2) (the original's searched one)"
 

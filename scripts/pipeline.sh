@@ -99,10 +99,10 @@ fi
 # The final training (or, in benchmark mode, the lookup) of the answer: the evolved architecture,
 # or with search.pick best_labelled the labelled one with the best label.
 if [ "$pick" = best_labelled ]; then picked='best_labelled'; else picked="file $run/evolution_architecture.csv row 0"; fi
-final_done() { [ -f "$run/train_summary.yml" ] && grep -q '^mode: final' "$run/train_summary.yml" &&
-  grep -qxF "picked: $picked" "$run/train_summary.yml" &&
-  [ ! "$run/evolution_architecture.csv" -nt "$run/train_summary.yml" ] &&
-  [ ! "$run/train_data.csv" -nt "$run/train_summary.yml" ]; }
+final_done() { [ -f "$run/train_final_summary.yml" ] && grep -q '^mode: final' "$run/train_final_summary.yml" &&
+  grep -qxF "picked: $picked" "$run/train_final_summary.yml" &&
+  [ ! "$run/evolution_architecture.csv" -nt "$run/train_final_summary.yml" ] &&
+  [ ! "$run/train_data.csv" -nt "$run/train_final_summary.yml" ]; }
 if [ "$pick" = best_labelled ]; then answer=(--best-labelled); else answer=(--arch-file "$run/evolution_architecture.csv"); fi
 final_done || step "$bin/train" "${s[@]}" --load-architecture "${answer[@]}" --resume
 step "$bin/evaluate" "${s[@]}" --compare

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <string>
 
@@ -63,6 +64,17 @@ inline std::string shared_data_dir() {
 /// Files copied into the test tree (tests/fixtures).
 inline std::string test_data(const std::string& name) {
   return (std::filesystem::path(GNAS_TEST_DATA_DIR) / name).string();
+}
+
+/// The message of the `E` that `f` throws; "" when it throws nothing.
+template <typename E>
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace gnas::test

@@ -43,13 +43,14 @@ void write_config_after(const StepContext& ctx, const std::function<void()>& wri
 
 }  // namespace
 
-std::string resolved_config_path(const Config& config, const std::string& step) {
-  return join_path(config.log_dir, step + "_config.yml");
+std::string resolved_config_path(const Config& config, const std::string& name) {
+  return join_path(config.log_dir, name + "_config.yml");
 }
 
 int run_main(int argc, char** argv, const std::string& step, const std::string& description,
              const std::function<void(CLI::App&)>& add_options,
-             const std::function<void(const StepContext&)>& body) {
+             const std::function<void(const StepContext&)>& body,
+             const std::function<std::string()>& outputs_name) {
   StepContext ctx;
   ctx.step = step;
   ctx.log = make_step_logger(step);
@@ -88,6 +89,7 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
       std::cout << to_yaml(ctx.config);
       return kExitOk;
     }
+    const std::string name = outputs_name ? outputs_name() : step;
     configure_cpu_runtime(ctx.config);
     add_log_file(*ctx.log, join_path(ctx.config.log_dir, step + ".log"));
     ctx.log->info("gnas {} ({}) {}", version(), git_hash(), step);
@@ -98,8 +100,8 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
     // The resolved config describes the step's outputs, so it is written when the step ran (done,
     // stopped, or failed after writing some): a run refused for bad input (exit 2) writes
     // nothing and leaves the config of the outputs already there.
-    write_config = [&ctx, &step, argc, argv, resolved] {
-      write_file_atomic(resolved_config_path(ctx.config, step),
+    write_config = [&ctx, name, argc, argv, resolved] {
+      write_file_atomic(resolved_config_path(ctx.config, name),
                         "# resolved configuration of gnas " + std::string(version()) + " (" +
                             git_hash() + ")\n# " + command_line(argc, argv) + "\n" + resolved);
     };

@@ -12,6 +12,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
 #include "gnas/benchmark/table.hpp"
 #include "gnas/nn/latency_profile.hpp"
@@ -95,7 +96,7 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
   values["latency_statistic"] = option_name(config.latency.statistic);
   values["latency_threads"] = config.latency.threads;
   values["latency_repeats"] = config.latency.repeats;
-  app::write_summary(config, "evaluate", values, result.seconds);
+  app::write_summary(config, outputs_name(EvaluateMode::kArchitectures), values, result.seconds);
   return result;
 }
 
@@ -173,7 +174,7 @@ EvaluatePredictorResult run_evaluate_predictor(const Config& config,
     values["speed_count"] = options.speed_count;
     values["graphs_per_second"] = format_fixed(result.graphs_per_second, 1);
   }
-  app::write_summary(config, "evaluate", values, result.seconds);
+  app::write_summary(config, outputs_name(EvaluateMode::kPredictor), values, result.seconds);
   save_feature_cache(config.predictor.feature_cache, *space);
   return result;
 }
@@ -253,7 +254,7 @@ LearningCurveResult run_learning_curve(const Config& config, const LearningCurve
   }
   values["output"] = result.csv;
   values["plot"] = result.plot;
-  app::write_summary(config, "evaluate", values, result.seconds);
+  app::write_summary(config, outputs_name(EvaluateMode::kLearningCurve), values, result.seconds);
   save_feature_cache(config.predictor.feature_cache, *space);
   return result;
 }
@@ -389,7 +390,7 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
     values["check_timed_alone_within_10_percent"] = format_fixed(result.timed_alone.within_10_percent, 4);
     values["check_timed_alone_spearman"] = format_fixed(result.timed_alone.spearman, 4);
   }
-  app::write_summary(config, "evaluate", values, result.seconds);
+  app::write_summary(config, outputs_name(EvaluateMode::kProfileLatency), values, result.seconds);
   return result;
 }
 
@@ -462,7 +463,7 @@ FidelityResult run_fidelity(const Config& config, const std::string& file, spdlo
   values["kendall_tau"] = format_fixed(result.kendall_tau, 4);
   values["spearman"] = format_fixed(result.spearman, 4);
   values["median_difference"] = format_fixed(result.median_difference, 6);
-  app::write_summary(config, "fidelity", values, result.seconds);
+  app::write_summary(config, outputs_name(EvaluateMode::kFidelity), values, result.seconds);
   return result;
 }
 
@@ -475,7 +476,7 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
   std::optional<BenchmarkTable> table;
   if (!config.benchmark_table.empty()) table = BenchmarkTable::load(config.benchmark_table, *space);
   // A final training of an architecture gives its true accuracy too.
-  const std::string final_summary = join_path(config.log_dir, "train_summary.yml");
+  const std::string final_summary = app::summary_path(config, outputs_name(TrainMode::kFinal));
   std::optional<std::pair<std::string, double>> trained;
   if (std::filesystem::exists(final_summary)) {
     const YAML::Node s = YAML::LoadFile(final_summary);
@@ -613,7 +614,7 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
   }
   values["output"] = result.csv;
   values["plot"] = result.plot;
-  app::write_summary(config, "evaluate", values, result.seconds);
+  app::write_summary(config, outputs_name(EvaluateMode::kCompare), values, result.seconds);
   return result;
 }
 

@@ -1,5 +1,6 @@
 #include "gnas/app/evolution.hpp"
 
+#include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
@@ -196,7 +197,7 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   values["search_seconds"] = format_fixed(s.seconds, 3);
   values["predictions_per_second"] = format_fixed(static_cast<double>(s.queries) / s.seconds, 1);
   if (pareto && !latency_front.empty()) values["pareto_latency_points"] = static_cast<int>(latency_front.size());
-  app::write_summary(config, random ? "random_search" : "evolution", values, s.seconds);
+  app::write_summary(config, outputs_name(random ? EvolutionMode::kRandomSearch : EvolutionMode::kEvolution), values, s.seconds);
   save_feature_cache(config.predictor.feature_cache, *space);
   return result;
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <tuple>
 
+#include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
@@ -85,7 +86,7 @@ ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& 
   values["check_batch"] = static_cast<int>(e.check_batch);
   values["check_max_abs_difference"] = format_number(e.max_abs_difference);
   values["check_relative_difference"] = format_number(e.relative_difference);
-  app::write_summary(config, "export_onnx", values, result.seconds);
+  app::write_summary(config, outputs_name(EvaluateMode::kExportOnnx), values, result.seconds);
   return result;
 }
 

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "gnas/app/proxies.hpp"
+#include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
@@ -142,7 +143,7 @@ GenerateResult run_generate(const Config& config, spdlog::logger& log) {
     log.info("chosen {}", line);
   }
   values["op_usage"] = op_usage;
-  app::write_summary(config, "generate", values, result.seconds);
+  app::write_summary(config, outputs_name(GenerateMode::kSample), values, result.seconds);
   return result;
 }
 
@@ -229,7 +230,8 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
   values["added"] = static_cast<int>(result.added.size());
   values["count"] = static_cast<int>(result.total);
   values["output"] = config.path_to_architecture;
-  app::write_summary(config, "generate", values, seconds);
+  app::write_summary(config, outputs_name(verification ? GenerateMode::kVerify : GenerateMode::kRefine), values,
+                     seconds);
   return result;
 }
 

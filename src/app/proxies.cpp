@@ -6,6 +6,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
@@ -176,7 +177,7 @@ ProxiesResult run_proxies(const Config& config, const ProxiesOptions& options, s
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   log.info("[proxies] {} architectures in {:.1f} s ({:.2f} per second); wrote {}", archs.size(),
            result.seconds, result.archs_per_second, result.output);
-  app::write_summary(config, "proxies", values, result.seconds);
+  app::write_summary(config, outputs_name(EvaluateMode::kProxies), values, result.seconds);
   return result;
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
 #include "gnas/app/train.hpp"
 #include "gnas/common/csv.hpp"
@@ -85,11 +86,11 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   const auto start = std::chrono::steady_clock::now();
   const std::string dir = config.log_dir;
   const YAML::Node run = summary(dir, "run.yml");
-  const YAML::Node generate = summary(dir, "generate_summary.yml");
+  const YAML::Node generate = summary(dir, outputs_name(GenerateMode::kSample) + "_summary.yml");
   const YAML::Node predictor = summary(dir, "train_predictor_summary.yml");
-  const YAML::Node evolution = summary(dir, "evolution_summary.yml");
-  const YAML::Node random = summary(dir, "random_search_summary.yml");
-  const YAML::Node train = summary(dir, "train_summary.yml");
+  const YAML::Node evolution = summary(dir, outputs_name(EvolutionMode::kEvolution) + "_summary.yml");
+  const YAML::Node random = summary(dir, outputs_name(EvolutionMode::kRandomSearch) + "_summary.yml");
+  const YAML::Node train = summary(dir, outputs_name(TrainMode::kFinal) + "_summary.yml");
   if (!generate && !predictor && !evolution && !train) {
     throw DataError(dir + ": no step summaries here (generate_summary.yml, ...); run the pipeline first");
   }

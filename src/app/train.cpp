@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 
+#include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
 #include "gnas/benchmark/table.hpp"
 #include "gnas/common/csv.hpp"
@@ -165,7 +166,7 @@ TrainFinalResult lookup_final(const Config& config, const SearchSpace& space,
     values["macs_m"] = format_fixed(result.macs_m, 6);
     values["params"] = result.params;
   }
-  app::write_summary(config, "train", values, result.seconds);
+  app::write_summary(config, outputs_name(TrainMode::kFinal), values, result.seconds);
   return result;
 }
 
@@ -423,7 +424,7 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
              "{:.2f} points; a predictor cannot rank better than the labels agree", agreement->from,
              agreement->n, agreement->kendall_tau, 100 * agreement->median_spread);
   }
-  app::write_summary(config, "train", values, result.seconds);
+  app::write_summary(config, outputs_name(TrainMode::kLabels), values, result.seconds);
   return result;
 }
 
@@ -530,7 +531,7 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
                          " images: max |difference| " + format_number(onnx.max_abs_difference) + ", " +
                          format_number(onnx.relative_difference) + " of the logits' scale";
   values["peak_rss_mb"] = format_fixed(peak_rss_mb(), 1);
-  app::write_summary(config, "train", values, result.seconds);
+  app::write_summary(config, outputs_name(TrainMode::kFinal), values, result.seconds);
   return result;
 }
 

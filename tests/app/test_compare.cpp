@@ -70,7 +70,7 @@ TEST(Compare, PutsSamplesRandomSearchAndEvolutionTogetherWithTrueAccuracies) {
   EXPECT_EQ(csv.header, (std::vector<std::string>{"source", "arch", "macs_m", "params", "accuracy", "kind"}));
   EXPECT_EQ(csv.rows.size(), 42u);
   EXPECT_TRUE(std::filesystem::exists(r.plot));
-  const YAML::Node summary = YAML::LoadFile(dir.file("logs/evaluate_summary.yml"));
+  const YAML::Node summary = YAML::LoadFile(dir.file("logs/evaluate_compare_summary.yml"));
   EXPECT_EQ(summary["mode"].as<std::string>(), "compare");
   EXPECT_EQ(summary["evolution_accuracy_kind"].as<std::string>(), "true");
   EXPECT_TRUE(summary["best_sample_accuracy"]);

@@ -41,7 +41,7 @@ TEST(Evaluate, FidelityRanksTheCheapLabelsAgainstTheLongOnes) {
   EXPECT_EQ(r.n, 4u);
   EXPECT_NEAR(r.kendall_tau, 4.0 / 6.0, 1e-9);  // 5 of 6 pairs agree
   EXPECT_NEAR(r.median_difference, 0.035, 1e-9);  // -0.03, 0.03, 0.04, 0.05
-  EXPECT_TRUE(std::filesystem::exists(dir.file("logs/fidelity_summary.yml")));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("logs/evaluate_fidelity_summary.yml")));
   EXPECT_THROW(run_fidelity(config, config.path_to_train_data, log, out), UsageError);
   write_file_atomic(long_file, "id,arch,mean\n0,110000-011101-111111-111111-011101,0.53\n");
   EXPECT_THROW(run_fidelity(config, long_file, log, out), DataError);
@@ -66,7 +66,7 @@ TEST(Evaluate, ReportsTheOriginalNumbersForItsAdjacencyFile) {
   ASSERT_EQ(table.rows.size(), 1u);
   EXPECT_EQ(table.rows[0][1], "14.461696");
   EXPECT_EQ(table.rows[0][2], "740132");
-  EXPECT_TRUE(std::filesystem::exists(dir.file("logs/evaluate_summary.yml")));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("logs/evaluate_architectures_summary.yml")));
 }
 
 TEST(Evaluate, ReadsTheProjectCsv) {

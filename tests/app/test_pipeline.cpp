@@ -86,7 +86,7 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
   }
   const CsvTable evolved = read_csv(run + "/evolution_architecture.csv");
   EXPECT_LE(std::stod(evolved.rows[0][evolved.column("macs_m")]), budget);
-  const YAML::Node final_summary = YAML::LoadFile(run + "/train_summary.yml");
+  const YAML::Node final_summary = YAML::LoadFile(run + "/train_final_summary.yml");
   EXPECT_EQ(final_summary["mode"].as<std::string>(), "final");
   EXPECT_EQ(final_summary["arch"].as<std::string>(), evolved.rows[0][evolved.column("arch")]);
   int final_runs = 0;
@@ -111,7 +111,7 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
   ASSERT_EQ(pipeline(cfg + "' --set 'search.pick=best_labelled", "e2e", dir.file("third.log")), 0)
       << tail_of(dir.file("third.log"));
   EXPECT_EQ(fs::last_write_time(run + "/train_data.csv"), labelled_at);
-  const YAML::Node repicked = YAML::LoadFile(run + "/train_summary.yml");
+  const YAML::Node repicked = YAML::LoadFile(run + "/train_final_summary.yml");
   EXPECT_EQ(repicked["picked"].as<std::string>(), "best_labelled");
   std::string best_arch;
   double best_label = -1;
@@ -152,7 +152,7 @@ TEST(Pipeline, BenchmarkModeOnAGeneratedTable) {
   std::set<std::string> distinct;
   for (const auto& r : labels.rows) distinct.insert(r[1]);
   EXPECT_EQ(distinct.size(), 33u);
-  const YAML::Node final_summary = YAML::LoadFile(run + "/train_summary.yml");
+  const YAML::Node final_summary = YAML::LoadFile(run + "/train_final_summary.yml");
   EXPECT_EQ(final_summary["mode"].as<std::string>(), "final_lookup");
   EXPECT_GE(final_summary["rank"].as<int>(), 1);
   EXPECT_GT(final_summary["true_accuracy"].as<double>(), 0.5);

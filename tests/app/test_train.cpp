@@ -67,7 +67,7 @@ TEST(TrainData, LabelsEveryArchitectureAndSkipsThemOnRestart) {
   const TrainDataResult resumed = run_train_data(c, {}, log);
   EXPECT_EQ(resumed.trained, 2);
   EXPECT_EQ(read_csv(c.path_to_train_data).rows.size(), 3u);
-  const YAML::Node summary = YAML::LoadFile(dir.file("logs/train_summary.yml"));
+  const YAML::Node summary = YAML::LoadFile(dir.file("logs/train_labels_summary.yml"));
   EXPECT_EQ(summary["trained"].as<int>(), 2);
   EXPECT_EQ(summary["labelled"].as<int>(), 3);
 }
@@ -130,7 +130,7 @@ TEST(TrainData, ReportsTheAgreementOfTheRepeats) {
   const Config c = label_config(dir);
   auto log = quiet();
   run_train_data(c, {}, log);
-  const YAML::Node summary = YAML::LoadFile(dir.file("logs/train_summary.yml"));
+  const YAML::Node summary = YAML::LoadFile(dir.file("logs/train_labels_summary.yml"));
   ASSERT_TRUE(summary["label_agreement_tau"]) << "no label_agreement_tau in the summary";
   EXPECT_EQ(summary["label_agreement_from"].as<std::string>(), "repeats");
   EXPECT_EQ(summary["label_agreement_n"].as<int>(), 3);
@@ -171,7 +171,7 @@ TEST(TrainData, AgreementCheckRetrainsTheFirstKOnce) {
     EXPECT_EQ(check.rows[i][2], labels.rows[i][2]);
     EXPECT_NE(check.rows[i][4], labels.rows[i][7]);  // a fresh seed
   }
-  YAML::Node summary = YAML::LoadFile(dir.file("logs/train_summary.yml"));
+  YAML::Node summary = YAML::LoadFile(dir.file("logs/train_labels_summary.yml"));
   EXPECT_EQ(summary["label_agreement_from"].as<std::string>(), "agreement_check");
   EXPECT_EQ(summary["label_agreement_n"].as<int>(), 3);
   const auto modified = std::filesystem::last_write_time(dir.file("logs/label_agreement.csv"));
@@ -250,7 +250,7 @@ TEST(TrainFinal, ExportsATorchScriptModelThatReloads) {
   torch::jit::Module model = torch::jit::load(result.model);
   const torch::Tensor y = model.forward({torch::randn({2, 1, 12, 12})}).toTensor();
   EXPECT_EQ(y.sizes(), (std::vector<int64_t>{2, 4}));
-  const YAML::Node summary = YAML::LoadFile(dir.file("logs/train_summary.yml"));
+  const YAML::Node summary = YAML::LoadFile(dir.file("logs/train_final_summary.yml"));
   for (const char* key : {"best_top1", "final_top1", "macs_m", "params", "seconds", "images_per_second"}) {
     EXPECT_TRUE(summary[key]) << key;
   }

@@ -66,7 +66,7 @@ TEST(TrainPredictorStep, TrainsOnShardsAndWritesItsReport) {
   EXPECT_NE(out.str().find("kendall_tau"), std::string::npos) << out.str();
   const std::string svg = read_file(e.plot);
   EXPECT_NE(svg.find("Kendall tau"), std::string::npos);
-  const YAML::Node evaluated = YAML::LoadFile(f.dir.file("logs/evaluate_summary.yml"));
+  const YAML::Node evaluated = YAML::LoadFile(f.dir.file("logs/evaluate_predictor_summary.yml"));
   EXPECT_EQ(evaluated["mode"].as<std::string>(), "predictor");
   EXPECT_EQ(evaluated["count"].as<int>(), 20);
 }

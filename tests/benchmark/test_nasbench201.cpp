@@ -293,7 +293,7 @@ TEST(BenchmarkMode, RefinementAddsTheBestPredictedUnlabelledAndFinalReportsRank)
     better += std::stod(format_fixed(known_accuracy(a), 4)) > std::stod(format_fixed(known_accuracy(searched), 4));
   }
   EXPECT_EQ(final_result.rank, better + 1);
-  const YAML::Node summary = YAML::LoadFile(f.dir.file("logs/train_summary.yml"));
+  const YAML::Node summary = YAML::LoadFile(f.dir.file("logs/train_final_summary.yml"));
   EXPECT_EQ(summary["rank"].as<std::size_t>(), better + 1);
   EXPECT_NEAR(summary["true_accuracy"].as<double>(), final_result.true_accuracy, 1e-6);
   EXPECT_GT(summary["percentile"].as<double>(), 0.0);

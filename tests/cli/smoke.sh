@@ -55,7 +55,7 @@ contains "evaluate prints the original's params" "$work/out" "740132"
 expect 0 "evaluate --export-onnx" "$bin/evaluate" "${common[@]}" --export-onnx \
   --arch-file "$src/tests/fixtures/evolution_architecture.csv"
 [ -s "$logs/architecture_0.onnx" ] && passes=$((passes + 1)) || { echo "FAIL no architecture_0.onnx"; fails=$((fails + 1)); }
-contains "the export names the OpenCV check" "$logs/export_onnx_summary.yml" "check_relative_difference"
+contains "the export names the OpenCV check" "$logs/evaluate_export_onnx_summary.yml" "check_relative_difference"
 # Bad inputs of every kind: tests/cli/bad_inputs.sh (the bad-input matrix).
 
 echo "cli: $passes passed, $fails failed"

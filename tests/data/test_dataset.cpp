@@ -10,14 +10,7 @@ namespace {
 
 using test::TempDir;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::function<void()>& f) { return test::error_of<Error>(f); }
 
 TEST(Dataset, ReadsCifar10Binary) {
   TempDir dir;

@@ -107,7 +107,7 @@ TEST(Proxies, EvaluateWritesTheTableAndTheAgreementWithLabels) {
   ASSERT_EQ(r.agreement.size(), 7u);
   EXPECT_EQ(r.agreement[0].n, 3u);
   EXPECT_NE(out.str().find("synflow  n 3"), std::string::npos) << out.str();
-  EXPECT_TRUE(std::filesystem::exists(dir.file("logs/proxies_summary.yml")));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("logs/evaluate_proxies_summary.yml")));
 
   // Benchmark mode has no images: a stand-in batch, said so.
   Config bench = test::config_in(dir);

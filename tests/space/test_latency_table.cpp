@@ -154,7 +154,7 @@ TEST(LatencyTable, ProfiledTableLoadsBackAndPredictsWholeNetworks) {
   for (std::size_t l = 0; l < 3; ++l) {
     for (std::size_t k = 1; k < 3; ++k) EXPECT_GT(table.op_ms(l, k), 0.0);  // (skip may be the identity)
   }
-  const YAML::Node summary = YAML::LoadFile(dir.file("logs/evaluate_summary.yml"));
+  const YAML::Node summary = YAML::LoadFile(dir.file("logs/evaluate_profile_latency_summary.yml"));
   EXPECT_EQ(summary["mode"].as<std::string>(), "profile_latency");
   for (const char* key : {"check_mean_abs_error", "check_within_10_percent", "check_spearman",
                           "check_timed_alone_mean_abs_error", "calibration_scale", "profile_seconds"}) {
@@ -261,7 +261,7 @@ TEST(LatencyTable, ProfilesOnOpenCvAndChecksThere) {
   for (std::size_t l = 0; l < 3; ++l) {
     for (std::size_t k = 1; k < 3; ++k) EXPECT_GT(table.op_ms(l, k), 0.0);
   }
-  EXPECT_EQ(YAML::LoadFile(dir.file("logs/evaluate_summary.yml"))["runtime"].as<std::string>(), "opencv");
+  EXPECT_EQ(YAML::LoadFile(dir.file("logs/evaluate_profile_latency_summary.yml"))["runtime"].as<std::string>(), "opencv");
   // evaluate --arch-file times on the runtime too.
   config.latency_table = r.output;
   const std::string archs = dir.write("a.csv", "arch\n111-111-111\n");

@@ -28,14 +28,17 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitBadInput = 2;
 
 /// Parses the command line (the step adds its own flags in `add_options`), loads the config,
-/// logs to stderr and `<log_dir>/<step>.log`, runs `body`, writes `<log_dir>/<step>_config.yml`
+/// logs to stderr and `<log_dir>/<step>.log`, runs `body`, writes `<log_dir>/<name>_config.yml`
 /// (unless the step was refused with exit 2: bad usage, configuration or input) and returns the
-/// exit code. Prints nothing to stdout itself.
+/// exit code. `outputs_name`, called once the command line is parsed, names the mode's files
+/// (app/modes.hpp; it may throw UsageError); without it, name = step. Prints nothing to stdout
+/// itself.
 int run_main(int argc, char** argv, const std::string& step, const std::string& description,
              const std::function<void(CLI::App&)>& add_options,
-             const std::function<void(const StepContext&)>& body);
+             const std::function<void(const StepContext&)>& body,
+             const std::function<std::string()>& outputs_name = {});
 
-/// `<log_dir>/<step>_config.yml`.
-std::string resolved_config_path(const Config& config, const std::string& step);
+/// `<log_dir>/<name>_config.yml`.
+std::string resolved_config_path(const Config& config, const std::string& name);
 
 }  // namespace gnas::app

@@ -30,7 +30,7 @@ struct EvaluateArchitecturesResult {
 /// `evaluate --arch-file PATH`: for every architecture of `arch_file` (the project's CSV or the
 /// original's adjacency CSV) the MACs, parameters and measured CPU latency (batch 1, median of
 /// latency.repeats runs after latency.warmup); printed as a table on `out`, written to
-/// `<log_dir>/evaluate_architectures.csv` and summarised in `<log_dir>/evaluate_summary.yml`.
+/// `<log_dir>/evaluate_architectures.csv` and summarised in `<log_dir>/evaluate_architectures_summary.yml`.
 /// Throws DataError for a missing or malformed file. `time_latency` false (`--no-latency`):
 /// costs only, no network is built or timed (~25 ms an architecture saved), and the CSV has no
 /// latency_ms column.
@@ -136,7 +136,7 @@ struct FidelityResult {
 /// `evaluate --fidelity FILE`: the labels of path_to_train_data (the cheap recipe; its shards
 /// too) against FILE's (a labelled CSV of the same architectures from another recipe, e.g.
 /// `train --train-data` with more epochs into another path_to_train_data), over the
-/// architectures both hold; prints them and writes <log_dir>/fidelity_summary.yml. Throws
+/// architectures both hold; prints them and writes <log_dir>/evaluate_fidelity_summary.yml. Throws
 /// UsageError when FILE is path_to_train_data itself (a recipe compared with itself), DataError
 /// for unreadable files or fewer than 3 shared architectures.
 FidelityResult run_fidelity(const Config& config, const std::string& file, spdlog::logger& log,
@@ -154,7 +154,7 @@ struct CompareResult {
 /// baseline's best (<log_dir>/random_search_architecture.csv, when present) and the evolved
 /// architecture (path_to_evolution_architecture) on one MACs-vs-accuracy plot, with true
 /// accuracies where the labels, the benchmark table or a final training of that architecture
-/// (<log_dir>/train_summary.yml) have them, else the predicted one (marked). Prints the best
+/// (<log_dir>/train_final_summary.yml) have them, else the predicted one (marked). Prints the best
 /// sample within the budgets beside the searched ones. Throws DataError for a missing input.
 CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostream& out);
 

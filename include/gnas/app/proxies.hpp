@@ -60,7 +60,7 @@ std::vector<double> ensemble_rank(const ProxyScores& scores);
 /// (benchmark_table set: the table's images are not here) the minibatch is a documented
 /// stand-in, seeded standard-normal images with uniform labels, and the summary says so. Writes
 /// <log_dir>/proxies.csv (`arch,params,macs_m,<proxy>...`, non-finite scores as nan / inf / -inf)
-/// and <log_dir>/proxies_summary.yml; with `data`, each column's Spearman and Kendall tau
+/// and <log_dir>/evaluate_proxies_summary.yml; with `data`, each column's Spearman and Kendall tau
 /// against the labels (over finite scores), also printed on `out`. Throws ConfigError for a
 /// space without networks, DataError for missing or malformed files (the data set's included).
 ProxiesResult run_proxies(const Config& config, const ProxiesOptions& options, spdlog::logger& log,

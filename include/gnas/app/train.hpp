@@ -96,7 +96,7 @@ struct TrainFinalResult {
 /// `train --load-architecture`: trains one architecture (row `index` of the file) and exports it
 /// as TorchScript to <log_dir>/final_model.pt, frozen (BN folded, checked) to
 /// <log_dir>/final_model_frozen.pt and as ONNX to <log_dir>/final_model.onnx
-/// (nn/onnx_export.hpp: checked by OpenCV's DNN module); writes <log_dir>/train_summary.yml. In benchmark
+/// (nn/onnx_export.hpp: checked by OpenCV's DNN module); writes <log_dir>/train_final_summary.yml. In benchmark
 /// mode it looks the architecture up instead (summary: true_accuracy, rank, percentile).
 TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& options,
                                  spdlog::logger& log);
