@@ -18,6 +18,7 @@
 #include "gnas/nn/latency_profile.hpp"
 #include "gnas/predictor/metrics.hpp"
 #include "gnas/search/evolution.hpp"
+#include "gnas/common/clock.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/seed.hpp"
@@ -41,7 +42,7 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
                                                        const std::string& arch_file,
                                                        spdlog::logger& log, std::ostream& out,
                                                        bool time_latency) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   const auto space = make_search_space(config);
   const auto archs = read_architectures(arch_file, *space);
   log.info("evaluating {} architectures of {}", archs.size(), arch_file);
@@ -83,7 +84,7 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
   if (time_latency) header.emplace_back("latency_ms");
   if (space->has_latency()) header.emplace_back("table_latency_ms");
   write_file_atomic(result.output, format_csv(header, rows));
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = seconds_since(start);
   log.info("wrote {} in {:.2f} s", result.output, result.seconds);
 
   YAML::Node values;
@@ -101,12 +102,6 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
 }
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 void print_metrics(std::ostream& out, const RankMetrics& m) {
   char line[256];
@@ -449,7 +444,7 @@ FidelityResult run_fidelity(const Config& config, const std::string& file, spdlo
   result.kendall_tau = kendall_tau(a, b);
   result.spearman = spearman(a, b);
   result.median_difference = median(difference);
-  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.seconds = seconds_since(start);
   out << "fidelity: " << result.n << " architectures; Kendall tau " << format_fixed(result.kendall_tau, 4)
       << ", Spearman " << format_fixed(result.spearman, 4) << ", median (long - cheap) "
       << format_fixed(100 * result.median_difference, 2) << " points\n";

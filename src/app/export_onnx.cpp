@@ -5,6 +5,7 @@
 
 #include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
+#include "gnas/common/clock.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/seed.hpp"
@@ -18,7 +19,7 @@ namespace gnas {
 
 ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& options,
                                  spdlog::logger& log, std::ostream& out) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   const auto space = make_search_space(config);
   const auto* layerwise = dynamic_cast<const LayerwiseSpace*>(space.get());
   const auto* cells = dynamic_cast<const NasBench201Space*>(space.get());
@@ -66,7 +67,7 @@ ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& 
   }();
   result.relative_difference = e.relative_difference;
   result.max_abs_difference = e.max_abs_difference;
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = seconds_since(start);
   out << result.arch << " -> " << result.output << " (" << e.nodes << " nodes; OpenCV vs LibTorch on "
       << e.check_batch << " images: max |difference| " << format_number(e.max_abs_difference) << ", "
       << format_number(e.relative_difference) << " of the logits' scale)\n";

@@ -8,6 +8,7 @@
 #include "gnas/app/proxies.hpp"
 #include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
+#include "gnas/common/clock.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/seed.hpp"
@@ -68,7 +69,7 @@ std::vector<Architecture> prescreen(const Config& config, const SearchSpace& spa
 }  // namespace
 
 GenerateResult run_generate(const Config& config, spdlog::logger& log) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   const auto space = make_search_space(config);
   Rng rng(derive_seed(config.seed, SeedPurpose::kSampling));
   GenerateResult result;
@@ -107,7 +108,7 @@ GenerateResult run_generate(const Config& config, spdlog::logger& log) {
   result.macs_median_m = median_of_sorted(macs);
   const std::size_t n = macs.size();
   result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      seconds_since(start);
 
   log.info("wrote {} architectures to {} in {:.3f} s", n, config.path_to_architecture,
            result.seconds);
@@ -148,7 +149,7 @@ GenerateResult run_generate(const Config& config, spdlog::logger& log) {
 }
 
 RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   if (round < 1) throw UsageError("--refine (" + std::to_string(round) + "): rounds count from 1");
   const auto space = make_search_space(config);
   RefineResult result;
@@ -223,7 +224,7 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
   write_architecture_csv(config.path_to_architecture, *space, archs, sources);
   result.total = archs.size();
   const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      seconds_since(start);
   YAML::Node values;
   values["mode"] = verification ? "verify" : "refine";
   values["round"] = round;

@@ -8,6 +8,7 @@
 
 #include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
+#include "gnas/common/clock.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
@@ -76,7 +77,7 @@ ProxyScores score_architectures(const Config& config, const SearchSpace& space,
   result.columns = {"params", "macs_m"};
   for (const ProxyKind kind : kinds) result.columns.push_back(option_name(kind));
   const std::uint64_t seed = derive_seed(config.seed, SeedPurpose::kProxies);
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   for (std::size_t i = 0; i < archs.size(); ++i) {
     throw_if_stop_requested("while scoring proxies (architecture " + std::to_string(i) + ")");
     const Cost cost = space.cost(archs[i]);
@@ -86,7 +87,7 @@ ProxyScores score_architectures(const Config& config, const SearchSpace& space,
     result.scores.push_back(std::move(row));
     if ((i + 1) % 100 == 0) log.info("[proxies] {} / {} scored", i + 1, archs.size());
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = seconds_since(start);
   result.archs_per_second = static_cast<double>(archs.size()) / std::max(seconds, 1e-9);
   return result;
 }
@@ -113,7 +114,7 @@ std::vector<double> ensemble_rank(const ProxyScores& scores) {
 
 ProxiesResult run_proxies(const Config& config, const ProxiesOptions& options, spdlog::logger& log,
                           std::ostream& out) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   const auto space = make_search_space(config);
   const std::string path = options.arch_file.empty() ? config.path_to_architecture : options.arch_file;
   const std::vector<Architecture> archs = read_architectures(path, *space);
@@ -174,7 +175,7 @@ ProxiesResult run_proxies(const Config& config, const ProxiesOptions& options, s
       result.agreement.push_back(a);
     }
   }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = seconds_since(start);
   log.info("[proxies] {} architectures in {:.1f} s ({:.2f} per second); wrote {}", archs.size(),
            result.seconds, result.archs_per_second, result.output);
   app::write_summary(config, outputs_name(EvaluateMode::kProxies), values, result.seconds);

@@ -10,6 +10,7 @@
 #include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
 #include "gnas/app/train.hpp"
+#include "gnas/common/clock.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
@@ -83,7 +84,7 @@ std::string row(const std::string& key, const std::string& v) {
 }  // namespace
 
 ReportResult run_report(const Config& config, spdlog::logger& log) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   const std::string dir = config.log_dir;
   const YAML::Node run = summary(dir, "run.yml");
   const YAML::Node generate = summary(dir, outputs_name(GenerateMode::kSample) + "_summary.yml");
@@ -218,7 +219,7 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   html += "</ul>\n</body></html>\n";
   result.linked = files;
   write_file_atomic(result.output, html);
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = seconds_since(start);
   log.info("[report] wrote {} ({} files linked)", result.output, files.size());
   return result;
 }

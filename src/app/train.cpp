@@ -16,6 +16,7 @@
 #include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
 #include "gnas/benchmark/table.hpp"
+#include "gnas/common/clock.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
@@ -39,7 +40,6 @@ namespace gnas {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 double peak_rss_mb() {
   rusage usage{};
@@ -147,7 +147,7 @@ TrainFinalResult lookup_final(const Config& config, const SearchSpace& space,
   const Cost cost = space.cost(arch);
   result.macs_m = cost.macs_m;
   result.params = cost.params;
-  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.seconds = seconds_since(start);
   log.info("[train] {}: true accuracy {:.4f} %, rank {} of {} (best {:.4f} %, percentile {:.2f})",
            result.arch, percent, result.rank, table.size(), table.best(), result.percentile);
   YAML::Node values;
@@ -384,7 +384,7 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
       }
       const Cost cost = space.cost(arch);
       const double mean = sum / config.repeats;
-      const double seconds = std::chrono::duration<double>(Clock::now() - arch_start).count();
+      const double seconds = seconds_since(arch_start);
       for (const std::string& v : {format_fixed(mean, 6), format_fixed(cost.macs_m, 6),
                                    std::to_string(cost.params), format_fixed(seconds, 2),
                                    std::to_string(label_seed(config, id, 0)), source_of(id)}) {
@@ -402,7 +402,7 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
   if (config.labels.agreement_check > 0 && !table) {
     run_agreement_check(config, space, archs, rows, options, log);
   }
-  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.seconds = seconds_since(start);
   result.peak_rss_mb = peak_rss_mb();
   YAML::Node values;
   values["mode"] = table ? "train_data_lookup" : "train_data";
@@ -503,7 +503,7 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   result.macs_m = cost.macs_m;
   result.params = cost.params;
   result.images_per_second = t.images_per_second;
-  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.seconds = seconds_since(start);
   log.info("[train] {}: best top-1 {:.4f}, final top-1 {:.4f}; model {}", result.arch,
            result.best_top1, result.final_top1, result.model);
   YAML::Node values;

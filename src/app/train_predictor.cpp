@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "gnas/app/summary.hpp"
+#include "gnas/common/clock.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/predictor/graph_features.hpp"
@@ -15,7 +16,7 @@ namespace gnas {
 TrainPredictorResult run_train_predictor(const Config& config,
                                          const std::vector<std::string>& data_files,
                                          spdlog::logger& log) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   const auto space = make_search_space(config);
   load_feature_cache(config.predictor.feature_cache, *space);
   const std::vector<std::string> files =
@@ -62,7 +63,7 @@ TrainPredictorResult run_train_predictor(const Config& config,
              result.metrics.kendall_tau, result.metrics.spearman, result.metrics.mae,
              result.metrics.precision_at_5, result.metrics.precision_at_10);
   }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = seconds_since(start);
   app::write_summary(config, "train_predictor", values, result.seconds);
   save_feature_cache(config.predictor.feature_cache, *space);
   return result;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "gnas/benchmark/nasbench201.hpp"
+#include "gnas/common/clock.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/seed.hpp"
 #include "gnas/common/stats.hpp"
@@ -66,9 +67,9 @@ std::vector<double> LatencyTimer::time_ms(const std::vector<Run>& runs) const {
     const int passes = std::min(kPassesPerRound, config_.repeats - done);
     for (std::size_t r = 0; r < runs.size(); ++r) {
       for (int i = 0; i < passes; ++i) {
-        const auto start = std::chrono::steady_clock::now();
+        const auto start = Clock::now();
         runs[r]();
-        times[r].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        times[r].push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
       }
     }
   }
@@ -124,7 +125,7 @@ LatencyTimer::Run LatencyTimer::network(const SearchSpace& space, const Architec
 
 LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& config, std::uint64_t seed,
                                const std::string& origin, std::size_t check_count) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   LatencyTimer timer(config);
   // What is timed, in one list: each layer's ops and add, the fixed part's network, the
   // calibration networks, then the check networks.
@@ -162,12 +163,12 @@ LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& con
     check.push_back(arch);
     runs.push_back(timer.network(space, arch));
   }
-  const double setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const auto timing_start = std::chrono::steady_clock::now();
+  const double setup_seconds = seconds_since(start);
+  const auto timing_start = Clock::now();
   const auto ticks_before = cpu_ticks();
   const std::vector<double> ms = timer.time_ms(runs);
   const auto ticks_after = cpu_ticks();
-  const double timing_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - timing_start).count();
+  const double timing_seconds = seconds_since(timing_start);
 
   // The fixed part: the cheapest network minus its ops.
   for (std::size_t i = 1; i < entries.size(); ++i) entries[i].latency_ms = ms[i - 1];

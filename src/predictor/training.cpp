@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "gnas/common/clock.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/seed.hpp"
 #include "gnas/common/text.hpp"
@@ -136,7 +137,7 @@ MemberReport train_member(PredictorNet& net, const PredictorConfig& config, doub
 
 FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const SearchSpace& space,
                         const LabelledSet& train, spdlog::logger& log) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   if (train.size() < 2) {
     throw DataError("the predictor needs at least 2 labelled architectures to train on, got " +
                     std::to_string(train.size()));
@@ -211,7 +212,7 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
   Predictor predictor(spec);
   predictor.members() = std::move(members);
   const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      seconds_since(start);
   return {std::move(predictor), std::move(reports), seconds};
 }
 

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "gnas/common/clock.hpp"
 #include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/seed.hpp"
@@ -13,12 +14,6 @@
 
 namespace gnas {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // Scores architectures once each: a batch's new members go to the fitness in one call.
 class Scorer {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 
+#include "gnas/common/clock.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
@@ -20,11 +21,6 @@ namespace gnas {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(nn::Network& net, const Config& config) {
   const OptimState& o = config.optim_state;
