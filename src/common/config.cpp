@@ -143,10 +143,8 @@ struct Codec<std::vector<T>> {
 template <typename E>
 struct Codec<E, std::enable_if_t<std::is_enum_v<E>>> {
   static std::string name() {
-    std::string names = option_names<E>();
-    for (auto at = names.find(", "); at != std::string::npos; at = names.find(", ", at)) {
-      names.replace(at, 2, " | ");
-    }
+    std::string names;
+    for (const auto& [v, n] : OptionNames<E>::kValues) names += (names.empty() ? "" : " | ") + std::string(n);
     return names;
   }
   static E decode(const Node& node, const std::string& key) {

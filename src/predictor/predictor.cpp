@@ -62,12 +62,17 @@ std::string spec_yaml(const PredictorSpec& s) {
   return out.c_str();
 }
 
+// An option's value as the file spells it; `key` names it in the error.
+template <typename E>
+E spec_option(const std::string& name, const std::string& key) {
+  const std::optional<E> value = option_from_name<E>(name);
+  if (!value) throw DataError(key + " " + name + " is not one of " + option_names<E>());
+  return *value;
+}
+
 template <typename E>
 E spec_option(const YAML::Node& spec, const char* key) {
-  const std::string name = spec[key].as<std::string>();
-  const std::optional<E> value = option_from_name<E>(name);
-  if (!value) throw DataError(std::string(key) + " " + name + " is not one of " + option_names<E>());
-  return *value;
+  return spec_option<E>(spec[key].as<std::string>(), key);
 }
 
 PredictorSpec parse_spec(const std::string& text, const std::string& path) {
@@ -90,9 +95,7 @@ PredictorSpec parse_spec(const std::string& text, const std::string& path) {
     s.space_fingerprint = n["space_fingerprint"].as<std::string>();
     if (n["graph_features"]) {  // files written before graph-level features have none
       for (const auto& name : n["graph_features"].as<std::vector<std::string>>()) {
-        const std::optional<GraphFeatureSet> set = option_from_name<GraphFeatureSet>(name);
-        if (!set) throw DataError("graph_features " + name + " is not one of " + option_names<GraphFeatureSet>());
-        s.graph_features.push_back(*set);
+        s.graph_features.push_back(spec_option<GraphFeatureSet>(name, "graph_features"));
       }
       s.feature_mean = n["feature_mean"].as<std::vector<double>>();
       s.feature_scale = n["feature_scale"].as<std::vector<double>>();
