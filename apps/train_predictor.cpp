@@ -1,11 +1,12 @@
 // train_predictor: fits the accuracy predictor to the labelled architectures (step 3).
 #include "gnas/app/cli.hpp"
+#include "gnas/app/modes.hpp"
 #include "gnas/app/train_predictor.hpp"
 
 int main(int argc, char** argv) {
   std::vector<std::string> data;
   return gnas::app::run_main(
-      argc, argv, "train_predictor",
+      argc, argv, std::string(gnas::kTrainPredictorName),
       "Trains the accuracy predictor on path_to_train_data and saves it to path_to_save_predictor.",
       [&](CLI::App& cli) {
         cli.add_option("--data", data,

@@ -3,8 +3,10 @@
 #include <exception>
 #include <iostream>
 
+#include "gnas/app/summary.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
+#include "gnas/common/run_layout.hpp"
 #include "gnas/common/logging.hpp"
 #include "gnas/common/version.hpp"
 #include "gnas/train/device.hpp"
@@ -42,10 +44,6 @@ void write_config_after(const StepContext& ctx, const std::function<void()>& wri
 }
 
 }  // namespace
-
-std::string resolved_config_path(const Config& config, const std::string& name) {
-  return join_path(config.log_dir, name + "_config.yml");
-}
 
 int run_main(int argc, char** argv, const std::string& step, const std::string& description,
              const std::function<void(CLI::App&)>& add_options,
@@ -91,7 +89,7 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
     }
     const std::string name = outputs_name ? outputs_name() : step;
     configure_cpu_runtime(ctx.config);
-    add_log_file(*ctx.log, join_path(ctx.config.log_dir, step + ".log"));
+    add_log_file(*ctx.log, RunLayout(ctx.config).step_log(step));
     ctx.log->info("gnas {} ({}) {}", version(), git_hash(), step);
     ctx.log->info("command line: {}", command_line(argc, argv));
     ctx.log->info("config: {} (seed {})", ctx.config_path, ctx.config.seed);
@@ -100,11 +98,7 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
     // The resolved config describes the step's outputs, so it is written when the step ran (done,
     // stopped, or failed after writing some): a run refused for bad input (exit 2) writes
     // nothing and leaves the config of the outputs already there.
-    write_config = [&ctx, name, argc, argv, resolved] {
-      write_file_atomic(resolved_config_path(ctx.config, name),
-                        "# resolved configuration of gnas " + std::string(version()) + " (" +
-                            git_hash() + ")\n# " + command_line(argc, argv) + "\n" + resolved);
-    };
+    write_config = [&ctx, name, argc, argv] { write_resolved_config(ctx.config, name, command_line(argc, argv)); };
     body(ctx);
     write_config();
     return kExitOk;

@@ -23,6 +23,7 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/seed.hpp"
 #include "gnas/common/io.hpp"
+#include "gnas/common/run_layout.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/common/svg_plot.hpp"
 #include "gnas/common/stats.hpp"
@@ -462,6 +463,16 @@ FidelityResult run_fidelity(const Config& config, const std::string& file, spdlo
   return result;
 }
 
+std::vector<std::string> compare_inputs(const Config& config) {
+  const RunLayout layout(config);
+  std::vector<std::string> inputs{config.path_to_architecture, config.path_to_evolution_architecture,
+                                  layout.random_search_architecture(),
+                                  layout.summary(outputs_name(TrainMode::kFinal))};
+  for (const auto& file : labelled_data_files(config.path_to_train_data)) inputs.push_back(file);
+  if (!config.benchmark_table.empty()) inputs.push_back(config.benchmark_table);
+  return inputs;
+}
+
 CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostream& out) {
   const auto start = Clock::now();
   const auto space = make_search_space(config);
@@ -471,7 +482,7 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
   std::optional<BenchmarkTable> table;
   if (!config.benchmark_table.empty()) table = BenchmarkTable::load(config.benchmark_table, *space);
   // A final training of an architecture gives its true accuracy too.
-  const std::string final_summary = app::summary_path(config, outputs_name(TrainMode::kFinal));
+  const std::string final_summary = RunLayout(config).summary(outputs_name(TrainMode::kFinal));
   std::optional<std::pair<std::string, double>> trained;
   if (std::filesystem::exists(final_summary)) {
     const YAML::Node s = YAML::LoadFile(final_summary);
@@ -499,20 +510,23 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
     }
     return e;
   };
-  // The first sample_count rows of path_to_architecture are the random draws; labelled ones
-  // beyond them came from refinement rounds.
+  // The random draws are the architectures whose source (path_to_architecture's column) is
+  // `sampled`; labelled ones of other sources came from refinement rounds.
   std::set<Architecture> drawn;
   if (std::filesystem::exists(config.path_to_architecture)) {
     const auto archs = read_architectures(config.path_to_architecture, *space);
-    const auto n = std::min(archs.size(), static_cast<std::size_t>(config.sample_count));
-    drawn.insert(archs.begin(), archs.begin() + static_cast<long>(n));
+    const auto sources =
+        read_architecture_sources(config.path_to_architecture, static_cast<std::size_t>(config.sample_count));
+    for (std::size_t i = 0; i < archs.size(); ++i) {
+      if (sources.at(i) == "sampled") drawn.insert(archs[i]);
+    }
   }
   CompareResult result;
   for (std::size_t i = 0; i < data.size(); ++i) {
     const bool refined = !drawn.empty() && drawn.count(data.archs[i]) == 0;
     result.entries.push_back(entry(refined ? "refined" : "sampled", data.archs[i], data.labels[i]));
   }
-  if (const auto r = searched(join_path(config.log_dir, "random_search_architecture.csv"), *space, false)) {
+  if (const auto r = searched(RunLayout(config).random_search_architecture(), *space, false)) {
     result.entries.push_back(entry("random_search", r->first, r->second));
   }
   const auto evolved = searched(config.path_to_evolution_architecture, *space, true);
@@ -531,7 +545,7 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
     rows.push_back({e.source, e.arch, format_fixed(e.macs_m, 6), std::to_string(e.params),
                     format_fixed(e.accuracy, 6), e.true_accuracy ? "true" : "predicted"});
   }
-  result.csv = join_path(config.log_dir, "compare.csv");
+  result.csv = RunLayout(config).compare_csv();
   write_file_atomic(result.csv, format_csv({"source", "arch", "macs_m", "params", "accuracy", "kind"}, rows));
 
   // A space without a cost model is plotted against the samples' accuracy rank instead of MACs.
@@ -565,7 +579,7 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
                                std::string(e.true_accuracy ? "true" : "predicted") + ")",
                            {costed ? e.macs_m : right}, {e.accuracy}, false, 7});
   }
-  result.plot = join_path(config.log_dir, "compare.svg");
+  result.plot = RunLayout(config).compare_svg();
   write_file_atomic(result.plot, render_svg(plot));
 
   char line[400];
@@ -609,7 +623,8 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
   }
   values["output"] = result.csv;
   values["plot"] = result.plot;
-  app::write_summary(config, outputs_name(EvaluateMode::kCompare), values, result.seconds);
+  app::write_summary(config, outputs_name(EvaluateMode::kCompare), values, result.seconds,
+                     {compare_inputs(config), {result.csv, result.plot}});
   return result;
 }
 

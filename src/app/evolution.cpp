@@ -5,6 +5,7 @@
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
+#include "gnas/common/run_layout.hpp"
 #include "gnas/common/svg_plot.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/predictor/graph_features.hpp"
@@ -49,6 +50,12 @@ Plot front_plot(const std::string& title, const std::vector<Scored>& pooled,
 
 }  // namespace
 
+std::vector<std::string> evolution_inputs(const Config& config) {
+  std::vector<std::string> inputs{config.predictor_pretrained};
+  if (!config.latency_table.empty()) inputs.push_back(config.latency_table);
+  return inputs;
+}
+
 EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logger& log) {
   const auto space = make_search_space(config);
   load_feature_cache(config.predictor.feature_cache, *space);
@@ -80,7 +87,7 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   };
   const EvolutionOptions options = EvolutionOptions::from_config(config);
   EvolutionRunResult result;
-  const std::string mode = random ? "random_search" : "evolution";
+  const std::string mode = outputs_name(random ? EvolutionMode::kRandomSearch : EvolutionMode::kEvolution);
   const bool pareto = config.evolution.pareto;
   // Pareto mode: everything scored, and its fronts over MACs and (with a latency table) latency.
   std::vector<Scored> pooled, front, latency_front;
@@ -113,17 +120,18 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
 
   if (pareto && space->has_latency()) latency_front = pareto_front(pooled, CostMeasure::kLatency);
   // The baseline writes beside evolution's files, never over them: evaluate --compare reads both.
-  const auto out = [&](const std::string& name) { return join_path(config.log_dir, mode + "_" + name); };
-  result.output = random ? out("architecture.csv") : config.path_to_evolution_architecture;
+  const RunLayout layout(config);
+  const auto out = [&](std::string_view name) { return layout.search_file(mode, name); };
+  result.output = random ? out(search_files::kArchitecture) : config.path_to_evolution_architecture;
   write_file_atomic(result.output, scored_csv(*space, {best}));
-  write_file_atomic(out("topk.csv"), scored_csv(*space, s.top));
-  write_file_atomic(out("explored.csv"), scored_csv(*space, s.explored));
+  write_file_atomic(out(search_files::kTopk), scored_csv(*space, s.top));
+  write_file_atomic(out(search_files::kExplored), scored_csv(*space, s.explored));
   std::vector<std::vector<std::string>> history;
   for (const auto& h : s.history) {
     history.push_back({std::to_string(h.generation), format_fixed(h.best, 6), format_fixed(h.mean, 6),
                        std::to_string(h.unique), format_fixed(h.seconds, 4)});
   }
-  write_file_atomic(out("history.csv"),
+  write_file_atomic(out(search_files::kHistory),
                     format_csv({"generation", "best", "mean", "unique", "seconds"}, history));
 
   // A space without a cost model is plotted against the order of scoring instead of MACs.
@@ -141,7 +149,7 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   }
   explored.series.push_back(all);
   explored.series.push_back({"best: " + space->format(best.arch), {best_x}, {best.fitness}, false, 7});
-  write_file_atomic(out("explored.svg"), render_svg(explored));
+  write_file_atomic(out(search_files::kExploredSvg), render_svg(explored));
   Plot progress{mode + ": best predicted accuracy so far", "generation", "predicted accuracy",
                 {}, false, 640, 480};
   PlotSeries best_line{"best so far", {}, {}, true};
@@ -153,20 +161,20 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
     mean_line.y.push_back(h.mean);
   }
   progress.series = {best_line, mean_line};
-  write_file_atomic(out("progress.svg"), render_svg(progress));
+  write_file_atomic(out(search_files::kProgressSvg), render_svg(progress));
 
   if (pareto) {
-    write_file_atomic(out("pareto.csv"), scored_csv(*space, front));
-    write_file_atomic(out("pareto.svg"),
+    write_file_atomic(out(search_files::kPareto), scored_csv(*space, front));
+    write_file_atomic(out(search_files::kParetoSvg),
                       render_svg(front_plot(mode + ": predicted accuracy vs MACs, " +
                                                 std::to_string(front.size()) + "-point front of " +
                                                 std::to_string(pooled.size()) + " architectures",
                                             pooled, front, CostMeasure::kMacs)));
     log.info("[evolution] Pareto front: {} architectures of {} ({})", front.size(), pooled.size(),
-             out("pareto.csv"));
+             out(search_files::kPareto));
     if (!latency_front.empty()) {
-      write_file_atomic(out("pareto_latency.csv"), scored_csv(*space, latency_front));
-      write_file_atomic(out("pareto_latency.svg"),
+      write_file_atomic(out(search_files::kParetoLatency), scored_csv(*space, latency_front));
+      write_file_atomic(out(search_files::kParetoLatencySvg),
                         render_svg(front_plot(mode + ": predicted accuracy vs latency, " +
                                                   std::to_string(latency_front.size()) + "-point front",
                                               pooled, latency_front, CostMeasure::kLatency)));
@@ -197,7 +205,8 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   values["search_seconds"] = format_fixed(s.seconds, 3);
   values["predictions_per_second"] = format_fixed(static_cast<double>(s.queries) / s.seconds, 1);
   if (pareto && !latency_front.empty()) values["pareto_latency_points"] = static_cast<int>(latency_front.size());
-  app::write_summary(config, outputs_name(random ? EvolutionMode::kRandomSearch : EvolutionMode::kEvolution), values, s.seconds);
+  app::write_summary(config, mode, values, s.seconds,
+                     {evolution_inputs(config), {result.output, out(search_files::kExplored)}});
   save_feature_cache(config.predictor.feature_cache, *space);
   return result;
 }

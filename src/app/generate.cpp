@@ -13,6 +13,7 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/seed.hpp"
 #include "gnas/common/io.hpp"
+#include "gnas/common/run_layout.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/common/stats.hpp"
 #include "gnas/predictor/labels.hpp"
@@ -59,7 +60,7 @@ std::vector<Architecture> prescreen(const Config& config, const SearchSpace& spa
   std::vector<std::string> header{"arch"};
   header.insert(header.end(), scores.columns.begin(), scores.columns.end());
   header.insert(header.end(), {"ensemble_rank", "chosen"});
-  write_file_atomic(join_path(config.log_dir, "prescreen.csv"), format_csv(header, rows));
+  write_file_atomic(RunLayout(config).prescreen_csv(), format_csv(header, rows));
   log.info("[prescreen] kept the {} of {} candidates with the best proxy ensemble rank ({:.1f} "
            "candidates/s{})", kept.size(), candidates.size(), scores.archs_per_second,
            scores.stand_in ? ", stand-in minibatch" : "");
@@ -122,7 +123,7 @@ GenerateResult run_generate(const Config& config, spdlog::logger& log) {
   values["output"] = config.path_to_architecture;
   if (config.sampling.prescreen > 0) {
     values["prescreen"] = config.sampling.prescreen;
-    values["prescreen_file"] = join_path(config.log_dir, "prescreen.csv");
+    values["prescreen_file"] = RunLayout(config).prescreen_csv();
   }
   values["macs_min_m"] = format_fixed(result.macs_min_m, 6);
   values["macs_median_m"] = format_fixed(result.macs_median_m, 6);
@@ -155,10 +156,8 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
   RefineResult result;
   result.round = round;
   std::vector<Architecture> archs = read_architectures(config.path_to_architecture, *space);
-  std::vector<std::string> sources = read_architecture_sources(config.path_to_architecture);
-  for (std::size_t i = 0; i < sources.size(); ++i) {  // a file written before the column
-    if (sources[i].empty()) sources[i] = i < static_cast<std::size_t>(config.sample_count) ? "sampled" : "unrecorded";
-  }
+  std::vector<std::string> sources =
+      read_architecture_sources(config.path_to_architecture, static_cast<std::size_t>(config.sample_count));
   const auto per_round = static_cast<std::size_t>(config.search.per_round);
   // The verification round follows the refinement rounds and adds search.verify.
   const bool verification = config.search.verify > 0 && round == config.search.rounds + 1;
@@ -190,7 +189,7 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
     log.warn("[refine] {} architectures of {} have no label yet (train --train-data labels them)",
              unlabelled, config.path_to_architecture);
   }
-  const std::string explored_path = join_path(config.log_dir, "evolution_explored.csv");
+  const std::string explored_path = RunLayout(config).evolution_explored();
   const CsvTable explored = read_csv(explored_path);
   const std::size_t arch_col = explored.column("arch");
   const std::size_t predicted_col = explored.column("predicted");

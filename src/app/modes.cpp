@@ -1,6 +1,7 @@
 #include "gnas/app/modes.hpp"
 
 #include "gnas/common/errors.hpp"
+#include "gnas/common/run_layout.hpp"
 
 namespace gnas {
 
@@ -18,7 +19,7 @@ std::string outputs_name(TrainMode mode) {
 }
 
 std::string outputs_name(EvolutionMode mode) {
-  return mode == EvolutionMode::kEvolution ? "evolution" : "random_search";
+  return std::string(mode == EvolutionMode::kEvolution ? kEvolutionPrefix : kRandomSearchPrefix);
 }
 
 std::string outputs_name(EvaluateMode mode) {

@@ -12,6 +12,7 @@
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
+#include "gnas/common/run_layout.hpp"
 #include "gnas/common/seed.hpp"
 #include "gnas/common/stop.hpp"
 #include "gnas/common/text.hpp"
@@ -134,7 +135,7 @@ ProxiesResult run_proxies(const Config& config, const ProxiesOptions& options, s
   }
   std::vector<std::string> header{"arch"};
   header.insert(header.end(), result.columns.begin(), result.columns.end());
-  result.output = join_path(config.log_dir, "proxies.csv");
+  result.output = RunLayout(config).proxies_csv();
   write_file_atomic(result.output, format_csv(header, rows));
 
   YAML::Node values;

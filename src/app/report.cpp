@@ -14,6 +14,7 @@
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
+#include "gnas/common/run_layout.hpp"
 #include "gnas/common/svg_plot.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/common/version.hpp"
@@ -27,8 +28,7 @@ namespace fs = std::filesystem;
 std::string escape(const std::string& text) { return xml_escape(text); }
 
 // A step's summary, or an empty node when the step has not run.
-YAML::Node summary(const std::string& dir, const std::string& name) {
-  const std::string path = join_path(dir, name);
+YAML::Node summary(const std::string& path) {
   return fs::exists(path) ? YAML::LoadFile(path) : YAML::Node();
 }
 
@@ -49,7 +49,7 @@ std::string training_curves(const std::string& dir) {
   Plot plot{"training curves: evaluation top-1 per epoch", "epoch", "top-1 (evaluation split)", {}, false, 640, 420};
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().filename() == "epochs.csv") files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().filename() == RunLayout::kEpochsFile) files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
@@ -67,9 +67,9 @@ std::string training_curves(const std::string& dir) {
   return render_svg(plot);
 }
 
-std::string inline_svg(const std::string& dir, const std::string& name, const std::string& caption) {
-  const std::string path = join_path(dir, name);
+std::string inline_svg(const std::string& dir, const std::string& path, const std::string& caption) {
   if (!fs::exists(path)) return "";
+  const std::string name = fs::relative(path, dir).string();
   std::string svg = read_file(path);
   const auto start = svg.find("<svg");
   if (start != std::string::npos) svg = svg.substr(start);
@@ -83,20 +83,33 @@ std::string row(const std::string& key, const std::string& v) {
 
 }  // namespace
 
+std::vector<std::string> report_inputs(const Config& config) {
+  const RunLayout layout(config);
+  std::vector<std::string> inputs{layout.run_record(), layout.compare_csv()};
+  for (const std::string& name :
+       {outputs_name(GenerateMode::kSample), outputs_name(TrainMode::kLabels), std::string(kTrainPredictorName),
+        outputs_name(EvolutionMode::kEvolution), outputs_name(EvolutionMode::kRandomSearch),
+        outputs_name(TrainMode::kFinal)}) {
+    inputs.push_back(layout.summary(name));
+  }
+  return inputs;
+}
+
 ReportResult run_report(const Config& config, spdlog::logger& log) {
   const auto start = Clock::now();
   const std::string dir = config.log_dir;
-  const YAML::Node run = summary(dir, "run.yml");
-  const YAML::Node generate = summary(dir, outputs_name(GenerateMode::kSample) + "_summary.yml");
-  const YAML::Node predictor = summary(dir, "train_predictor_summary.yml");
-  const YAML::Node evolution = summary(dir, outputs_name(EvolutionMode::kEvolution) + "_summary.yml");
-  const YAML::Node random = summary(dir, outputs_name(EvolutionMode::kRandomSearch) + "_summary.yml");
-  const YAML::Node train = summary(dir, outputs_name(TrainMode::kFinal) + "_summary.yml");
+  const RunLayout layout(config);
+  const YAML::Node run = summary(layout.run_record());
+  const YAML::Node generate = summary(layout.summary(outputs_name(GenerateMode::kSample)));
+  const YAML::Node predictor = summary(layout.summary(kTrainPredictorName));
+  const YAML::Node evolution = summary(layout.summary(outputs_name(EvolutionMode::kEvolution)));
+  const YAML::Node random = summary(layout.summary(outputs_name(EvolutionMode::kRandomSearch)));
+  const YAML::Node train = summary(layout.summary(outputs_name(TrainMode::kFinal)));
   if (!generate && !predictor && !evolution && !train) {
     throw DataError(dir + ": no step summaries here (generate_summary.yml, ...); run the pipeline first");
   }
   ReportResult result;
-  result.output = join_path(dir, "report.html");
+  result.output = layout.report();
 
   // Labels, and the comparison the page is about.
   std::size_t labels = 0;
@@ -104,8 +117,8 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   std::string best_sample = "—", best_sample_arch = "—", best_sample_macs = "—";
   std::string random_search = "—", best_refined = "—";
   std::vector<double> sampled_labels;  // every sampled architecture's label (fraction)
-  if (fs::exists(join_path(dir, "compare.csv"))) {
-    const CsvTable compare = read_csv(join_path(dir, "compare.csv"));
+  if (fs::exists(layout.compare_csv())) {
+    const CsvTable compare = read_csv(layout.compare_csv());
     const std::size_t src = compare.column("source"), acc = compare.column("accuracy");
     double best = -1, best_refined_value = -1;
     for (const auto& r : compare.rows) {
@@ -194,24 +207,31 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   html += "</table>\n";
 
   const std::string curves = training_curves(dir);
-  if (!curves.empty()) write_file_atomic(join_path(dir, "training_curves.svg"), curves);
+  if (!curves.empty()) write_file_atomic(layout.training_curves_svg(), curves);
   html += "<h2>Plots</h2>\n";
   std::string figures;
-  figures += inline_svg(dir, "compare.svg", "sampled, random-search and evolved architectures");
-  figures += inline_svg(dir, "train_predictor_scatter.svg", "predictor: predicted vs true on the test split");
-  figures += inline_svg(dir, "evolution_progress.svg", "evolution: best predicted accuracy per generation");
-  figures += inline_svg(dir, "evolution_explored.svg", "evolution: every architecture scored");
-  figures += inline_svg(dir, "evolution_pareto.svg", "Pareto front, accuracy vs MACs");
-  figures += inline_svg(dir, "evolution_pareto_latency.svg", "Pareto front, accuracy vs latency");
-  figures += inline_svg(dir, "training_curves.svg", "training curves of every architecture trained");
+  const auto evolution_file = [&](std::string_view file) { return layout.search_file(kEvolutionPrefix, file); };
+  figures += inline_svg(dir, layout.compare_svg(), "sampled, random-search and evolved architectures");
+  figures += inline_svg(dir, layout.predictor_scatter_svg(), "predictor: predicted vs true on the test split");
+  figures += inline_svg(dir, evolution_file(search_files::kProgressSvg), "evolution: best predicted accuracy per generation");
+  figures += inline_svg(dir, evolution_file(search_files::kExploredSvg), "evolution: every architecture scored");
+  figures += inline_svg(dir, evolution_file(search_files::kParetoSvg), "Pareto front, accuracy vs MACs");
+  figures += inline_svg(dir, evolution_file(search_files::kParetoLatencySvg), "Pareto front, accuracy vs latency");
+  figures += inline_svg(dir, layout.training_curves_svg(), "training curves of every architecture trained");
   html += figures.empty() ? "<p>No plots yet.</p>\n" : figures;
 
   html += "<h2>Files</h2>\n<ul>\n";
+  // Checkpoints are the trainer's, not results.
+  const fs::path checkpoints = fs::weakly_canonical(config.write_dir);
+  const auto inside = [](const fs::path& file, const fs::path& folder) {
+    const fs::path rel = fs::weakly_canonical(file).lexically_relative(folder);
+    return !rel.empty() && *rel.begin() != "..";
+  };
   std::vector<std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
     const std::string rel = fs::relative(entry.path(), dir).string();
-    if (rel.rfind("checkpoints", 0) == 0 || rel == "report.html" || rel.find(".tmp") != std::string::npos) continue;
+    if (inside(entry.path(), checkpoints) || fs::weakly_canonical(entry.path()) == fs::weakly_canonical(result.output) || rel.find(".tmp") != std::string::npos) continue;
     files.push_back(rel);
   }
   std::sort(files.begin(), files.end());
@@ -221,6 +241,12 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   write_file_atomic(result.output, html);
   result.seconds = seconds_since(start);
   log.info("[report] wrote {} ({} files linked)", result.output, files.size());
+  YAML::Node values;
+  values["mode"] = "report";
+  values["output"] = result.output;
+  values["linked"] = static_cast<int>(files.size());
+  app::write_summary(config, outputs_name(EvaluateMode::kReport), values, result.seconds,
+                     {report_inputs(config), {result.output}});
   return result;
 }
 

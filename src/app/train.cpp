@@ -137,7 +137,8 @@ std::optional<BenchmarkTable> load_table(const Config& config, const SearchSpace
 // Benchmark mode's final "training": the table's accuracy and its rank.
 TrainFinalResult lookup_final(const Config& config, const SearchSpace& space,
                               const BenchmarkTable& table, const Architecture& arch,
-                              const std::string& picked, Clock::time_point start, spdlog::logger& log) {
+                              const std::string& picked, const app::StepRecord& record,
+                              Clock::time_point start, spdlog::logger& log) {
   TrainFinalResult result;
   result.arch = space.format(arch);
   const double percent = table.accuracy(arch, result.arch);
@@ -166,52 +167,15 @@ TrainFinalResult lookup_final(const Config& config, const SearchSpace& space,
     values["macs_m"] = format_fixed(result.macs_m, 6);
     values["params"] = result.params;
   }
-  app::write_summary(config, outputs_name(TrainMode::kFinal), values, result.seconds);
+  app::write_summary(config, outputs_name(TrainMode::kFinal), values, result.seconds, record);
   return result;
 }
 
 }  // namespace
 
-Shard Shard::parse(const std::string& text) {
-  const auto parts = split(text, '/');
-  Shard s;
-  try {
-    if (parts.size() != 2) throw std::invalid_argument("parts");
-    std::size_t used_k = 0, used_n = 0;
-    s.index = std::stoi(parts[0], &used_k);
-    s.count = std::stoi(parts[1], &used_n);
-    if (used_k != parts[0].size() || used_n != parts[1].size()) throw std::invalid_argument("junk");
-  } catch (const std::exception&) {
-    throw UsageError("--shard (" + text + "): must be K/N with integers 0 <= K < N");
-  }
-  if (s.index < 0 || s.count < 1 || s.index >= s.count) {
-    throw UsageError("--shard (" + text + "): must be K/N with integers 0 <= K < N");
-  }
-  return s;
-}
-
-std::string train_data_path(const Config& config, const Shard& shard) {
-  if (shard.count == 1) return config.path_to_train_data;
-  const fs::path p(config.path_to_train_data);
-  const std::string name = p.stem().string() + ".shard" + std::to_string(shard.index) + "of" +
-                           std::to_string(shard.count) + p.extension().string();
-  return (p.parent_path() / name).string();
-}
-
 namespace {
 
 const std::vector<std::string> kAgreementHeader{"id", "arch", "top1_1", "top1_check", "seed"};
-
-// log_dir/<name>.csv, or <name>.shardKofN.csv for shard K of N > 1: every shard process writes
-// its own files, so concurrent shards never overwrite each other's rows.
-std::string shard_log_path(const Config& config, std::string name, const Shard& shard) {
-  if (shard.count > 1) name += ".shard" + std::to_string(shard.index) + "of" + std::to_string(shard.count);
-  return join_path(config.log_dir, name + ".csv");
-}
-
-std::string agreement_path(const Config& config, const Shard& shard) {
-  return shard_log_path(config, "label_agreement", shard);
-}
 
 // labels.agreement_check: the labelled architectures of this shard with id < K trained once more,
 // with the seed of repeat index `repeats` (one no label used), into label_agreement.csv; rows
@@ -220,7 +184,7 @@ void run_agreement_check(const Config& config, const SearchSpace& space,
                          const std::vector<Architecture>& archs,
                          const std::vector<std::vector<std::string>>& labelled,
                          const TrainDataOptions& options, spdlog::logger& log) {
-  const std::string path = agreement_path(config, options.shard);
+  const std::string path = RunLayout(config).label_agreement(options.shard);
   std::vector<std::vector<std::string>> rows;
   std::set<std::string> done;
   if (fs::exists(path)) {
@@ -285,9 +249,11 @@ std::optional<LabelAgreement> measure_label_agreement(const Config& config) {
   if (first.size() < 3 && fs::is_directory(config.log_dir)) {
     first.clear();
     second.clear();
+    // label_agreement.csv and every shard's label_agreement.shardKofN.csv
+    const std::string agreement_stem = fs::path(RunLayout(config).label_agreement({})).stem().string();
     for (const auto& entry : fs::directory_iterator(config.log_dir)) {
       const std::string name = entry.path().filename().string();
-      if (name.rfind("label_agreement", 0) == 0 && entry.path().extension() == ".csv") {
+      if (name.rfind(agreement_stem, 0) == 0 && entry.path().extension() == ".csv") {
         add(read_csv(entry.path().string()), "top1_1", "top1_check");
       }
     }
@@ -305,6 +271,47 @@ std::optional<LabelAgreement> measure_label_agreement(const Config& config) {
   return a;
 }
 
+namespace {
+
+const std::vector<std::string> kFailureHeader{"id", "arch", "repeat", "seed", "message"};
+
+// What a shard's files already hold: its labelled rows, its recorded failures, and the
+// architectures (text) of both, which are not trained again.
+struct LabelState {
+  std::vector<std::vector<std::string>> rows, failures;
+  std::set<std::string> done;
+  std::string failures_path;
+};
+
+LabelState read_label_state(const Config& config, const Shard& shard) {
+  const RunLayout layout(config);
+  LabelState state;
+  state.rows = existing_rows(layout.train_data(shard), train_data_header(config.repeats));
+  for (const auto& row : state.rows) state.done.insert(row[1]);
+  state.failures_path = layout.train_failures(shard);
+  if (fs::exists(state.failures_path)) {
+    const CsvTable failed = read_csv(state.failures_path);
+    if (failed.header != kFailureHeader) throw DataError(state.failures_path + ": unexpected columns");
+    state.failures = failed.rows;
+    for (const auto& row : state.failures) state.done.insert(row[1]);
+  }
+  return state;
+}
+
+}  // namespace
+
+std::size_t count_unlabelled(const Config& config, const Shard& shard) {
+  const auto space = make_search_space(config);
+  const auto archs = read_architectures(config.path_to_architecture, *space);
+  const LabelState state = read_label_state(config, shard);
+  std::size_t missing = 0;
+  for (std::size_t i = 0; i < archs.size(); ++i) {
+    if (static_cast<int>(i % static_cast<std::size_t>(shard.count)) != shard.index) continue;
+    missing += !state.done.count(space->format(archs[i]));
+  }
+  return missing;
+}
+
 TrainDataResult run_train_data(const Config& config, const TrainDataOptions& options,
                                spdlog::logger& log) {
   const auto start = Clock::now();
@@ -312,26 +319,17 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
   const SearchSpace& space = *space_ptr;
   const std::optional<BenchmarkTable> table = load_table(config, space, log);
   const auto archs = read_architectures(config.path_to_architecture, space);
-  const std::vector<std::string> sources = read_architecture_sources(config.path_to_architecture);
-  const auto source_of = [&](std::size_t id) {
-    if (id < sources.size() && !sources[id].empty()) return sources[id];
-    return std::string(id < static_cast<std::size_t>(config.sample_count) ? "sampled" : "unrecorded");
-  };
+  const std::vector<std::string> sources =
+      read_architecture_sources(config.path_to_architecture, static_cast<std::size_t>(config.sample_count));
   TrainDataResult result;
-  result.output = train_data_path(config, options.shard);
+  result.output = RunLayout(config).train_data(options.shard);
   const auto header = train_data_header(config.repeats);
-  auto rows = existing_rows(result.output, header);
-  std::set<std::string> done;
-  for (const auto& row : rows) done.insert(row[1]);
-  const std::string failures_path = shard_log_path(config, "train_failures", options.shard);
-  const std::vector<std::string> failure_header{"id", "arch", "repeat", "seed", "message"};
-  std::vector<std::vector<std::string>> failures;
-  if (fs::exists(failures_path)) {
-    const CsvTable failed = read_csv(failures_path);
-    if (failed.header != failure_header) throw DataError(failures_path + ": unexpected columns");
-    failures = failed.rows;
-    for (const auto& row : failures) done.insert(row[1]);
-  }
+  LabelState state = read_label_state(config, options.shard);
+  auto& rows = state.rows;
+  auto& failures = state.failures;
+  const auto& done = state.done;
+  const std::string& failures_path = state.failures_path;
+  const std::vector<std::string>& failure_header = kFailureHeader;
 
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < archs.size(); ++i) {
@@ -387,7 +385,7 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
       const double seconds = seconds_since(arch_start);
       for (const std::string& v : {format_fixed(mean, 6), format_fixed(cost.macs_m, 6),
                                    std::to_string(cost.params), format_fixed(seconds, 2),
-                                   std::to_string(label_seed(config, id, 0)), source_of(id)}) {
+                                   std::to_string(label_seed(config, id, 0)), sources.at(id)}) {
         row.push_back(v);
       }
       rows.push_back(std::move(row));
@@ -424,7 +422,8 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
              "{:.2f} points; a predictor cannot rank better than the labels agree", agreement->from,
              agreement->n, agreement->kendall_tau, 100 * agreement->median_spread);
   }
-  app::write_summary(config, outputs_name(TrainMode::kLabels), values, result.seconds);
+  app::write_summary(config, outputs_name(TrainMode::kLabels), values, result.seconds,
+                     {{config.path_to_architecture}, {result.output}});
   return result;
 }
 
@@ -466,8 +465,11 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   const Architecture& arch = archs[static_cast<std::size_t>(index)];
   // How the architecture was chosen, for the summary (the pipeline checks it).
   const std::string picked = options.best_labelled ? "best_labelled" : "file " + file + " row " + std::to_string(index);
+  // What the answer was chosen from: the pipeline skips the step while it is unchanged.
+  app::StepRecord record;
+  record.inputs = options.best_labelled ? labelled_data_files(config.path_to_train_data) : std::vector{file};
   if (const auto table = load_table(config, *space_ptr, log)) {
-    return lookup_final(config, *space_ptr, *table, arch, picked, start, log);
+    return lookup_final(config, *space_ptr, *table, arch, picked, record, start, log);
   }
   const LayerwiseSpace& space = layerwise(*space_ptr);
   const torch::Device device = resolve_device(config);
@@ -489,12 +491,12 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
                                          static_cast<std::uint64_t>(config.repeats) + 1);
   const TrainResult t = train_once(config, space, arch, splits, device, tag, seed, options.resume,
                                    true, log, &net);
-  result.model = join_path(config.log_dir, "final_model.pt");
+  result.model = RunLayout(config).final_model();
   nn::export_torchscript(net, space.shape(), arch, result.model);
-  result.frozen_model = join_path(config.log_dir, "final_model_frozen.pt");
+  result.frozen_model = RunLayout(config).final_model_frozen();
   const nn::FrozenExport frozen = nn::export_frozen_torchscript(net, space.shape(), arch, result.frozen_model, seed);
   // After the TorchScript file: a failed ONNX check never costs the trained model.
-  result.onnx_model = join_path(config.log_dir, "final_model.onnx");
+  result.onnx_model = RunLayout(config).final_model_onnx();
   const nn::OnnxExport onnx = nn::export_onnx(net, space.shape(), arch, result.arch, result.onnx_model, seed);
   const Cost cost = space.cost(arch);
   result.seed = seed;
@@ -531,7 +533,8 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
                          " images: max |difference| " + format_number(onnx.max_abs_difference) + ", " +
                          format_number(onnx.relative_difference) + " of the logits' scale";
   values["peak_rss_mb"] = format_fixed(peak_rss_mb(), 1);
-  app::write_summary(config, outputs_name(TrainMode::kFinal), values, result.seconds);
+  record.outputs = {result.model, result.frozen_model, result.onnx_model};
+  app::write_summary(config, outputs_name(TrainMode::kFinal), values, result.seconds, record);
   return result;
 }
 

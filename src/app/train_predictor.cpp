@@ -2,7 +2,9 @@
 
 #include <chrono>
 
+#include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
+#include "gnas/common/run_layout.hpp"
 #include "gnas/common/clock.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
@@ -52,9 +54,9 @@ TrainPredictorResult run_train_predictor(const Config& config,
   if (!split.test.archs.empty()) {
     const std::vector<double> predicted = fit.predictor.predict(*space, split.test.archs);
     result.metrics = rank_metrics(split.test.labels, predicted);
-    result.predictions = join_path(config.log_dir, "predictions.csv");
+    result.predictions = RunLayout(config).predictions_csv();
     write_predictions_csv(result.predictions, *space, split.test.archs, split.test.labels, predicted);
-    write_scatter_svg(join_path(config.log_dir, "train_predictor_scatter.svg"),
+    write_scatter_svg(RunLayout(config).predictor_scatter_svg(),
                       option_name(pc.variant) + " " + option_name(pc.type) + ", test split", split.test.labels, predicted,
                       result.metrics);
     add_metric_keys(values, result.metrics);
@@ -64,7 +66,7 @@ TrainPredictorResult run_train_predictor(const Config& config,
              result.metrics.precision_at_5, result.metrics.precision_at_10);
   }
   result.seconds = seconds_since(start);
-  app::write_summary(config, "train_predictor", values, result.seconds);
+  app::write_summary(config, std::string(kTrainPredictorName), values, result.seconds, {files, {result.predictor}});
   save_feature_cache(config.predictor.feature_cache, *space);
   return result;
 }

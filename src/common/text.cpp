@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <numeric>
@@ -98,6 +99,17 @@ double parse_double(std::string_view s, const std::string& what) {
     throw DataError(what + " ('" + std::string(s) + "'): must be a number");
   }
   return v;
+}
+
+std::string content_hash(std::string_view bytes) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  char digits[17];
+  std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(h));
+  return digits;
 }
 
 }  // namespace gnas

@@ -156,15 +156,6 @@ double proxy_feature(GraphFeatureSet set, const SearchSpace& space, const Archit
   return value;
 }
 
-std::uint64_t fnv1a(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (const char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
 // The cache file's entries for `space` (none for a missing file).
 std::unordered_map<Architecture, double, ArchitectureHash> read_cache(const std::string& path,
                                                                       const SearchSpace& space,
@@ -282,9 +273,7 @@ std::vector<float> graph_features(const SearchSpace& space, const Architecture& 
 }
 
 std::string feature_cache_file(const std::string& dir, const SearchSpace& space, GraphFeatureSet set) {
-  char digits[17];
-  std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(fnv1a(network_key(space))));
-  return join_path(dir, option_name(set) + "-" + digits + ".csv");
+  return join_path(dir, option_name(set) + "-" + content_hash(network_key(space)) + ".csv");
 }
 
 void load_feature_cache(const std::string& dir, const SearchSpace& space) {

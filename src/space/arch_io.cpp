@@ -91,11 +91,15 @@ void write_architecture_csv(const std::string& path, const SearchSpace& space,
   write_file_atomic(path, format_csv({"id", "arch", "macs_m", "params", "source"}, rows));
 }
 
-std::vector<std::string> read_architecture_sources(const std::string& path) {
+std::vector<std::string> read_architecture_sources(const std::string& path, std::size_t sample_count) {
   const CsvTable table = read_csv(path);
   const auto column = table.find_column("source");
   std::vector<std::string> sources;
-  for (const auto& row : table.rows) sources.push_back(column ? trim(row[*column]) : "");
+  for (const auto& row : table.rows) {
+    std::string source = column ? trim(row[*column]) : "";
+    if (source.empty()) source = sources.size() < sample_count ? "sampled" : "unrecorded";
+    sources.push_back(source);
+  }
   return sources;
 }
 

@@ -13,6 +13,7 @@
 #include "gnas/common/clock.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/io.hpp"
+#include "gnas/common/run_layout.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/common/stop.hpp"
 
@@ -167,7 +168,7 @@ std::vector<EpochRecord> load_checkpoint(const std::string& path, nn::Network& n
 }  // namespace
 
 std::string checkpoint_path(const Config& config, const std::string& run) {
-  return join_path(join_path(config.write_dir, run), "checkpoint.pt");
+  return RunLayout(config).checkpoint(run);
 }
 
 double learning_rate(const Config& config, int epoch, int64_t batches_per_epoch) {
@@ -236,7 +237,7 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
   std::optional<data::Loader> calibration_loader;
   if (config.labels.bn_recalibration > 0) calibration_loader.emplace(splits.train, config, device, false);
   const std::string ckpt = checkpoint_path(config, options.run);
-  const std::string epochs_csv = join_path(join_path(config.log_dir, options.run), "epochs.csv");
+  const std::string epochs_csv = RunLayout(config).epochs_csv(options.run);
 
   TrainResult result;
   if (options.resume && fs::exists(ckpt)) {

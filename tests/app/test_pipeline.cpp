@@ -8,8 +8,10 @@
 #include <regex>
 #include <sstream>
 
+#include "gnas/app/pipeline.hpp"
 #include "gnas/benchmark/nasbench201.hpp"
 #include "gnas/common/csv.hpp"
+#include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/space/layerwise_space.hpp"
@@ -127,8 +129,8 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
       << tail_of(dir.file("first.log"));
 }
 
-TEST(Pipeline, BenchmarkModeOnAGeneratedTable) {
-  test::TempDir dir;
+// A generated NAS-Bench-201 table: every cell's accuracy a smooth function of its ops.
+std::string write_benchmark_table(test::TempDir& dir) {
   const NasBench201Space space;
   std::vector<std::vector<std::string>> rows;
   for (int code = 0; code < 15625; ++code) {
@@ -140,7 +142,12 @@ TEST(Pipeline, BenchmarkModeOnAGeneratedTable) {
     }
     rows.push_back({space.format(a), format_fixed(acc, 4)});
   }
-  const std::string table = dir.write("table.csv", format_csv({"arch", "test_acc"}, rows));
+  return dir.write("table.csv", format_csv({"arch", "test_acc"}, rows));
+}
+
+TEST(Pipeline, BenchmarkModeOnAGeneratedTable) {
+  test::TempDir dir;
+  const std::string table = write_benchmark_table(dir);
   const std::string cfg = dir.write("nb.yml", "search_space: nasbench201\nbenchmark_table: " + table +
       "\nmacs_budget: 0\nrepeats: 1\nlog_dir: " + dir.file("logs") + "\nnum_threads: 1\nsample_count: 20\n"
       "search: {rounds: 2, per_round: 5, verify: 3}\npredictor: {hidden: 16, blocks: 2, epochs: 20, test_count: 0}\n"
@@ -157,6 +164,43 @@ TEST(Pipeline, BenchmarkModeOnAGeneratedTable) {
   EXPECT_GE(final_summary["rank"].as<int>(), 1);
   EXPECT_GT(final_summary["true_accuracy"].as<double>(), 0.5);
   expect_links_exist(run);
+}
+
+}  // namespace
+}  // namespace gnas
+
+namespace gnas {
+namespace {
+
+// In process: every step runs once; the same call again finds every step up to date.
+TEST(Pipeline, InProcessASecondRunSkipsEveryStep) {
+  test::TempDir dir;
+  const std::string table = write_benchmark_table(dir);
+  const std::string cfg = dir.write("nb.yml", "search_space: nasbench201\nbenchmark_table: " + table +
+      "\nmacs_budget: 0\nrepeats: 1\nlog_dir: " + dir.file("logs") + "\nnum_threads: 1\nsample_count: 12\n"
+      "search: {rounds: 1, per_round: 3, verify: 2}\npredictor: {hidden: 16, blocks: 2, epochs: 10, test_count: 0}\n"
+      "evolution: {generations: 10}\n");
+  std::ostringstream first, second, third;
+  const PipelineResult a = run_pipeline({cfg, {}, "inproc"}, first);
+  EXPECT_EQ(a.ran(), a.steps.size()) << first.str();
+  EXPECT_EQ(read_csv(a.run_dir + "/train_data.csv").rows.size(), 17u);  // 12 + 3 + 2 verified
+  const CsvTable archs = read_csv(a.run_dir + "/architecture.csv");
+  EXPECT_EQ(archs.rows.back()[archs.column("source")], "verify");
+  EXPECT_TRUE(fs::exists(a.run_dir + "/run.yml"));
+  const PipelineResult b = run_pipeline({cfg, {}, "inproc"}, second);
+  EXPECT_EQ(b.steps.size(), a.steps.size());
+  EXPECT_EQ(b.ran(), 0u) << second.str();
+  // Another answer: only the final lookup, the comparison and the report run again.
+  const PipelineResult c = run_pipeline({cfg, {"search.pick=evolved", "search.verify=0"}, "inproc"}, third);
+  std::vector<std::string> ran;
+  for (const auto& s : c.steps) {
+    if (s.ran) ran.push_back(s.step + " " + s.flags);
+  }
+  ASSERT_EQ(ran.size(), 3u) << third.str();
+  EXPECT_EQ(ran[0].rfind("train --load-architecture --arch-file", 0), 0u) << ran[0];
+  EXPECT_EQ(ran[1], "evaluate --compare");
+  EXPECT_EQ(ran[2], "evaluate --report");
+  EXPECT_THROW(run_pipeline({cfg, {}, "a/b"}, third), UsageError);
 }
 
 }  // namespace

@@ -275,7 +275,7 @@ TEST(BenchmarkMode, RefinementAddsTheBestPredictedUnlabelledAndFinalReportsRank)
   EXPECT_EQ(run_refine(f.config, 1, f.log).added.size(), 0u);  // repeated: nothing new
   EXPECT_EQ(run_train_data(f.config, {}, f.log).trained, 5);   // only the new ones
   // Every row says why it is there, in architecture.csv and in the labels.
-  const std::vector<std::string> sources = read_architecture_sources(f.config.path_to_architecture);
+  const std::vector<std::string> sources = read_architecture_sources(f.config.path_to_architecture, static_cast<std::size_t>(f.config.sample_count));
   ASSERT_EQ(sources.size(), 65u);
   EXPECT_EQ(sources[59], "sampled");
   EXPECT_EQ(sources[60], "refine1");

@@ -203,7 +203,7 @@ row cli "--index without --export-onnx" "--index goes with --export-onnx" "$bin/
 row cli "--refine out of range" "refinement round 9 starts from" "$bin/generate" "${common[@]}" --refine 9
 row cli "unknown proxy" "proxies.names[1] (jacov): must be one of" "$bin/evaluate" "${common[@]}" --proxies --set "proxies.names=[synflow, jacov]"
 row cli "--fidelity of the labels themselves" "is path_to_train_data itself" "$bin/evaluate" "${common[@]}" --fidelity "$run/train_data.csv"
-row cli "pipeline: unknown argument" "unknown argument '--bogus'" env GNAS_BIN="$bin" bash "$src/scripts/pipeline.sh" "$cfg" --bogus
+row cli "pipeline: unknown argument" "The following argument was not expected: --bogus" env GNAS_BIN="$bin" bash "$src/scripts/pipeline.sh" "$cfg" --bogus
 row cli "pipeline: run name with a slash" "a run name is one folder name" env GNAS_BIN="$bin" bash "$src/scripts/pipeline.sh" "$cfg" --run a/b
 row cli "pipeline: missing configuration" "none.yml: cannot read the configuration file" env GNAS_BIN="$bin" bash "$src/scripts/pipeline.sh" "$work/none.yml"
 

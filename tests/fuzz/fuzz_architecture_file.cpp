@@ -10,5 +10,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const std::unique_ptr<gnas::SearchSpace> space = gnas::make_search_space(gnas::Config{});
   const std::string path = gnas::fuzz::as_file(gnas::fuzz::as_text(data, size), "archs.csv");
   gnas::fuzz::expect_success_or_refusal([&] { gnas::read_architectures(path, *space); });
-  return gnas::fuzz::expect_success_or_refusal([&] { gnas::read_architecture_sources(path); });
+  return gnas::fuzz::expect_success_or_refusal([&] { gnas::read_architecture_sources(path, 2); });
 }

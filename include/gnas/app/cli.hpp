@@ -38,7 +38,4 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
              const std::function<void(const StepContext&)>& body,
              const std::function<std::string()>& outputs_name = {});
 
-/// `<log_dir>/<name>_config.yml`.
-std::string resolved_config_path(const Config& config, const std::string& name);
-
 }  // namespace gnas::app

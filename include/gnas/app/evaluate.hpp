@@ -149,8 +149,11 @@ struct CompareResult {
   double seconds = 0;
 };
 
-/// `evaluate --compare`: the labelled random samples (path_to_train_data; those beyond the first
-/// sample_count rows of path_to_architecture are marked as refinement rounds'), the random-search
+/// The files `evaluate --compare` reads (the benchmark table too, when set).
+std::vector<std::string> compare_inputs(const Config& config);
+
+/// `evaluate --compare`: the labelled random samples (path_to_train_data; those whose source in
+/// path_to_architecture is not `sampled` are marked as refinement rounds'), the random-search
 /// baseline's best (<log_dir>/random_search_architecture.csv, when present) and the evolved
 /// architecture (path_to_evolution_architecture) on one MACs-vs-accuracy plot, with true
 /// accuracies where the labels, the benchmark table or a final training of that architecture

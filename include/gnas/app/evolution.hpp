@@ -3,6 +3,7 @@
 #include <spdlog/logger.h>
 
 #include <string>
+#include <vector>
 
 #include "gnas/common/config.hpp"
 #include "gnas/search/evolution.hpp"
@@ -13,6 +14,9 @@ struct EvolutionRunResult {
   SearchResult search;
   std::string output;  ///< path_to_evolution_architecture
 };
+
+/// The files a search reads: predictor_pretrained and latency_table (when set).
+std::vector<std::string> evolution_inputs(const Config& config);
 
 /// `evolution`: loads predictor_pretrained, checks the budgets (macs_budget, params_budget) are
 /// feasible, runs the evolutionary search (or, with `random_search`, the baseline spending as

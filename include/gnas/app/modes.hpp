@@ -6,8 +6,12 @@
 // not in apps/, so that tests reach them.
 
 #include <string>
+#include <string_view>
 
 namespace gnas {
+
+/// train_predictor has one mode.
+inline constexpr std::string_view kTrainPredictorName = "train_predictor";
 
 enum class GenerateMode { kSample, kRefine, kVerify };
 enum class TrainMode { kLabels, kFinal };

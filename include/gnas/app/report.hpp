@@ -15,13 +15,16 @@ struct ReportResult {
   double seconds = 0;
 };
 
+/// The files whose content the report shows: run.yml, compare.csv and the steps' summaries.
+std::vector<std::string> report_inputs(const Config& config);
+
 /// `evaluate --report`: one static page, <log_dir>/report.html (no server, no external assets),
 /// from what the steps left in log_dir: the run's key numbers (label budget, predictor quality,
 /// the searched architecture's cost and accuracy against the best random sample and the
 /// random-search baseline), the plots the steps wrote (inlined SVG: predicted vs true, the
 /// comparison, the evolution curve, Pareto fronts) and per-architecture training curves
 /// (<log_dir>/training_curves.svg, written here from every epochs.csv), then links to every file
-/// of the run. Missing pieces are named on the page, not invented. Throws DataError when log_dir
+/// of the run, and <log_dir>/evaluate_report_summary.yml. Missing pieces are named on the page, not invented. Throws DataError when log_dir
 /// holds no step output at all.
 ReportResult run_report(const Config& config, spdlog::logger& log);
 

@@ -8,17 +8,9 @@
 #include <vector>
 
 #include "gnas/common/config.hpp"
+#include "gnas/common/run_layout.hpp"
 
 namespace gnas {
-
-/// `--shard K/N`: this process takes the architectures whose index % N == K.
-struct Shard {
-  int index = 0;  ///< K
-  int count = 1;  ///< N
-
-  /// Reads "K/N". Throws UsageError unless 0 <= K < N.
-  static Shard parse(const std::string& text);
-};
 
 struct TrainDataOptions {
   Shard shard;
@@ -34,9 +26,10 @@ struct TrainDataResult {
   double peak_rss_mb = 0;
 };
 
-/// The labelled-data file of a shard: path_to_train_data itself for 1 shard, else
-/// "<stem>.shardKofN<ext>" beside it.
-std::string train_data_path(const Config& config, const Shard& shard);
+
+/// Architectures of path_to_architecture (those of `shard`) with neither a label in the shard's
+/// labelled file nor a recorded failure: what `train --train-data` would still train.
+std::size_t count_unlabelled(const Config& config, const Shard& shard = {});
 
 /// How well two single trainings of the labelling recipe agree on the ranking of the same
 /// architectures: a predictor cannot rank better than its labels agree.

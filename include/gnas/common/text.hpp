@@ -32,4 +32,8 @@ bool is_utf8(std::string_view s);
 /// `s` without leading and trailing spaces, tabs, CR and LF.
 std::string trim(std::string_view s);
 
+/// The 64-bit FNV-1a hash of `bytes` as 16 lower-case hex digits: a cheap fingerprint of a
+/// file's content or a text (not a cryptographic hash).
+std::string content_hash(std::string_view bytes);
+
 }  // namespace gnas
