@@ -2,7 +2,11 @@
 #include <iostream>
 
 #include "gnas/app/cli.hpp"
-#include "gnas/app/evaluate.hpp"
+#include "gnas/app/compare.hpp"
+#include "gnas/app/evaluate_architectures.hpp"
+#include "gnas/app/evaluate_predictor.hpp"
+#include "gnas/app/fidelity.hpp"
+#include "gnas/app/profile_latency.hpp"
 #include "gnas/app/export_onnx.hpp"
 #include "gnas/app/modes.hpp"
 #include "gnas/app/proxies.hpp"

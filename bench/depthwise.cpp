@@ -12,6 +12,7 @@
 #include "gnas/common/config.hpp"
 #include "gnas/nn/depthwise.hpp"
 #include "gnas/nn/network.hpp"
+#include "gnas/registry/search_spaces.hpp"
 #include "gnas/space/layerwise_space.hpp"
 #include "gnas/space/rng.hpp"
 

@@ -121,7 +121,7 @@ inline Config tiny_training_config(const TempDir& dir) {
   c.classes = 4;
   c.mean = {0.2};
   c.std = {0.3};
-  c.ops_name = {"skip", "sep_conv_3x3", "dil_conv_3x3"};
+  c.ops_name = {OpKind::kSkip, OpKind::kSepConv3, OpKind::kDilConv3};
   c.l_cfgs = {{8, 1}, {16, 2}};
   c.stem_channels = 8;
   c.head_channels = 32;

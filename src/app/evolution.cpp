@@ -10,6 +10,8 @@
 #include "gnas/common/text.hpp"
 #include "gnas/predictor/graph_features.hpp"
 #include "gnas/predictor/predictor.hpp"
+#include "gnas/registry/search_spaces.hpp"
+#include "gnas/search/random_search.hpp"
 
 namespace gnas {
 namespace {

@@ -1,7 +1,6 @@
 #include "gnas/app/export_onnx.hpp"
 
 #include <chrono>
-#include <tuple>
 
 #include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
@@ -10,10 +9,9 @@
 #include "gnas/common/io.hpp"
 #include "gnas/common/seed.hpp"
 #include "gnas/common/text.hpp"
-#include "gnas/nn/onnx_export.hpp"
+#include "gnas/nn/space_network.hpp"
+#include "gnas/registry/search_spaces.hpp"
 #include "gnas/space/arch_io.hpp"
-#include "gnas/space/layerwise_space.hpp"
-#include "gnas/benchmark/nasbench201.hpp"
 
 namespace gnas {
 
@@ -21,11 +19,6 @@ ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& 
                                  spdlog::logger& log, std::ostream& out) {
   const auto start = Clock::now();
   const auto space = make_search_space(config);
-  const auto* layerwise = dynamic_cast<const LayerwiseSpace*>(space.get());
-  const auto* cells = dynamic_cast<const NasBench201Space*>(space.get());
-  if (layerwise == nullptr && cells == nullptr) {
-    throw ConfigError("search_space (" + space->name() + "): evaluate --export-onnx has no network to write");
-  }
   const std::string file = options.arch_file.empty() ? config.path_to_evolution_architecture : options.arch_file;
   const std::vector<Architecture> archs = read_architectures(file, *space);
   if (options.index < 0 || options.index >= static_cast<int>(archs.size())) {
@@ -50,21 +43,10 @@ ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& 
     for (int i = 0; i < 2; ++i) forward(torch::randn({8, c, s, s}, generator));
     net.eval();
   };
-  int64_t channels = 0, size = 0, classes = 0;
-  const nn::OnnxExport e = [&] {
-    if (layerwise != nullptr) {
-      const MacroShape& shape = layerwise->shape();
-      std::tie(channels, size, classes) = std::make_tuple(shape.input_channels, shape.input_size, shape.classes);
-      nn::Network net(shape, arch);
-      settle(*net, [&net](const torch::Tensor& x) { return net->forward(x); }, channels, size);
-      return nn::export_onnx(net, shape, arch, result.arch, result.output, seed);
-    }
-    const CellNetworkShape& shape = cells->shape();
-    std::tie(channels, size, classes) = std::make_tuple(shape.input_channels, shape.input_size, shape.classes);
-    nn::NasBench201Network net(shape, arch);
-    settle(*net, [&net](const torch::Tensor& x) { return net->forward(x); }, channels, size);
-    return nn::export_onnx(net, shape, arch, result.arch, result.output, seed);
-  }();
+  nn::SpaceNetwork net = nn::build_network(*space, arch);
+  settle(*net.module, net.forward, net.input_channels, net.input_size);
+  const nn::OnnxExport e = net.to_onnx(result.arch, result.output, seed);
+  const int64_t channels = net.input_channels, size = net.input_size, classes = net.classes;
   result.relative_difference = e.relative_difference;
   result.max_abs_difference = e.max_abs_difference;
   result.seconds = seconds_since(start);

@@ -17,6 +17,7 @@
 #include "gnas/common/text.hpp"
 #include "gnas/common/stats.hpp"
 #include "gnas/predictor/labels.hpp"
+#include "gnas/registry/search_spaces.hpp"
 #include "gnas/space/arch_io.hpp"
 #include "gnas/space/search_space.hpp"
 

@@ -5,7 +5,7 @@
 #include <functional>
 #include <iostream>
 
-#include "gnas/app/evaluate.hpp"
+#include "gnas/app/compare.hpp"
 #include "gnas/app/evolution.hpp"
 #include "gnas/app/generate.hpp"
 #include "gnas/app/modes.hpp"

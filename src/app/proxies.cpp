@@ -21,6 +21,7 @@
 #include "gnas/nn/proxies.hpp"
 #include "gnas/predictor/labels.hpp"
 #include "gnas/predictor/metrics.hpp"
+#include "gnas/registry/search_spaces.hpp"
 #include "gnas/space/arch_io.hpp"
 
 namespace gnas {

@@ -9,6 +9,7 @@
 
 #include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
+#include "gnas/app/label_agreement.hpp"
 #include "gnas/app/train.hpp"
 #include "gnas/common/clock.hpp"
 #include "gnas/common/csv.hpp"

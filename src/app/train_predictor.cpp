@@ -12,6 +12,7 @@
 #include "gnas/predictor/labels.hpp"
 #include "gnas/predictor/report.hpp"
 #include "gnas/predictor/training.hpp"
+#include "gnas/registry/search_spaces.hpp"
 
 namespace gnas {
 

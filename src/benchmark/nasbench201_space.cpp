@@ -1,5 +1,6 @@
 #include "gnas/benchmark/nasbench201.hpp"
 
+#include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/text.hpp"
 
@@ -211,6 +212,11 @@ Architecture NasBench201Space::cheapest(CostMeasure) const {
   Architecture arch;
   arch.genes.assign(gene_count(), 0);
   return arch;
+}
+
+std::unique_ptr<SearchSpace> make_nasbench201_space(const Config& config) {
+  return std::make_unique<NasBench201Space>(
+      CellNetworkShape{config.input_size, config.input_channels, config.classes});
 }
 
 }  // namespace gnas

@@ -18,7 +18,6 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/common/yaml.hpp"
-#include "gnas/space/op_kind.hpp"
 
 namespace gnas {
 namespace {
@@ -229,28 +228,6 @@ Range in_range(const char* brackets, double lo, double hi) {
   return {lo, hi, brackets[0] == '[', brackets[1] == ']'};
 }
 
-struct OneOf {
-  std::vector<std::string> names;
-  std::string text() const {
-    std::string t = "one of ";
-    for (std::size_t i = 0; i < names.size(); ++i) t += (i ? ", " : "") + names[i];
-    return t;
-  }
-  void operator()(const std::string& key, const std::string& v, const Config&, Errors& errors) const {
-    if (std::find(names.begin(), names.end(), v) == names.end()) {
-      errors.push_back(key + " (" + v + "): must be " + text());
-    }
-  }
-};
-
-OneOf one_of(std::vector<std::string> names) { return {std::move(names)}; }
-
-OneOf op_names() {
-  OneOf rule;
-  for (const auto& [name, kind] : kOpNames) rule.names.emplace_back(name);
-  return rule;
-}
-
 // A string or a list that must hold something; `why` is the rule's wording.
 struct NotEmpty {
   std::string why;
@@ -360,7 +337,7 @@ struct LayerRules {
   }
   void operator()(const std::string& key, const std::vector<LayerConfig>& layers, const Config& c,
                   Errors& errors) const {
-    const bool has_skip = std::find(c.ops_name.begin(), c.ops_name.end(), "skip") != c.ops_name.end();
+    const bool has_skip = std::find(c.ops_name.begin(), c.ops_name.end(), OpKind::kSkip) != c.ops_name.end();
     for (std::size_t i = 0; i < layers.size(); ++i) {
       const std::string at = key + "[" + std::to_string(i) + "]";
       const LayerConfig& layer = layers[i];
@@ -439,11 +416,11 @@ const std::vector<Field>& fields() {
                  })),
       GNAS_FIELD(labels.common_random_numbers, "every architecture of one repeat trains from the same seed (data order, augmentation and initialisation stream), so that noise they all share cancels in the ranking; false = a seed per architecture (the original)"),
       GNAS_FIELD(labels.bn_recalibration, "N > 0: before each evaluation the BatchNorm statistics are recomputed (a plain average) over N training batches of the current weights, in place of running averages that lag behind a large learning rate; 0 = running averages (the original)", at_least(0)),
-      GNAS_FIELD(search_space, "layerwise (the original's macro space) or nasbench201 (the NAS-Bench-201 cell space, for benchmark mode)",
-                 one_of({"layerwise", "nasbench201"})),
+      GNAS_FIELD(search_space, "a space registered in registry/search_spaces.cpp: layerwise (the original's macro space) or nasbench201 (the NAS-Bench-201 cell space, for benchmark mode); another name is refused when a step builds the space",
+                 not_empty()),
       GNAS_FIELD(benchmark_table, "benchmark mode: CSV `arch,test_acc` (percent) that `train` looks architectures up in instead of training them; empty = train for real"),
       GNAS_FIELD(ops_name, "candidate ops of every layer, in gene order", not_empty("must name at least one op"),
-                 each(op_names()), distinct()),
+                 distinct()),
       GNAS_FIELD(l_cfgs, "the search layers, each [out_channels, stride]",
                  not_empty("must hold at least one layer"), layer_rules()),
       GNAS_FIELD(stem_channels, "output channels of the 3x3 stem conv", at_least(1)),

@@ -191,6 +191,13 @@ Dataset select(const Dataset& data, const torch::Tensor& index) {
   return {data.images.index_select(0, index), data.labels.index_select(0, index)};
 }
 
+std::string describe_splits(const Splits& splits, const Config& config, const std::string& device) {
+  return option_name(config.dataset) + ": " + std::to_string(splits.train.size()) + " training images, " +
+         std::to_string(splits.eval.size()) + (splits.eval_is_validation ? " validation" : " test") +
+         " images of " + std::to_string(config.input_channels) + "x" + std::to_string(config.input_size) +
+         "x" + std::to_string(config.input_size) + "; device " + device;
+}
+
 Splits load_splits(const Config& config) {
   Dataset train, test;
   int channels = 0;

@@ -5,12 +5,10 @@
 #include <fstream>
 #include <set>
 
-#include "gnas/benchmark/nasbench201.hpp"
 #include "gnas/common/clock.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/seed.hpp"
 #include "gnas/common/stats.hpp"
-#include "gnas/nn/nasbench201_network.hpp"
 #include "gnas/nn/network.hpp"
 #include "gnas/nn/onnx_export.hpp"
 #include "gnas/nn/space_network.hpp"
@@ -102,23 +100,12 @@ LatencyTimer::Run LatencyTimer::add(int channels, int size) const {
 }
 
 LatencyTimer::Run LatencyTimer::network(const SearchSpace& space, const Architecture& arch) const {
-  if (on_opencv(config_)) {
-    std::shared_ptr<OpenCvRunner> runner;
-    if (const auto* layerwise = dynamic_cast<const LayerwiseSpace*>(&space)) {
-      Network net(layerwise->shape(), arch);
-      net->eval();
-      runner = std::make_shared<OpenCvRunner>(OpenCvRunner::network(net, layerwise->shape(), arch));
-    } else if (const auto* cells = dynamic_cast<const NasBench201Space*>(&space)) {
-      NasBench201Network net(cells->shape(), arch);
-      net->eval();
-      runner = std::make_shared<OpenCvRunner>(OpenCvRunner::network(net, cells->shape(), arch));
-    } else {
-      throw ConfigError("latency.runtime (opencv): " + space.name() + " has no networks to export");
-    }
-    return [runner] { runner->run(); };
-  }
   SpaceNetwork net = build_network(space, arch);
   net.module->eval();
+  if (on_opencv(config_)) {
+    auto runner = std::make_shared<OpenCvRunner>(net.to_opencv());
+    return [runner] { runner->run(); };
+  }
   const torch::Tensor x = torch::randn({1, net.input_channels, net.input_size, net.input_size});
   return [net, x] { net.forward(x); };
 }
@@ -137,7 +124,7 @@ LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& con
     for (std::size_t k = 0; k < shape.ops.size(); ++k) {
       runs.push_back(timer.op(CandidateOpOptions(shape.ops[k], in, out, stride), size));
       entries.push_back({"op", static_cast<int>(l) + 1,
-                         std::string(kOpNames[static_cast<std::size_t>(shape.ops[k])].first), in, out,
+                         op_name(shape.ops[k]), in, out,
                          stride, size, 0});
     }
     runs.push_back(timer.add(out, shape.feature_size(l + 1)));

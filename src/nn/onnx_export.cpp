@@ -426,7 +426,7 @@ OpenCvRunner OpenCvRunner::network(NasBench201Network& net, const CellNetworkSha
 
 OpenCvRunner OpenCvRunner::op(CandidateOpImpl& op, const CandidateOpOptions& options, int input_size) {
   torch::NoGradGuard no_grad;
-  const std::string what = "latency op " + std::string(kOpNames[static_cast<std::size_t>(options.kind())].first);
+  const std::string what = "latency op " + op_name(options.kind());
   const std::vector<int64_t> input{options.in_channels(), input_size, input_size};
   const int64_t out_size = (input_size - 1) / options.stride() + 1;
   const onnx::ModelProto model = build_model(

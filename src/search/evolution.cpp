@@ -15,61 +15,6 @@
 namespace gnas {
 namespace {
 
-// Scores architectures once each: a batch's new members go to the fitness in one call.
-class Scorer {
- public:
-  Scorer(const SearchSpace& space, const Fitness& fitness, SearchResult& result)
-      : space_(space), fitness_(fitness), result_(result) {}
-
-  std::vector<Scored> score(const std::vector<Architecture>& batch) {
-    std::vector<Architecture> fresh;
-    for (const auto& arch : batch) {
-      if (index_.count(arch)) continue;
-      index_.emplace(arch, result_.explored.size() + fresh.size());
-      fresh.push_back(arch);
-    }
-    if (!fresh.empty()) {
-      const std::vector<double> values = fitness_(fresh);
-      if (values.size() != fresh.size()) {
-        throw Error("the fitness returned " + std::to_string(values.size()) + " values for " +
-                    std::to_string(fresh.size()) + " architectures");
-      }
-      for (std::size_t i = 0; i < fresh.size(); ++i) {
-        result_.explored.push_back({fresh[i], values[i], space_.cost(fresh[i])});
-      }
-      result_.queries = result_.explored.size();
-    }
-    std::vector<Scored> out;
-    out.reserve(batch.size());
-    for (const auto& arch : batch) out.push_back(result_.explored[index_.at(arch)]);
-    return out;
-  }
-
- private:
-  const SearchSpace& space_;
-  const Fitness& fitness_;
-  SearchResult& result_;
-  std::unordered_map<Architecture, std::size_t, ArchitectureHash> index_;
-};
-
-bool complies(const SearchSpace& space, const Constraints& constraints, const Architecture& arch) {
-  return space.is_valid(arch) && constraints.violation(space.cost(arch)).empty();
-}
-
-// Best first; ties broken by the genome so that results do not depend on arrival order.
-bool better(const Scored& a, const Scored& b) {
-  return a.fitness != b.fitness ? a.fitness > b.fitness : a.arch < b.arch;
-}
-
-void merge_top(std::vector<Scored>& top, const std::vector<Scored>& candidates, std::size_t k) {
-  for (const auto& c : candidates) {
-    const bool known = std::any_of(top.begin(), top.end(), [&](const Scored& t) { return t.arch == c.arch; });
-    if (!known) top.push_back(c);
-  }
-  std::sort(top.begin(), top.end(), better);
-  if (top.size() > k) top.resize(k);
-}
-
 // `count` compliant draws by the space's rule (each at most max_attempts tries); when draws run
 // out, the cheapest compliant architecture stands in, so a tight budget still gets a population.
 std::vector<Architecture> first_population(const SearchSpace& space, const Constraints& constraints,
@@ -100,17 +45,6 @@ std::vector<Architecture> first_population(const SearchSpace& space, const Const
     population.push_back(fallback[i % fallback.size()]);
   }
   return population;
-}
-
-// Folds one generation (or batch) into the pool of the best and the history.
-void record_generation(SearchResult& result, int generation, const std::vector<Scored>& members,
-                       std::size_t pool, Clock::time_point start) {
-  merge_top(result.top, members, pool);
-  double sum = 0;
-  for (const auto& m : members) sum += m.fitness;
-  result.history.push_back({generation, result.top.front().fitness,
-                            sum / static_cast<double>(members.size()), result.explored.size(),
-                            seconds_since(start)});
 }
 
 // DESIGN 1.7, the original's GA; `result` holds the scored first population.
@@ -153,54 +87,6 @@ void evolve_original(const SearchSpace& space, const Constraints& constraints,
 }
 
 }  // namespace
-
-std::string Constraints::violation(const Cost& cost) const {
-  if (macs_m > 0 && cost.macs_m > macs_m) {
-    return format_fixed(cost.macs_m, 6) + " M MACs > macs_budget " + format_number(macs_m);
-  }
-  if (params_m > 0 && static_cast<double>(cost.params) / 1e6 > params_m) {
-    return std::to_string(cost.params) + " parameters > params_budget " + format_number(params_m) + " M";
-  }
-  if (latency_ms > 0 && cost.latency_ms > latency_ms) {
-    return format_fixed(cost.latency_ms, 4) + " ms > latency_budget_ms " + format_number(latency_ms);
-  }
-  return {};
-}
-
-void check_feasible(const SearchSpace& space, const Constraints& constraints) {
-  if (!space.has_cost()) {
-    if (constraints.macs_m > 0 || constraints.params_m > 0 || constraints.latency_ms > 0) {
-      throw ConfigError("search_space (" + space.name() + "): has no cost model, so macs_budget, " +
-                        "params_budget and latency_budget_ms cannot apply; set them to 0");
-    }
-    return;
-  }
-  if (constraints.latency_ms > 0) {
-    if (!space.has_latency()) {
-      throw ConfigError("latency_budget_ms (" + format_number(constraints.latency_ms) +
-                        "): needs latency_table (evaluate --profile-latency measures one)");
-    }
-    const double least = space.cost(space.cheapest(CostMeasure::kLatency)).latency_ms;
-    if (least > constraints.latency_ms) {
-      throw ConfigError("latency_budget_ms (" + format_number(constraints.latency_ms) + "): must be >= " +
-                        format_fixed(least, 4) + ", the lowest latency (ms) any architecture of the " +
-                        "space has by the latency table");
-    }
-  }
-  if (constraints.macs_m > 0 && space.min_macs_m() > constraints.macs_m) {
-    throw ConfigError("macs_budget (" + format_number(constraints.macs_m) + "): must be >= " +
-                      format_fixed(space.min_macs_m(), 6) +
-                      ", the fewest MACs (millions) any architecture of the space has");
-  }
-  if (constraints.params_m > 0) {
-    const double least = static_cast<double>(space.cost(space.cheapest(CostMeasure::kParams)).params) / 1e6;
-    if (least > constraints.params_m) {
-      throw ConfigError("params_budget (" + format_number(constraints.params_m) + "): must be >= " +
-                        format_fixed(least, 6) +
-                        ", the fewest parameters (millions) any architecture of the space has");
-    }
-  }
-}
 
 EvolutionOptions EvolutionOptions::from_config(const Config& config) {
   EvolutionOptions o;
@@ -307,44 +193,6 @@ ParetoResult pareto_search(const SearchSpace& space, const Constraints& constrai
     }
   }
   result.front = pareto_front(result.explored);
-  return result;
-}
-
-SearchResult random_search(const SearchSpace& space, const Constraints& constraints,
-                           std::size_t queries, const EvolutionOptions& options,
-                           const Fitness& fitness) {
-  const auto start = Clock::now();
-  check_feasible(space, constraints);
-  Rng rng(derive_seed(options.seed, SeedPurpose::kRandomSearch));
-  SearchResult result;
-  Scorer scorer(space, fitness, result);
-  const auto batch_size = static_cast<std::size_t>(options.population);
-  std::unordered_set<Architecture, ArchitectureHash> drawn;
-  const std::size_t attempts = queries * static_cast<std::size_t>(options.max_attempts);
-  std::vector<Architecture> batch;
-  int generation = 0;
-  auto flush = [&] {
-    if (batch.empty()) return;
-    throw_if_stop_requested("in the random search after " + std::to_string(drawn.size() - batch.size()) +
-                            " architectures");
-    record_generation(result, generation++, scorer.score(batch),
-                      static_cast<std::size_t>(options.parents), start);
-    batch.clear();
-  };
-  for (std::size_t attempt = 0; attempt < attempts && drawn.size() < queries; ++attempt) {
-    Architecture arch = space.sample(rng);
-    if (drawn.count(arch) || !complies(space, constraints, arch)) continue;
-    drawn.insert(arch);
-    batch.push_back(std::move(arch));
-    if (batch.size() == batch_size) flush();
-  }
-  flush();
-  if (result.explored.empty()) {
-    throw ConfigError("macs_budget (" + format_number(constraints.macs_m) + "): random search drew " +
-                      "no architecture within the constraints in " + std::to_string(attempts) +
-                      " draws; raise the budget or evolution.max_attempts");
-  }
-  result.seconds = seconds_since(start);
   return result;
 }
 

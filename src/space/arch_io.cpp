@@ -6,7 +6,6 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
-#include "gnas/space/layerwise_space.hpp"
 
 namespace gnas {
 
@@ -21,11 +20,6 @@ bool is_adjacency_header(const std::vector<std::string>& header) {
 }
 
 std::vector<Architecture> read_adjacency(const CsvTable& table, const SearchSpace& space) {
-  const auto* layerwise = dynamic_cast<const LayerwiseSpace*>(&space);
-  if (layerwise == nullptr) {
-    throw DataError(table.origin + ": adjacency-matrix files exist only for the layerwise space, "
-                    "not for " + space.name());
-  }
   std::vector<Architecture> archs;
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const std::string where = table.origin + ":" + std::to_string(table.lines[r]);
@@ -41,7 +35,7 @@ std::vector<Architecture> read_adjacency(const CsvTable& table, const SearchSpac
       matrix.push_back(static_cast<float>(x));
     }
     try {
-      archs.push_back(layerwise->from_adjacency(matrix));
+      archs.push_back(space.from_adjacency(matrix));
     } catch (const DataError& e) {
       throw DataError(where + ": " + e.what());
     }

@@ -62,7 +62,7 @@ LatencyTable::LatencyTable(std::vector<LatencyEntry> entries, const MacroShape& 
     const std::string have = shape_text(e.in_channels, e.out_channels, e.stride, e.input_size);
     std::size_t k = 0;
     if (!is_add) {
-      while (k < shape.ops.size() && kOpNames[static_cast<std::size_t>(shape.ops[k])].first != e.op) ++k;
+      while (k < shape.ops.size() && op_name(shape.ops[k]) != e.op) ++k;
       if (k == shape.ops.size()) continue;  // an op this space does not use
     }
     if (have != want) {
@@ -80,7 +80,7 @@ LatencyTable::LatencyTable(std::vector<LatencyEntry> entries, const MacroShape& 
     op_ms_.emplace_back();
     for (std::size_t k = 0; k < shape.ops.size(); ++k) {
       if (!ops[l][k]) {
-        const std::string name(kOpNames[static_cast<std::size_t>(shape.ops[k])].first);
+        const std::string name(op_name(shape.ops[k]));
         throw DataError(origin + ": no row for op " + name + " of layer " + std::to_string(l + 1) + " (" +
                         shape_text(shape.in_channels(l), shape.layers[l].out_channels,
                                    shape.layers[l].stride, shape.feature_size(l)) +

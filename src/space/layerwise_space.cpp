@@ -12,7 +12,7 @@ LayerwiseSpace::LayerwiseSpace(MacroShape shape, std::optional<LatencyTable> lat
 std::string LayerwiseSpace::fingerprint() const {
   std::string fp = "layerwise;ops=";
   for (std::size_t k = 0; k < num_ops(); ++k) {
-    fp += (k ? "," : "") + std::string(kOpNames[static_cast<std::size_t>(shape_.ops[k])].first);
+    fp += (k ? "," : "") + op_name(shape_.ops[k]);
   }
   fp += ";layers=";
   for (std::size_t l = 0; l < num_layers(); ++l) {
@@ -29,7 +29,7 @@ std::string LayerwiseSpace::fingerprint() const {
 
 std::string LayerwiseSpace::gene_label(std::size_t i) const {
   return "layer" + std::to_string(i / num_ops() + 1) + "." +
-         std::string(kOpNames[static_cast<std::size_t>(shape_.ops[i % num_ops()])].first);
+         op_name(shape_.ops[i % num_ops()]);
 }
 
 std::string LayerwiseSpace::invalid_reason(const Architecture& arch) const {
@@ -127,7 +127,7 @@ NodeAnnotations LayerwiseSpace::node_annotations(const Architecture& arch) const
   const std::size_t k_ops = num_ops();
   const std::size_t n = num_layers() * (k_ops + 1) + 1;
   NodeAnnotations a;
-  a.type_count = 2 + static_cast<int>(kOpNames.size());
+  a.type_count = 2 + static_cast<int>(kOpKindCount);
   a.types.assign(n, 0);
   a.macs_m.assign(n, 0.0f);
   a.types[n - 1] = 1;
@@ -214,6 +214,15 @@ Architecture LayerwiseSpace::from_adjacency(const std::vector<float>& matrix) co
   }
   if (auto why = invalid_reason(arch); !why.empty()) throw DataError("adjacency matrix: " + why);
   return arch;
+}
+
+std::unique_ptr<SearchSpace> make_layerwise_space(const Config& config) {
+  MacroShape shape = MacroShape::from_config(config);
+  std::optional<LatencyTable> latency;
+  if (!config.latency_table.empty()) {
+    latency = LatencyTable::load(config.latency_table, shape, option_name(config.latency.runtime));
+  }
+  return std::make_unique<LayerwiseSpace>(std::move(shape), std::move(latency));
 }
 
 }  // namespace gnas

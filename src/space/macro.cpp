@@ -1,16 +1,10 @@
 #include "gnas/space/macro.hpp"
 
-#include "gnas/common/errors.hpp"
-
 namespace gnas {
 
 MacroShape MacroShape::from_config(const Config& config) {
   MacroShape shape;
-  for (const auto& name : config.ops_name) {
-    const auto kind = op_kind_from_name(name);
-    if (!kind) throw ConfigError("ops_name (" + name + "): unknown op");
-    shape.ops.push_back(*kind);
-  }
+  shape.ops = config.ops_name;
   shape.layers = config.l_cfgs;
   shape.input_size = config.input_size;
   shape.input_channels = config.input_channels;

@@ -1,15 +1,16 @@
 #include "gnas/space/search_space.hpp"
 
-#include "gnas/benchmark/nasbench201.hpp"
-#include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/text.hpp"
-#include "gnas/space/layerwise_space.hpp"
 
 namespace gnas {
 
 std::string SearchSpace::value_label(std::size_t, int value) const {
   return std::to_string(value);
+}
+
+Architecture SearchSpace::from_adjacency(const std::vector<float>&) const {
+  throw DataError("adjacency-matrix files exist only for the layerwise space, not for " + name());
 }
 
 NodeAnnotations SearchSpace::node_annotations(const Architecture& arch) const {
@@ -55,22 +56,13 @@ Architecture sample_within_budget(const SearchSpace& space, double macs_budget, 
               " draws (sampling.max_attempts); raise the budget or the attempts");
 }
 
-std::unique_ptr<SearchSpace> make_search_space(const Config& config) {
-  if (config.search_space == "layerwise") {
-    MacroShape shape = MacroShape::from_config(config);
-    std::optional<LatencyTable> latency;
-    if (!config.latency_table.empty()) latency = LatencyTable::load(config.latency_table, shape, option_name(config.latency.runtime));
-    return std::make_unique<LayerwiseSpace>(std::move(shape), std::move(latency));
+const MacroShape& require_macro_shape(const SearchSpace& space, const std::string& what) {
+  const MacroShape* shape = space.macro_shape();
+  if (shape == nullptr) {
+    throw ConfigError("search_space (" + space.name() + "): " + what + " needs the layer-wise macro "
+                      "network, which this space does not have");
   }
-  if (!config.latency_table.empty()) {
-    throw ConfigError("latency_table (" + config.latency_table + "): latency tables describe the "
-                      "layerwise space only, not " + config.search_space);
-  }
-  if (config.search_space == "nasbench201") {
-    return std::make_unique<NasBench201Space>(
-        CellNetworkShape{config.input_size, config.input_channels, config.classes});
-  }
-  throw ConfigError("search_space (" + config.search_space + "): must be one of layerwise, nasbench201");
+  return *shape;
 }
 
 }  // namespace gnas

@@ -1,6 +1,8 @@
 #include "gnas/train/device.hpp"
 
 #include <sched.h>
+#include <sys/resource.h>
+#include <torch/torch.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -28,6 +30,18 @@ void configure_cpu_runtime(const Config& config) {
   // reused; train --train-data calls malloc_trim between architectures to hand back the rest.
   mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+void release_free_memory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
 #endif
 }
 

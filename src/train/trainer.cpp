@@ -11,11 +11,9 @@
 #include <optional>
 
 #include "gnas/common/clock.hpp"
-#include "gnas/common/csv.hpp"
-#include "gnas/common/io.hpp"
 #include "gnas/common/run_layout.hpp"
-#include "gnas/common/text.hpp"
 #include "gnas/common/stop.hpp"
+#include "gnas/common/text.hpp"
 
 namespace gnas {
 
@@ -76,95 +74,6 @@ class Progress {
   Clock::time_point start_;
 };
 
-void write_epochs_csv(const std::string& path, const std::vector<EpochRecord>& history) {
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& e : history) {
-    char lr[32];
-    std::snprintf(lr, sizeof lr, "%.10g", e.lr);  // 0.005, not 0.005000000000000001
-    rows.push_back({std::to_string(e.epoch), lr, format_fixed(e.train_loss, 6),
-                    format_fixed(e.train_top1, 6), format_fixed(e.eval_top1, 6),
-                    format_fixed(e.eval_top5, 6), format_fixed(e.seconds, 3),
-                    format_fixed(e.images_per_second, 1)});
-  }
-  write_file_atomic(path, format_csv({"epoch", "lr", "train_loss", "train_top1", "eval_top1",
-                                      "eval_top5", "seconds", "images_per_second"},
-                                     rows));
-}
-
-torch::Tensor history_tensor(const std::vector<EpochRecord>& history) {
-  std::vector<double> values;
-  for (const auto& e : history) {
-    values.insert(values.end(), {static_cast<double>(e.epoch), e.lr, e.train_loss, e.train_top1,
-                                 e.eval_top1, e.eval_top5, e.seconds, e.images_per_second});
-  }
-  return torch::tensor(values, torch::kFloat64).reshape({static_cast<int64_t>(history.size()), 8});
-}
-
-std::vector<EpochRecord> history_from(const torch::Tensor& t) {
-  std::vector<EpochRecord> history;
-  const auto a = t.accessor<double, 2>();
-  for (int64_t i = 0; i < t.size(0); ++i) {
-    history.push_back({static_cast<int>(a[i][0]), a[i][1], a[i][2], a[i][3], a[i][4], a[i][5],
-                       a[i][6], a[i][7]});
-  }
-  return history;
-}
-
-void save_checkpoint(const std::string& path, nn::Network& net, torch::optim::Optimizer& optimizer,
-                     const at::Generator& generator, const std::vector<EpochRecord>& history,
-                     const TrainRunOptions& options) {
-  torch::serialize::OutputArchive archive;
-  torch::serialize::OutputArchive model;
-  net->save(model);
-  archive.write("model", model);
-  torch::serialize::OutputArchive optim;
-  optimizer.save(optim);
-  archive.write("optimizer", optim);
-  archive.write("generator", generator.get_state());
-  archive.write("history", history_tensor(history));
-  archive.write("arch", c10::IValue(options.arch));
-  archive.write("seed", c10::IValue(static_cast<int64_t>(options.seed)));
-  const fs::path p(path);
-  ensure_directory(p.parent_path().string());
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  archive.save_to(tmp);
-  std::error_code ec;
-  fs::rename(tmp, p, ec);
-  if (ec) throw Error(path + ": cannot replace the checkpoint: " + ec.message());
-}
-
-// Loads a checkpoint into net, optimizer and generator; returns its history.
-std::vector<EpochRecord> load_checkpoint(const std::string& path, nn::Network& net,
-                                         torch::optim::Optimizer& optimizer,
-                                         at::Generator& generator, const TrainRunOptions& options,
-                                         torch::Device device) {
-  torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(path, device);
-  } catch (const c10::Error& e) {
-    throw DataError(path + ": not a gnas checkpoint (" + std::string(e.what_without_backtrace()) + ")");
-  }
-  c10::IValue arch, seed;
-  archive.read("arch", arch);
-  archive.read("seed", seed);
-  if (arch.toStringRef() != options.arch || seed.toInt() != static_cast<int64_t>(options.seed)) {
-    throw DataError(path + ": the checkpoint is of architecture " + arch.toStringRef() + " seed " +
-                    std::to_string(seed.toInt()) + ", not of " + options.arch + " seed " +
-                    std::to_string(options.seed) + "; remove it or resume the matching run");
-  }
-  torch::serialize::InputArchive model;
-  archive.read("model", model);
-  net->load(model);
-  torch::serialize::InputArchive optim;
-  archive.read("optimizer", optim);
-  optimizer.load(optim);
-  torch::Tensor state, history;
-  archive.read("generator", state);
-  archive.read("history", history);
-  generator.set_state(state.to(torch::kCPU));
-  return history_from(history.to(torch::kCPU));
-}
-
 }  // namespace
 
 std::string checkpoint_path(const Config& config, const std::string& run) {
@@ -224,6 +133,18 @@ void recalibrate_batchnorm(nn::Network& net, data::Loader& loader, int64_t batch
   for (std::size_t i = 0; i < layers.size(); ++i) layers[i]->options.momentum(momentum[i]);
 }
 
+TrainResult train_architecture(const MacroShape& shape, const Architecture& arch,
+                               const Config& config, const data::Splits& splits, torch::Device device,
+                               const TrainRunOptions& options, spdlog::logger& log,
+                               nn::Network* trained) {
+  torch::manual_seed(options.seed);
+  nn::Network net(shape, arch);
+  net->to(device);
+  TrainResult result = train_network(net, config, splits, device, options, log);
+  if (trained != nullptr) *trained = net;
+  return result;
+}
+
 TrainResult train_network(nn::Network& net, const Config& config, const data::Splits& splits,
                           torch::Device device, const TrainRunOptions& options, spdlog::logger& log) {
   const auto start = Clock::now();
@@ -241,7 +162,7 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
 
   TrainResult result;
   if (options.resume && fs::exists(ckpt)) {
-    result.history = load_checkpoint(ckpt, net, *optimizer, generator, options, device);
+    result.history = load_checkpoint(ckpt, net, *optimizer, generator, {options.arch, options.seed}, device);
     result.resumed_from = static_cast<int>(result.history.size());
     log.info("[train] {}: resumed from {} after epoch {}", options.run, ckpt, result.resumed_from);
   }
@@ -299,7 +220,7 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
              record.train_top1, splits.eval_is_validation ? "val" : "test", top1, top5,
              record.seconds, record.images_per_second);
     write_epochs_csv(epochs_csv, result.history);
-    save_checkpoint(ckpt, net, *optimizer, generator, result.history, options);
+    save_checkpoint(ckpt, net, *optimizer, generator, result.history, {options.arch, options.seed});
   }
   if (result.history.empty()) throw Error(options.run + ": no epoch was trained");
   for (const auto& e : result.history) result.best_top1 = std::max(result.best_top1, e.eval_top1);

@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "gnas/app/evaluate.hpp"
+#include "gnas/app/compare.hpp"
 #include "gnas/app/evolution.hpp"
 #include "gnas/app/generate.hpp"
 #include "gnas/app/train.hpp"

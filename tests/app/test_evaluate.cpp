@@ -3,7 +3,8 @@
 
 #include <sstream>
 
-#include "gnas/app/evaluate.hpp"
+#include "gnas/app/evaluate_architectures.hpp"
+#include "gnas/app/fidelity.hpp"
 #include "gnas/app/export_onnx.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"

@@ -77,7 +77,7 @@ TEST(Generate, WithinBudgetKeepsEveryArchitectureUnderIt) {
 TEST(Generate, TooFewDistinctArchitecturesIsAnError) {
   test::TempDir dir;
   Config config = test::config_in(dir);
-  config.ops_name = {"skip"};
+  config.ops_name = {OpKind::kSkip};
   config.l_cfgs = {{16, 1}};
   config.sample_count = 2;  // the space holds one architecture
   config.sampling.max_attempts = 50;

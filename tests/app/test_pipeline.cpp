@@ -54,7 +54,7 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
   test::TempDir dir;
   test::write_cifar10(dir.file("data"), 40, 60);
   Config probe;
-  probe.ops_name = {"skip", "sep_conv_3x3", "dil_conv_3x3"};
+  probe.ops_name = {OpKind::kSkip, OpKind::kSepConv3, OpKind::kDilConv3};
   probe.l_cfgs = {{8, 1}, {16, 2}};
   probe.stem_channels = 8;
   probe.head_channels = 32;

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "gnas/app/label_agreement.hpp"
 #include "gnas/app/train.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"

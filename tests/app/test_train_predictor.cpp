@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "gnas/app/evaluate.hpp"
+#include "gnas/app/evaluate_predictor.hpp"
 #include "gnas/app/train_predictor.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"

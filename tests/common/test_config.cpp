@@ -206,7 +206,7 @@ TEST(Config, SetOverridesTheFile) {
   EXPECT_EQ(c.epochs, 7);
   EXPECT_EQ(c.optim_state.lr, 0.5);
   EXPECT_EQ(c.l_cfgs, (std::vector<LayerConfig>{{8, 1}, {16, 2}}));
-  EXPECT_EQ(c.ops_name, std::vector<std::string>{"skip"});
+  EXPECT_EQ(c.ops_name, std::vector<OpKind>{OpKind::kSkip});
   EXPECT_EQ(c.seed, 42u);
 }
 
@@ -230,7 +230,7 @@ TEST(Config, WrittenConfigReadsBackEqual) {
   c.input_size = 28;
   c.optim_state.optimizer = Optimizer::kAdam;
   c.optim_state.lr = 1e-4;
-  c.ops_name = {"sep_conv_3x3", "skip"};
+  c.ops_name = {OpKind::kSepConv3, OpKind::kSkip};
   c.l_cfgs = {{8, 1}, {12, 2}};
   c.macs_budget = 2.5;
   c.sampling.within_budget = true;

@@ -4,6 +4,7 @@
 
 #include "fuzz_input.hpp"
 #include "gnas/common/config.hpp"
+#include "gnas/registry/search_spaces.hpp"
 #include "gnas/space/search_space.hpp"
 
 namespace {

@@ -4,6 +4,7 @@
 
 #include "fuzz_input.hpp"
 #include "gnas/common/config.hpp"
+#include "gnas/registry/search_spaces.hpp"
 #include "gnas/space/arch_io.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -38,7 +38,7 @@ TEST(Proxies, AreFiniteAndDeterministicInBothSpaces) {
   Config c;
   c.input_size = 12;
   c.l_cfgs = {{8, 1}, {16, 2}};
-  c.ops_name = {"skip", "sep_conv_3x3", "dil_conv_3x3"};
+  c.ops_name = {OpKind::kSkip, OpKind::kSepConv3, OpKind::kDilConv3};
   c.head_channels = 32;
   const LayerwiseSpace layers(MacroShape::from_config(c));
   const Architecture net = layers.parse("110-011");

@@ -7,6 +7,7 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/stop.hpp"
 #include "gnas/search/evolution.hpp"
+#include "gnas/search/random_search.hpp"
 #include "gnas/space/layerwise_space.hpp"
 
 namespace gnas {
@@ -15,7 +16,7 @@ namespace {
 // 3 layers x 4 ops: 15^3 = 3375 architectures, few enough for brute force.
 LayerwiseSpace small_space() {
   Config c;
-  c.ops_name = {"skip", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3"};
+  c.ops_name = {OpKind::kSkip, OpKind::kSepConv3, OpKind::kSepConv5, OpKind::kDilConv3};
   c.l_cfgs = {{16, 1}, {32, 2}, {40, 2}};
   return LayerwiseSpace(MacroShape::from_config(c));
 }

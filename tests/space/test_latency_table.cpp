@@ -5,12 +5,14 @@
 #include <set>
 #include <sstream>
 
-#include "gnas/app/evaluate.hpp"
+#include "gnas/app/evaluate_architectures.hpp"
+#include "gnas/app/profile_latency.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/common/seed.hpp"
 #include "gnas/nn/latency_profile.hpp"
+#include "gnas/registry/search_spaces.hpp"
 #include "gnas/search/evolution.hpp"
 #include "gnas/space/rng.hpp"
 #include "gnas/space/latency_table.hpp"
@@ -23,7 +25,7 @@ namespace {
 // 3 layers x 3 ops at 8x8 input: small enough to profile in a test and to brute-force.
 Config small_config(const test::TempDir& dir) {
   Config c = test::config_in(dir);
-  c.ops_name = {"skip", "sep_conv_3x3", "dil_conv_3x3"};
+  c.ops_name = {OpKind::kSkip, OpKind::kSepConv3, OpKind::kDilConv3};
   c.l_cfgs = {{8, 1}, {16, 2}, {16, 1}};
   c.input_size = 8;
   c.stem_channels = 8;
@@ -44,7 +46,7 @@ std::string hand_table(const MacroShape& s) {
     const std::string out = std::to_string(s.layers[l].out_channels);
     rows.push_back({"add", layer, "", out, out, "1", std::to_string(s.feature_size(l + 1)), "0.5"});
     for (std::size_t k = 0; k < s.ops.size(); ++k) {
-      rows.push_back({"op", layer, std::string(kOpNames[static_cast<std::size_t>(s.ops[k])].first),
+      rows.push_back({"op", layer, op_name(s.ops[k]),
                       std::to_string(s.in_channels(l)), out, std::to_string(s.layers[l].stride),
                       std::to_string(s.feature_size(l)), format_number(static_cast<double>((l + 1) * (k + 1)))});
     }

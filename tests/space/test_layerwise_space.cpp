@@ -195,7 +195,7 @@ TEST(LayerwiseSpace, MutationAndCrossoverKeepTheGenomeShape) {
 TEST(LayerwiseSpace, FingerprintDependsOnTheSpace) {
   const std::string base = LayerwiseSpace(MacroShape::from_config(Config{})).fingerprint();
   const std::vector<std::function<void(Config&)>> changes{
-      [](Config& c) { c.ops_name = {"skip", "sep_conv_3x3"}; },
+      [](Config& c) { c.ops_name = {OpKind::kSkip, OpKind::kSepConv3}; },
       [](Config& c) { c.l_cfgs[2].out_channels = 48; },
       [](Config& c) { c.input_size = 28; },  // the per-node MACs features change with these
       [](Config& c) { c.input_channels = 1; },

@@ -31,21 +31,6 @@ struct TrainDataResult {
 /// labelled file nor a recorded failure: what `train --train-data` would still train.
 std::size_t count_unlabelled(const Config& config, const Shard& shard = {});
 
-/// How well two single trainings of the labelling recipe agree on the ranking of the same
-/// architectures: a predictor cannot rank better than its labels agree.
-struct LabelAgreement {
-  std::string from;          ///< repeats (top1_1 vs top1_2) | agreement_check (label_agreement*.csv)
-  std::size_t n = 0;         ///< architectures trained twice
-  double kendall_tau = 0;
-  double spearman = 0;
-  double median_spread = 0;  ///< median |difference| of the two trainings' top-1 (fraction)
-};
-
-/// From the labelled files (repeats >= 2: repeat 1 against repeat 2 over every labelled
-/// architecture), else from <log_dir>/label_agreement*.csv (labels.agreement_check: the label's
-/// first training against the check's); nullopt when neither holds 3 architectures.
-std::optional<LabelAgreement> measure_label_agreement(const Config& config);
-
 /// `train --train-data --load-architecture`: trains every architecture of path_to_architecture
 /// (of this shard) `repeats` times with seeds derived from `seed` (labels.common_random_numbers:
 /// one seed per repeat for all); its label is the mean of the best top-1 (fraction). After each

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -90,5 +91,8 @@ class NasBench201Space : public SearchSpace {
  private:
   CellNetworkShape shape_;
 };
+
+/// The NAS-Bench-201 cell space of the config's input_size, input_channels and classes.
+std::unique_ptr<SearchSpace> make_nasbench201_space(const Config& config);
 
 }  // namespace gnas

@@ -37,6 +37,8 @@ enum class AnswerPick { kEvolved, kBestLabelled };
 enum class ProxyKind { kSynflow, kNwot, kGradNorm, kSnip, kZico };
 /// The graph-level predictor features (predictor/graph_features.hpp).
 enum class GraphFeatureSet { kGraf, kCost, kSynflow, kZico };
+/// The candidate operations of the layer-wise space (DESIGN 1.2; nn/ops.hpp builds them).
+enum class OpKind { kSkip, kSepConv3, kSepConv5, kSepConv7, kDilConv3, kDilConv5 };
 
 /// The names config files (and summaries, and predictor files) spell an option's values with.
 template <typename E>
@@ -71,6 +73,9 @@ GNAS_OPTION_NAMES(ProxyKind, {ProxyKind::kSynflow, "synflow"}, {ProxyKind::kNwot
                   {ProxyKind::kZico, "zico"})
 GNAS_OPTION_NAMES(GraphFeatureSet, {GraphFeatureSet::kGraf, "graf"}, {GraphFeatureSet::kCost, "cost"},
                   {GraphFeatureSet::kSynflow, "synflow"}, {GraphFeatureSet::kZico, "zico"})
+GNAS_OPTION_NAMES(OpKind, {OpKind::kSkip, "skip"}, {OpKind::kSepConv3, "sep_conv_3x3"},
+                  {OpKind::kSepConv5, "sep_conv_5x5"}, {OpKind::kSepConv7, "sep_conv_7x7"},
+                  {OpKind::kDilConv3, "dil_conv_3x3"}, {OpKind::kDilConv5, "dil_conv_5x5"})
 #undef GNAS_OPTION_NAMES
 
 /// The name of an option's value ("sgd").
@@ -268,8 +273,8 @@ struct Config {
   // --- search space (DESIGN 1.1-1.2) ---
   std::string search_space = "layerwise";  ///< layerwise | nasbench201
   std::string benchmark_table;  ///< benchmark mode: CSV arch,test_acc (percent) train looks up; "" = train
-  std::vector<std::string> ops_name{"skip",         "sep_conv_3x3", "sep_conv_5x5",
-                                    "sep_conv_7x7", "dil_conv_3x3", "dil_conv_5x5"};
+  std::vector<OpKind> ops_name{OpKind::kSkip,     OpKind::kSepConv3, OpKind::kSepConv5,
+                               OpKind::kSepConv7, OpKind::kDilConv3, OpKind::kDilConv5};
   std::vector<LayerConfig> l_cfgs{{16, 1}, {32, 2}, {40, 2}, {80, 2}, {320, 1}};
   int stem_channels = 16;    ///< output channels of the 3x3 stem conv
   int head_channels = 1280;  ///< output channels of the 1x1 head conv

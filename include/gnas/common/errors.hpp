@@ -23,6 +23,12 @@ class DataError : public Error {
   using Error::Error;
 };
 
+/// A training whose loss became NaN or infinite: the labelling records it and goes on. Exit code 1.
+class TrainingDiverged : public Error {
+ public:
+  using Error::Error;
+};
+
 /// Bad command-line usage. Exit code 2.
 class UsageError : public Error {
  public:

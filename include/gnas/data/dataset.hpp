@@ -29,6 +29,10 @@ struct Splits {
 /// and DataError naming the file for a missing, truncated or mis-sized file.
 Splits load_splits(const Config& config);
 
+/// "fashion_mnist: 2400 training images, 600 validation images of 1x28x28; device cpu (2 threads)",
+/// for the log of a step that trains on `splits`.
+std::string describe_splits(const Splits& splits, const Config& config, const std::string& device);
+
 /// One split of a CIFAR binary distribution under `dataset_dir` (cifar-10-batches-bin/ or
 /// cifar-100-binary/, fine labels). Images [N, 3, 32, 32].
 Dataset read_cifar(const std::string& dataset_dir, bool cifar100, bool train);

@@ -1,33 +1,21 @@
 #pragma once
 
-// The evolutionary search of DESIGN 1.7 over any search space, under hardware constraints, with
-// a batched, memoised fitness; and the random-search baseline that spends the same queries.
+// The evolutionary search of DESIGN 1.7 over any search space, under hardware constraints
+// (search/constraints.hpp), with a batched, memoised fitness (search/scoring.hpp); and its Pareto
+// mode.
 
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "gnas/search/constraints.hpp"
+#include "gnas/search/scoring.hpp"
 #include "gnas/space/search_space.hpp"
 
 namespace gnas {
 
 struct Config;
-
-/// Hardware limits an architecture must respect; 0 = no limit.
-struct Constraints {
-  double macs_m = 0;      ///< millions of MACs
-  double params_m = 0;    ///< millions of parameters
-  double latency_ms = 0;  ///< ms at batch 1, as the space's latency table predicts
-
-  /// Empty when `cost` is within every limit, else which limit it breaks.
-  std::string violation(const Cost& cost) const;
-};
-
-/// Fails fast with ConfigError naming the budget key and the smallest value the space allows
-/// when no architecture can meet a limit on its own (both limits together are checked while
-/// drawing the first population).
-void check_feasible(const SearchSpace& space, const Constraints& constraints);
 
 struct EvolutionOptions {
   int population = 20;
@@ -39,35 +27,6 @@ struct EvolutionOptions {
   bool original = false;    ///< the original's GA (DESIGN 1.7) instead of gnas's engine
 
   static EvolutionOptions from_config(const Config& config);
-};
-
-/// Scores a batch of architectures (higher is better); called once per generation with the
-/// architectures never scored before.
-using Fitness = std::function<std::vector<double>(const std::vector<Architecture>&)>;
-
-struct Scored {
-  Architecture arch;
-  double fitness = 0;
-  Cost cost;
-};
-
-struct GenerationRecord {
-  int generation = 0;     ///< 0 = the initial population
-  double best = 0;        ///< best fitness seen so far
-  double mean = 0;        ///< mean fitness of this generation's population
-  std::size_t unique = 0; ///< architectures scored so far
-  double seconds = 0;     ///< since the search started
-};
-
-struct SearchResult {
-  std::vector<Scored> top;               ///< the best seen, best first (the parents' pool)
-  std::vector<Scored> explored;          ///< every architecture scored, in scoring order
-  std::vector<GenerationRecord> history;
-  std::size_t queries = 0;               ///< fitness evaluations (= explored.size())
-  std::size_t fallbacks = 0;             ///< children that ran out of attempts (a parent's copy)
-  double seconds = 0;
-
-  const Scored& best() const { return top.front(); }
 };
 
 /// DESIGN 1.7: a first population drawn by the space's rule within the constraints; then each
@@ -97,11 +56,5 @@ struct ParetoResult {
 /// constraints.macs_m (each with its own seed), and the front over everything they scored.
 ParetoResult pareto_search(const SearchSpace& space, const Constraints& constraints, int budgets,
                            const EvolutionOptions& options, const Fitness& fitness);
-
-/// The baseline: `queries` distinct architectures drawn by the space's rule within the
-/// constraints (rejection, bounded), scored in batches; same result shape as evolve().
-SearchResult random_search(const SearchSpace& space, const Constraints& constraints,
-                           std::size_t queries, const EvolutionOptions& options,
-                           const Fitness& fitness);
 
 }  // namespace gnas

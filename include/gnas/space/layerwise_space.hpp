@@ -3,6 +3,7 @@
 // The original's layer-wise space (DESIGN 1.1-1.4): L search layers, each summing a non-empty
 // subset of the K candidate ops. Gene l*K + k is 1 when layer l uses op k (ops_name order).
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ class LayerwiseSpace : public SearchSpace {
   explicit LayerwiseSpace(MacroShape shape, std::optional<LatencyTable> latency = std::nullopt);
 
   const MacroShape& shape() const { return shape_; }
+  const MacroShape* macro_shape() const override { return &shape_; }
   const MacroCost& costs() const { return costs_; }
   std::size_t num_layers() const { return shape_.layers.size(); }
   std::size_t num_ops() const { return shape_.ops.size(); }
@@ -57,12 +59,16 @@ class LayerwiseSpace : public SearchSpace {
 
   /// Decodes one architecture from the original's flattened adjacency matrix (N*N values,
   /// N = graph node count). Throws DataError when the size or the wiring does not fit the space.
-  Architecture from_adjacency(const std::vector<float>& matrix) const;
+  Architecture from_adjacency(const std::vector<float>& matrix) const override;
 
  private:
   MacroShape shape_;
   MacroCost costs_;
   std::optional<LatencyTable> latency_;
 };
+
+/// The layer-wise space of the config's ops_name, l_cfgs and input, with its latency_table loaded
+/// when set (DataError for a bad table).
+std::unique_ptr<SearchSpace> make_layerwise_space(const Config& config);
 
 }  // namespace gnas

@@ -1,32 +1,21 @@
 #pragma once
 
-// The candidate operations of the layer-wise space (DESIGN 1.2), by the names `ops_name` uses.
+// The candidate operations of the layer-wise space (DESIGN 1.2). The enum and the names `ops_name`
+// spells them with are the config's (common/config.hpp); here is what the space needs of them.
 
-#include <array>
-#include <optional>
-#include <string_view>
+#include <cstddef>
+#include <iterator>
+#include <string>
+
+#include "gnas/common/config.hpp"
 
 namespace gnas {
 
-enum class OpKind { kSkip, kSepConv3, kSepConv5, kSepConv7, kDilConv3, kDilConv5 };
+/// How many candidate ops gnas has.
+inline constexpr std::size_t kOpKindCount = std::size(OptionNames<OpKind>::kValues);
 
-/// Every supported op, by its config name.
-inline constexpr std::array<std::pair<std::string_view, OpKind>, 6> kOpNames{{
-    {"skip", OpKind::kSkip},
-    {"sep_conv_3x3", OpKind::kSepConv3},
-    {"sep_conv_5x5", OpKind::kSepConv5},
-    {"sep_conv_7x7", OpKind::kSepConv7},
-    {"dil_conv_3x3", OpKind::kDilConv3},
-    {"dil_conv_5x5", OpKind::kDilConv5},
-}};
-
-/// The op called `name`, or nullopt when gnas has no such op.
-inline std::optional<OpKind> op_kind_from_name(std::string_view name) {
-  for (const auto& [n, kind] : kOpNames) {
-    if (n == name) return kind;
-  }
-  return std::nullopt;
-}
+/// The op's config name ("sep_conv_3x3").
+inline std::string op_name(OpKind kind) { return option_name(kind); }
 
 /// Kernel size of a conv op (1 for skip).
 inline int op_kernel(OpKind kind) {

@@ -15,6 +15,7 @@
 namespace gnas {
 
 struct Config;
+struct MacroShape;
 
 /// An architecture as a directed graph for graph predictors. Row-major dense matrices.
 struct ArchGraph {
@@ -71,6 +72,9 @@ class SearchSpace {
   virtual std::string format(const Architecture& arch) const = 0;
   /// Reads format()'s text. Throws DataError naming the text and the rule it breaks.
   virtual Architecture parse(std::string_view text) const = 0;
+  /// Reads the original's flattened adjacency-matrix form (its architecture files). The default,
+  /// for a space without that form: a DataError saying so.
+  virtual Architecture from_adjacency(const std::vector<float>& matrix) const;
 
   /// Graph encoding for graph predictors.
   virtual ArchGraph graph(const Architecture& arch) const = 0;
@@ -87,6 +91,11 @@ class SearchSpace {
   /// A valid architecture with the least of `measure`: what a budget must at least allow.
   virtual Architecture cheapest(CostMeasure measure) const = 0;
 
+  /// The macro network (DESIGN 1.1) whose search layers this space's genes fill in, or nullptr
+  /// for a space of another shape: what label training, latency tables and the original's
+  /// adjacency files need.
+  virtual const MacroShape* macro_shape() const { return nullptr; }
+
   /// Per-gene mutation: each gene redrawn uniformly with probability `rate`; the result may be
   /// invalid (callers check and redraw).
   virtual Architecture mutate(const Architecture& arch, double rate, Rng& rng) const;
@@ -101,8 +110,7 @@ class SearchSpace {
 Architecture sample_within_budget(const SearchSpace& space, double macs_budget, int max_attempts,
                                   Rng& rng);
 
-/// The space the config names, with latency_table loaded when set. Throws ConfigError for an
-/// unknown name or a latency table on a space that cannot use one, DataError for a bad table.
-std::unique_ptr<SearchSpace> make_search_space(const Config& config);
+/// space.macro_shape(), or a ConfigError naming the space and `what` needs the macro network.
+const MacroShape& require_macro_shape(const SearchSpace& space, const std::string& what);
 
 }  // namespace gnas

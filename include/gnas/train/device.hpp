@@ -1,8 +1,8 @@
 #pragma once
 
-// The one place that knows about devices: everything else takes a torch::Device.
+// The one place that knows about devices: everything else takes a torch::Device (c10::Device).
 
-#include <torch/torch.h>
+#include <c10/core/Device.h>  // torch::Device without the rest of LibTorch
 
 #include <string>
 
@@ -17,12 +17,19 @@ int available_cpus();
 /// available CPU) and, with glibc, an allocator policy that keeps large tensors in the heap.
 void configure_cpu_runtime(const Config& config);
 
+/// Peak resident memory of this process so far, MB.
+double peak_rss_mb();
+
+/// Hands the heap's free pages back to the system (glibc), so that the process's memory follows
+/// the network in training between architectures (docs/benchmarks.md, memory).
+void release_free_memory();
+
 /// The training device the config asks for: `device` (auto | cpu | cuda | cuda:N); with auto,
 /// CUDA when `cuda` is true and a GPU is present, else the CPU.
 /// Throws ConfigError when a CUDA device is asked for and absent.
-torch::Device resolve_device(const Config& config);
+c10::Device resolve_device(const Config& config);
 
 /// "cpu", "cuda:0", ... with the GPU's name when LibTorch knows it.
-std::string describe_device(const torch::Device& device);
+std::string describe_device(const c10::Device& device);
 
 }  // namespace gnas

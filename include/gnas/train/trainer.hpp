@@ -2,7 +2,8 @@
 
 // Training one architecture with the config's recipe (DESIGN 1.5): optimizer from optim_state,
 // step or cosine schedule, label-smoothing cross-entropy, top-1/top-5 after every epoch, a
-// per-epoch CSV and an atomic checkpoint after every epoch that --resume continues from.
+// per-epoch CSV and an atomic checkpoint after every epoch (train/checkpoint.hpp) that --resume
+// continues from.
 
 #include <ATen/core/Generator.h>
 #include <spdlog/logger.h>
@@ -17,30 +18,16 @@
 #include "gnas/data/dataset.hpp"
 #include "gnas/data/loader.hpp"
 #include "gnas/nn/network.hpp"
+#include "gnas/space/macro.hpp"
+#include "gnas/train/checkpoint.hpp"
 
 namespace gnas {
 
-/// A training whose loss became NaN or infinite.
-class TrainingDiverged : public Error {
- public:
-  using Error::Error;
-};
-
-struct EpochRecord {
-  int epoch = 0;           ///< 1-based
-  double lr = 0;
-  double train_loss = 0;   ///< mean over the epoch's images
-  double train_top1 = 0;   ///< fraction, on the augmented training batches
-  double eval_top1 = 0;    ///< fraction, on the evaluation split
-  double eval_top5 = 0;
-  double seconds = 0;      ///< the epoch's wall time, evaluation included
-  double images_per_second = 0;  ///< training images per second of the training phase
-};
 
 struct TrainRunOptions {
   std::string run;         ///< names <log_dir>/<run>/epochs.csv and <write_dir>/<run>/checkpoint.pt
   std::string arch;        ///< text form, recorded in the checkpoint
-  std::uint64_t seed = 0;  ///< shuffling and augmentation (the caller seeds the initial weights)
+  std::uint64_t seed = 0;  ///< shuffling and augmentation (train_network's caller seeds the initial weights)
   bool resume = false;     ///< continue from the run's checkpoint when there is one
   bool keep_checkpoint = true;  ///< false: delete the checkpoint once the training is complete
 };
@@ -64,6 +51,13 @@ double learning_rate(const Config& config, int epoch, int64_t batches_per_epoch 
 /// architecture or seed, Error when files cannot be written.
 TrainResult train_network(nn::Network& net, const Config& config, const data::Splits& splits,
                           torch::Device device, const TrainRunOptions& options, spdlog::logger& log);
+
+/// One training of `arch` from scratch: LibTorch seeded with options.seed, the macro network of
+/// `shape` built on `device` and trained by train_network; `trained`, when given, receives it.
+TrainResult train_architecture(const MacroShape& shape, const Architecture& arch,
+                               const Config& config, const data::Splits& splits, torch::Device device,
+                               const TrainRunOptions& options, spdlog::logger& log,
+                               nn::Network* trained = nullptr);
 
 /// top-1 and top-5 (fractions) of `net` on every batch of `loader`, in eval mode.
 std::pair<double, double> evaluate_accuracy(nn::Network& net, data::Loader& loader,

@@ -1,0 +1,55 @@
+#pragma once
+
+// What `train --train-data` has labelled so far, in one shard's files: the labelled CSV (id, arch,
+// top1_1..top1_R, mean, macs_m, params, seconds, seed, source) and the failures CSV (id, arch,
+// repeat, seed, message). Each row added is written at once, atomically, so a killed run loses at
+// most the architecture in training and continues where it stopped.
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gnas/common/config.hpp"
+#include "gnas/common/run_layout.hpp"
+
+namespace gnas {
+
+/// The labelled CSV's columns for `repeats` trainings per architecture.
+std::vector<std::string> train_data_header(int repeats);
+
+/// The seed of repeat `r` (0-based) of architecture `id`: its own, or with
+/// labels.common_random_numbers the repeat's seed, shared by every architecture. Repeat index
+/// `repeats` is the agreement check's, `repeats` + 1 the final training's: no label uses them.
+std::uint64_t label_seed(const Config& config, std::size_t id, int r);
+
+class LabelStore {
+ public:
+  using Row = std::vector<std::string>;
+
+  /// Reads the shard's files when they exist. Throws DataError for a labelled file of other
+  /// columns (did `repeats` change?) or a failures file of unexpected ones. A labelled file
+  /// written before the `source` column gets it, as `unrecorded`.
+  LabelStore(const Config& config, const Shard& shard);
+
+  /// Whether the architecture (text form) has a label or a recorded failure: it is not trained
+  /// again.
+  bool done(const std::string& arch) const { return done_.count(arch) != 0; }
+  const std::vector<Row>& rows() const { return rows_; }
+  /// The labelled CSV.
+  const std::string& path() const { return path_; }
+
+  /// Appends a labelled row (the header's columns) and rewrites the labelled CSV.
+  void add_label(Row row);
+  /// Records a diverged training and rewrites the failures CSV.
+  void add_failure(std::size_t id, const std::string& arch, int repeat, std::uint64_t seed,
+                   const std::string& message);
+
+ private:
+  std::vector<std::string> header_;
+  std::string path_, failures_path_;
+  std::vector<Row> rows_, failures_;
+  std::set<std::string> done_;
+};
+
+}  // namespace gnas

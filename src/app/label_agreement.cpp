@@ -1,0 +1,111 @@
+#include "gnas/app/label_agreement.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "gnas/common/csv.hpp"
+#include "gnas/common/errors.hpp"
+#include "gnas/common/io.hpp"
+#include "gnas/common/stats.hpp"
+#include "gnas/common/text.hpp"
+#include "gnas/predictor/labels.hpp"
+#include "gnas/predictor/metrics.hpp"
+#include "gnas/train/device.hpp"
+
+namespace gnas {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kAgreementHeader{"id", "arch", "top1_1", "top1_check", "seed"};
+
+}  // namespace
+
+void run_agreement_check(const Config& config, const SearchSpace& space,
+                         const std::vector<Architecture>& archs, const LabelStore& labels,
+                         const Shard& shard, Labeller& labeller, spdlog::logger& log) {
+  const std::string path = RunLayout(config).label_agreement(shard);
+  std::vector<std::vector<std::string>> rows;
+  std::set<std::string> done;
+  if (fs::exists(path)) {
+    const CsvTable existing = read_csv(path);
+    if (existing.header != kAgreementHeader) {
+      throw DataError(path + ": unexpected columns (want id,arch,top1_1,top1_check,seed); move it away");
+    }
+    rows = existing.rows;
+    for (const auto& row : rows) done.insert(row[1]);
+  }
+  std::vector<const std::vector<std::string>*> todo;
+  for (const auto& row : labels.rows()) {
+    const auto id = static_cast<std::size_t>(std::stoul(row[0]));
+    if (id < static_cast<std::size_t>(config.labels.agreement_check) && !done.count(row[1])) todo.push_back(&row);
+  }
+  if (todo.empty()) return;
+  log.info("[train] labels.agreement_check: {} architectures trained once more with a fresh seed", todo.size());
+  for (std::size_t n = 0; n < todo.size(); ++n) {
+    const auto& row = *todo[n];
+    const auto id = static_cast<std::size_t>(std::stoul(row[0]));
+    const std::uint64_t seed = label_seed(config, id, config.repeats);
+    double top1 = 0;
+    try {
+      top1 = labeller.label(archs[id], space.format(archs[id]),
+                            "train/arch" + std::to_string(id) + "_check", seed);
+    } catch (const TrainingDiverged& e) {
+      log.error("[train] agreement check: {}", e.what());
+      continue;
+    }
+    rows.push_back({row[0], row[1], row[2], format_fixed(top1, 6), std::to_string(seed)});
+    write_file_atomic(path, format_csv(kAgreementHeader, rows));
+    release_free_memory();
+    log.info("[train] agreement check {}/{} arch {}: {:.4f} (label's first training {})", n + 1,
+             todo.size(), id, top1, row[2]);
+  }
+}
+
+std::optional<LabelAgreement> measure_label_agreement(const Config& config) {
+  std::vector<double> first, second;
+  std::string from;
+  const auto add = [&](const CsvTable& table, const std::string& a, const std::string& b) {
+    const auto ca = table.find_column(a), cb = table.find_column(b);
+    if (!ca || !cb) return;
+    for (const auto& row : table.rows) {
+      first.push_back(parse_double(row[*ca], a));
+      second.push_back(parse_double(row[*cb], b));
+    }
+  };
+  std::vector<std::string> files;
+  try {
+    files = labelled_data_files(config.path_to_train_data);
+  } catch (const DataError&) {
+    // no label file (yet): every training of this run may have diverged
+  }
+  for (const auto& file : files) add(read_csv(file), "top1_1", "top1_2");
+  from = "repeats";
+  if (first.size() < 3 && fs::is_directory(config.log_dir)) {
+    first.clear();
+    second.clear();
+    // label_agreement.csv and every shard's label_agreement.shardKofN.csv
+    const std::string agreement_stem = fs::path(RunLayout(config).label_agreement({})).stem().string();
+    for (const auto& entry : fs::directory_iterator(config.log_dir)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind(agreement_stem, 0) == 0 && entry.path().extension() == ".csv") {
+        add(read_csv(entry.path().string()), "top1_1", "top1_check");
+      }
+    }
+    from = "agreement_check";
+  }
+  if (first.size() < 3) return std::nullopt;
+  LabelAgreement a;
+  a.from = from;
+  a.n = first.size();
+  a.kendall_tau = kendall_tau(first, second);
+  a.spearman = spearman(first, second);
+  std::vector<double> spread;
+  for (std::size_t i = 0; i < first.size(); ++i) spread.push_back(std::abs(first[i] - second[i]));
+  a.median_spread = median(spread);
+  return a;
+}
+
+}  // namespace gnas

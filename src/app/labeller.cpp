@@ -1,0 +1,85 @@
+#include "gnas/app/labeller.hpp"
+
+#include <torch/torch.h>
+
+#include "gnas/data/dataset.hpp"
+#include "gnas/space/macro.hpp"
+#include "gnas/train/device.hpp"
+#include "gnas/train/trainer.hpp"
+
+namespace gnas {
+
+namespace {
+
+class TableLabeller : public Labeller {
+ public:
+  explicit TableLabeller(BenchmarkTable table) : table_(std::move(table)) {}
+
+  double label(const Architecture& arch, const std::string& text, const std::string&,
+               std::uint64_t) override {
+    return table_.accuracy(arch, text) / 100.0;
+  }
+  bool trains() const override { return false; }
+  void describe(YAML::Node& summary) const override {
+    summary["mode"] = "train_data_lookup";
+    summary["benchmark_table"] = table_.path();
+  }
+
+ private:
+  BenchmarkTable table_;
+};
+
+class TrainingLabeller : public Labeller {
+ public:
+  TrainingLabeller(const Config& config, const SearchSpace& space, bool resume, spdlog::logger& log)
+      : config_(config), space_(space), resume_(resume), log_(log) {}
+
+  double label(const Architecture& arch, const std::string& text, const std::string& run,
+               std::uint64_t seed) override {
+    if (!splits_) {
+      device_ = resolve_device(config_);
+      splits_ = data::load_splits(config_);
+      log_.info("[data] {}", data::describe_splits(*splits_, config_, describe_device(*device_)));
+    }
+    TrainRunOptions options;
+    options.run = run;
+    options.arch = text;
+    options.seed = seed;
+    options.resume = resume_;
+    options.keep_checkpoint = false;
+    return train_architecture(require_macro_shape(space_, "train"), arch, config_, *splits_,
+                              *device_, options, log_)
+        .best_top1;
+  }
+  bool trains() const override { return true; }
+  void describe(YAML::Node& summary) const override { summary["mode"] = "train_data"; }
+
+ private:
+  const Config& config_;
+  const SearchSpace& space_;
+  bool resume_;
+  spdlog::logger& log_;
+  std::optional<torch::Device> device_;
+  std::optional<data::Splits> splits_;
+};
+
+}  // namespace
+
+std::optional<BenchmarkTable> load_benchmark_table(const Config& config, const SearchSpace& space,
+                                                   spdlog::logger& log) {
+  if (config.benchmark_table.empty()) return std::nullopt;
+  BenchmarkTable table = BenchmarkTable::load(config.benchmark_table, space);
+  log.info("[train] benchmark mode: {} accuracies of {} (best {:.4f} %)", table.size(),
+           table.path(), table.best());
+  return table;
+}
+
+std::unique_ptr<Labeller> make_labeller(const Config& config, const SearchSpace& space, bool resume,
+                                        spdlog::logger& log) {
+  if (auto table = load_benchmark_table(config, space, log)) {
+    return std::make_unique<TableLabeller>(std::move(*table));
+  }
+  return std::make_unique<TrainingLabeller>(config, space, resume, log);
+}
+
+}  // namespace gnas

@@ -1,0 +1,65 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "gnas/app/label_store.hpp"
+#include "gnas/common/csv.hpp"
+#include "gnas/common/errors.hpp"
+#include "test_util.hpp"
+
+namespace gnas {
+namespace {
+
+LabelStore::Row row(const std::string& id, const std::string& arch) {
+  return {id, arch, "0.500000", "0.500000", "10.000000", "1000", "1.00", "7", "sampled"};
+}
+
+// Every row added is on disk at once: a store read afterwards (a resumed run) knows it.
+TEST(LabelStore, LabelsAndFailuresAreWrittenAtOnceAndReadBack) {
+  const test::TempDir dir;
+  Config config = test::config_in(dir);
+  config.repeats = 1;
+  {
+    LabelStore store(config, {});
+    EXPECT_TRUE(store.rows().empty());
+    store.add_label(row("0", "a"));
+    store.add_failure(1, "b", 1, 42, "the loss became nan");
+    EXPECT_TRUE(store.done("a"));
+    EXPECT_TRUE(store.done("b"));
+  }
+  const LabelStore again(config, {});
+  ASSERT_EQ(again.rows().size(), 1u);
+  EXPECT_EQ(again.rows()[0], row("0", "a"));
+  EXPECT_TRUE(again.done("a"));
+  EXPECT_TRUE(again.done("b"));
+  EXPECT_FALSE(again.done("c"));
+  const CsvTable failures = read_csv(RunLayout(config).train_failures({}));
+  ASSERT_EQ(failures.rows.size(), 1u);
+  EXPECT_EQ(failures.rows[0][3], "42");
+}
+
+TEST(LabelStore, AFileOfAnotherRepeatCountIsRefusedNamingTheColumns) {
+  const test::TempDir dir;
+  Config config = test::config_in(dir);
+  config.repeats = 1;
+  LabelStore(config, {}).add_label(row("0", "a"));
+  config.repeats = 2;
+  try {
+    LabelStore store(config, {});
+    ADD_FAILURE() << "no DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("(did `repeats` change?)"), std::string::npos) << e.what();
+  }
+}
+
+TEST(LabelStore, SeedsAreSharedByEveryArchitectureWithCommonRandomNumbersOnly) {
+  Config config;
+  config.labels.common_random_numbers = true;
+  EXPECT_EQ(label_seed(config, 0, 1), label_seed(config, 5, 1));
+  EXPECT_NE(label_seed(config, 0, 0), label_seed(config, 0, 1));
+  config.labels.common_random_numbers = false;
+  EXPECT_NE(label_seed(config, 0, 1), label_seed(config, 5, 1));
+}
+
+}  // namespace
+}  // namespace gnas
