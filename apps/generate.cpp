@@ -1,7 +1,8 @@
 // generate: draws the architectures to label (step 1 of the pipeline), or adds a refinement
 // round's best predicted ones.
-#include "gnas/app/cli.hpp"
 #include "gnas/app/generate.hpp"
+
+#include "gnas/app/cli.hpp"
 #include "gnas/app/modes.hpp"
 #include "gnas/common/errors.hpp"
 
@@ -17,8 +18,10 @@ int main(int argc, char** argv) {
       "predicted after the last round.",
       [&](CLI::App& cli) {
         refine = cli.add_option("--refine", round, "refinement round R (1..search.rounds)");
-        verify = cli.add_flag("--verify", "the verification round (search.verify) after the last refinement round")
-                     ->excludes(refine);
+        verify =
+            cli.add_flag("--verify",
+                         "the verification round (search.verify) after the last refinement round")
+                ->excludes(refine);
       },
       [&](const gnas::app::StepContext& ctx) {
         if (verify->count() > 0) {

@@ -1,10 +1,11 @@
 // pipeline: the whole search, resumable, in one command (app/pipeline.hpp).
+#include "gnas/app/pipeline.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 #include "gnas/app/cli.hpp"
-#include "gnas/app/pipeline.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/stop.hpp"
 #include "gnas/common/version.hpp"
@@ -19,7 +20,8 @@ int main(int argc, char** argv) {
       "pipeline");
   cli.add_option("CONFIG", options.config_path, "configuration YAML")->required();
   cli.add_option("--run", options.run, "the run's folder name (default: the config file's name)");
-  cli.add_option("--set", options.overrides, "override a key: dotted.key=value (value in YAML syntax)");
+  cli.add_option("--set", options.overrides,
+                 "override a key: dotted.key=value (value in YAML syntax)");
   cli.set_version_flag("--version", std::string(gnas::version()) + " (" + gnas::git_hash() + ")");
   try {
     cli.parse(argc, argv);

@@ -1,7 +1,8 @@
 // train: labels architectures for the predictor (--train-data) or trains the final model.
+#include "gnas/app/train.hpp"
+
 #include "gnas/app/cli.hpp"
 #include "gnas/app/modes.hpp"
-#include "gnas/app/train.hpp"
 
 int main(int argc, char** argv) {
   bool train_data = false, load_architecture = false, resume = false, best_labelled = false;
@@ -19,8 +20,9 @@ int main(int argc, char** argv) {
                      "label every architecture of path_to_architecture into path_to_train_data");
         cli.add_option("--shard", shard, "K/N: with --train-data, only indices with i % N == K");
         arch_file = cli.add_option("--arch-file", final_options.arch_file,
-                       "final model: architecture file (default path_to_architecture)");
-        index = cli.add_option("--index", final_options.index, "final model: row of the file (0-based)");
+                                   "final model: architecture file (default path_to_architecture)");
+        index = cli.add_option("--index", final_options.index,
+                               "final model: row of the file (0-based)");
         cli.add_flag("--best-labelled", best_labelled,
                      "final model: the architecture of path_to_train_data with the best label "
                      "(search.pick: best_labelled)");
@@ -28,8 +30,8 @@ int main(int argc, char** argv) {
       },
       [&](const gnas::app::StepContext& ctx) {
         if (mode == gnas::TrainMode::kLabels) {
-          gnas::run_train_data(ctx.config, {gnas::Shard::parse(shard.empty() ? "0/1" : shard), resume},
-                               *ctx.log);
+          gnas::run_train_data(
+              ctx.config, {gnas::Shard::parse(shard.empty() ? "0/1" : shard), resume}, *ctx.log);
         } else {
           final_options.resume = resume;
           final_options.best_labelled = best_labelled;
@@ -37,8 +39,8 @@ int main(int argc, char** argv) {
         }
       },
       [&] {
-        mode = gnas::train_mode({load_architecture, train_data, !shard.empty(), arch_file->count() > 0,
-                                 index->count() > 0, best_labelled});
+        mode = gnas::train_mode({load_architecture, train_data, !shard.empty(),
+                                 arch_file->count() > 0, index->count() > 0, best_labelled});
         return gnas::outputs_name(mode);
       });
 }

@@ -1,7 +1,8 @@
 // train_predictor: fits the accuracy predictor to the labelled architectures (step 3).
+#include "gnas/app/train_predictor.hpp"
+
 #include "gnas/app/cli.hpp"
 #include "gnas/app/modes.hpp"
-#include "gnas/app/train_predictor.hpp"
 
 int main(int argc, char** argv) {
   std::vector<std::string> data;

@@ -3,6 +3,8 @@
 //     original's searched architecture and of 20 sampled ones, at the config's shape;
 //  2. for every depthwise convolution shape of the space at batch B: LibTorch's forward, its
 //     backward, and gnas's (nn::depthwise_conv2d), and which one run_conv uses.
+#include "gnas/nn/depthwise.hpp"
+
 #include <torch/torch.h>
 
 #include <chrono>
@@ -10,7 +12,6 @@
 #include <string>
 
 #include "gnas/common/config.hpp"
-#include "gnas/nn/depthwise.hpp"
 #include "gnas/nn/network.hpp"
 #include "gnas/registry/search_spaces.hpp"
 #include "gnas/space/layerwise_space.hpp"
@@ -39,15 +40,17 @@ torch::Tensor to_channels_last(const torch::Tensor& t) {
 int main(int argc, char** argv) {
   const Config config = load_config(argc > 1 ? argv[1] : "config/config.yml");
   const int64_t batch = argc > 2 ? std::stoi(argv[2]) : 128;
-  torch::set_num_threads(config.num_threads > 0 ? config.num_threads : static_cast<int>(std::thread::hardware_concurrency()));
+  torch::set_num_threads(config.num_threads > 0
+                             ? config.num_threads
+                             : static_cast<int>(std::thread::hardware_concurrency()));
   const auto space_ptr = make_search_space(config);
   const auto& space = dynamic_cast<const LayerwiseSpace&>(*space_ptr);
   const MacroShape& shape = space.shape();
 
   std::printf("1. one training step, batch %ld, %dx%dx%d, channels last (ms, median of 5)\n", batch,
               shape.input_size, shape.input_size, shape.input_channels);
-  const torch::Tensor x =
-      to_channels_last(torch::randn({batch, shape.input_channels, shape.input_size, shape.input_size}));
+  const torch::Tensor x = to_channels_last(
+      torch::randn({batch, shape.input_channels, shape.input_size, shape.input_size}));
   const torch::Tensor y = torch::randint(shape.classes, {batch}, torch::kInt64);
   std::vector<std::pair<std::string, Architecture>> archs{
       {"original's searched", space.parse("111000-011101-111111-111111-011101")}};
@@ -60,7 +63,8 @@ int main(int argc, char** argv) {
     net->to_channels_last();  // as the trainer does (config channels_last)
     net->train();
     torch::Tensor loss;
-    const double fwd = median_ms([&] { loss = torch::nn::functional::cross_entropy(net->forward(x), y); });
+    const double fwd =
+        median_ms([&] { loss = torch::nn::functional::cross_entropy(net->forward(x), y); });
     const double both = median_ms([&] {
       net->zero_grad();
       torch::nn::functional::cross_entropy(net->forward(x), y).backward();
@@ -73,8 +77,9 @@ int main(int argc, char** argv) {
       bwd_sum += both - fwd;
     }
   }
-  std::printf("   20 sampled (mean)                                  : forward %.1f, backward %.1f\n",
-              fwd_sum / 20, bwd_sum / 20);
+  std::printf(
+      "   20 sampled (mean)                                  : forward %.1f, backward %.1f\n",
+      fwd_sum / 20, bwd_sum / 20);
 
   std::printf("2. depthwise convolutions of the space, batch %ld (ms, median of 5)\n", batch);
   std::printf("   %-5s %-3s %-3s %-4s %-5s %9s %13s %13s  %s\n", "k", "s", "d", "C", "size",
@@ -90,9 +95,9 @@ int main(int argc, char** argv) {
         const auto run = [&](bool ours) {
           const torch::Tensor xi = in.clone().requires_grad_(true);
           const torch::Tensor wi = w.clone().requires_grad_(true);
-          const torch::Tensor out =
-              ours ? nn::depthwise_conv2d(xi, wi, s, p, d)
-                   : torch::conv2d(xi, wi, {}, at::IntArrayRef{s}, at::IntArrayRef{p}, at::IntArrayRef{d}, c);
+          const torch::Tensor out = ours ? nn::depthwise_conv2d(xi, wi, s, p, d)
+                                         : torch::conv2d(xi, wi, {}, at::IntArrayRef{s},
+                                                         at::IntArrayRef{p}, at::IntArrayRef{d}, c);
           out.sum().backward();
         };
         const double fwd = median_ms([&] {
@@ -101,8 +106,8 @@ int main(int argc, char** argv) {
         });
         const double libtorch = median_ms([&] { run(false); }) - fwd;
         const double ours = median_ms([&] { run(true); }) - fwd;
-        std::printf("   %-5ld %-3ld %-3ld %-4ld %-5ld %9.2f %13.2f %13.2f  %s\n", k, s, d, c, size, fwd,
-                    libtorch, ours, nn::use_depthwise_backward(k, s, d) ? "gnas" : "LibTorch");
+        std::printf("   %-5ld %-3ld %-3ld %-4ld %-5ld %9.2f %13.2f %13.2f  %s\n", k, s, d, c, size,
+                    fwd, libtorch, ours, nn::use_depthwise_backward(k, s, d) ? "gnas" : "LibTorch");
       }
     }
   }

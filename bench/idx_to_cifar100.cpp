@@ -38,9 +38,12 @@ int main(int argc, char** argv) {
   try {
     const auto images = read_all(argv[1]);
     const auto labels = read_all(argv[2]);
-    if (images.size() < 16 || big_endian(images, 0) != 2051) throw std::runtime_error("bad image file");
-    if (labels.size() < 8 || big_endian(labels, 0) != 2049) throw std::runtime_error("bad label file");
-    const uint32_t n = big_endian(images, 4), rows = big_endian(images, 8), cols = big_endian(images, 12);
+    if (images.size() < 16 || big_endian(images, 0) != 2051)
+      throw std::runtime_error("bad image file");
+    if (labels.size() < 8 || big_endian(labels, 0) != 2049)
+      throw std::runtime_error("bad label file");
+    const uint32_t n = big_endian(images, 4), rows = big_endian(images, 8),
+                   cols = big_endian(images, 12);
     if (rows > 32 || cols > 32 || big_endian(labels, 4) != n ||
         images.size() != 16 + size_t(n) * rows * cols || labels.size() != 8 + size_t(n)) {
       throw std::runtime_error("sizes do not agree");

@@ -15,10 +15,13 @@ int main(int argc, char** argv) {
     torch::jit::Module model = torch::jit::load(argv[1]);
     model.eval();
     torch::NoGradGuard no_grad;
-    const torch::Tensor x = torch::ones({2, std::stoi(argv[2]), std::stoi(argv[3]), std::stoi(argv[3])});
+    const torch::Tensor x =
+        torch::ones({2, std::stoi(argv[2]), std::stoi(argv[3]), std::stoi(argv[3])});
     const torch::Tensor y = model.forward({x}).toTensor();
-    if (y.dim() != 2 || y.size(0) != 2 || y.size(1) != std::stoi(argv[4]) || !y.isfinite().all().item<bool>()) {
-      std::fprintf(stderr, "%s: output of shape [%s] or not finite\n", argv[1], std::to_string(y.dim()).c_str());
+    if (y.dim() != 2 || y.size(0) != 2 || y.size(1) != std::stoi(argv[4]) ||
+        !y.isfinite().all().item<bool>()) {
+      std::fprintf(stderr, "%s: output of shape [%s] or not finite\n", argv[1],
+                   std::to_string(y.dim()).c_str());
       return 1;
     }
   } catch (const std::exception& e) {

@@ -25,7 +25,8 @@ inline std::vector<std::uint8_t> synthetic_image(int label, int classes, int siz
   return px;
 }
 
-inline void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes, bool gzip) {
+inline void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes,
+                        bool gzip) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   if (gzip) {
     gzFile f = gzopen(path.c_str(), "wb");
@@ -34,7 +35,8 @@ inline void write_bytes(const std::string& path, const std::vector<std::uint8_t>
     return;
   }
   std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
 }
 
 /// CIFAR-10 layout under dir/cifar-10-batches-bin: 5 training batches of `per_batch` records

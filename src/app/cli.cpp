@@ -6,11 +6,11 @@
 #include "gnas/app/summary.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
-#include "gnas/common/run_layout.hpp"
 #include "gnas/common/logging.hpp"
+#include "gnas/common/run_layout.hpp"
+#include "gnas/common/stop.hpp"
 #include "gnas/common/version.hpp"
 #include "gnas/train/device.hpp"
-#include "gnas/common/stop.hpp"
 
 namespace gnas::app {
 
@@ -98,15 +98,18 @@ int run_main(int argc, char** argv, const std::string& step, const std::string& 
     // The resolved config describes the step's outputs, so it is written when the step ran (done,
     // stopped, or failed after writing some): a run refused for bad input (exit 2) writes
     // nothing and leaves the config of the outputs already there.
-    write_config = [&ctx, name, argc, argv] { write_resolved_config(ctx.config, name, command_line(argc, argv)); };
+    write_config = [&ctx, name, argc, argv] {
+      write_resolved_config(ctx.config, name, command_line(argc, argv));
+    };
     body(ctx);
     write_config();
     return kExitOk;
   } catch (const Stopped& e) {
     write_config_after(ctx, write_config);
-    ctx.log->error("{}; every file written so far is whole: run the same command again to "
-                   "continue (labels done are skipped, a final training resumes with --resume)",
-                   e.what());
+    ctx.log->error(
+        "{}; every file written so far is whole: run the same command again to "
+        "continue (labels done are skipped, a final training resumes with --resume)",
+        e.what());
     return 128 + e.signal();
   } catch (const ConfigError& e) {
     ctx.log->error("configuration error: {}", e.what());

@@ -29,8 +29,8 @@ namespace gnas {
 namespace {
 
 // The searched architecture of a step's CSV (first row: arch, predicted).
-std::optional<std::pair<Architecture, double>> searched(const std::string& path, const SearchSpace& space,
-                                                        bool required) {
+std::optional<std::pair<Architecture, double>> searched(const std::string& path,
+                                                        const SearchSpace& space, bool required) {
   if (!std::filesystem::exists(path)) {
     if (required) throw DataError(path + ": no searched architecture (run evolution first)");
     return std::nullopt;
@@ -44,16 +44,17 @@ std::optional<std::pair<Architecture, double>> searched(const std::string& path,
   } catch (const DataError& e) {
     throw DataError(where + ": " + e.what());
   }
-  return std::make_pair(arch, parse_double(csv.rows[0][csv.column("predicted")], where + ": predicted"));
+  return std::make_pair(arch,
+                        parse_double(csv.rows[0][csv.column("predicted")], where + ": predicted"));
 }
 
 }  // namespace
 
 std::vector<std::string> compare_inputs(const Config& config) {
   const RunLayout layout(config);
-  std::vector<std::string> inputs{config.path_to_architecture, config.path_to_evolution_architecture,
-                                  layout.random_search_architecture(),
-                                  layout.summary(outputs_name(TrainMode::kFinal))};
+  std::vector<std::string> inputs{
+      config.path_to_architecture, config.path_to_evolution_architecture,
+      layout.random_search_architecture(), layout.summary(outputs_name(TrainMode::kFinal))};
   for (const auto& file : labelled_data_files(config.path_to_train_data)) inputs.push_back(file);
   if (!config.benchmark_table.empty()) inputs.push_back(config.benchmark_table);
   return inputs;
@@ -101,8 +102,8 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
   std::set<Architecture> drawn;
   if (std::filesystem::exists(config.path_to_architecture)) {
     const auto archs = read_architectures(config.path_to_architecture, *space);
-    const auto sources =
-        read_architecture_sources(config.path_to_architecture, static_cast<std::size_t>(config.sample_count));
+    const auto sources = read_architecture_sources(config.path_to_architecture,
+                                                   static_cast<std::size_t>(config.sample_count));
     for (std::size_t i = 0; i < archs.size(); ++i) {
       if (sources.at(i) == "sampled") drawn.insert(archs[i]);
     }
@@ -122,7 +123,8 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
   const Constraints constraints{config.macs_budget, config.params_budget, config.latency_budget_ms};
   const CompareEntry* best_sample = nullptr;
   for (const auto& e : result.entries) {
-    if (e.source != "sampled" || !constraints.violation(space->cost(space->parse(e.arch))).empty()) continue;
+    if (e.source != "sampled" || !constraints.violation(space->cost(space->parse(e.arch))).empty())
+      continue;
     if (best_sample == nullptr || e.accuracy > best_sample->accuracy) best_sample = &e;
   }
   const bool costed = space->has_cost();
@@ -132,18 +134,25 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
                     format_fixed(e.accuracy, 6), e.true_accuracy ? "true" : "predicted"});
   }
   result.csv = RunLayout(config).compare_csv();
-  write_file_atomic(result.csv, format_csv({"source", "arch", "macs_m", "params", "accuracy", "kind"}, rows));
+  write_file_atomic(result.csv,
+                    format_csv({"source", "arch", "macs_m", "params", "accuracy", "kind"}, rows));
 
   // A space without a cost model is plotted against the samples' accuracy rank instead of MACs.
-  Plot plot{"sampled, random-search and evolved architectures", costed ? "MACs (millions)" : "sample, by accuracy",
-            "accuracy (true, or predicted where marked)", {}, false, 640, 480};
+  Plot plot{"sampled, random-search and evolved architectures",
+            costed ? "MACs (millions)" : "sample, by accuracy",
+            "accuracy (true, or predicted where marked)",
+            {},
+            false,
+            640,
+            480};
   PlotSeries samples{"random samples (true)", {}, {}, false};
   PlotSeries refined{"refinement rounds (true)", {}, {}, false};
   std::vector<const CompareEntry*> sorted;
   for (const auto& e : result.entries) {
     if (e.source == "sampled") sorted.push_back(&e);
   }
-  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->accuracy < b->accuracy; });
+  std::sort(sorted.begin(), sorted.end(),
+            [](auto* a, auto* b) { return a->accuracy < b->accuracy; });
   for (std::size_t i = 0; i < sorted.size(); ++i) {
     samples.x.push_back(costed ? sorted[i]->macs_m : static_cast<double>(i));
     samples.y.push_back(sorted[i]->accuracy);
@@ -157,28 +166,36 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
   if (!refined.x.empty()) plot.series.push_back(refined);
   const double right = static_cast<double>(sorted.size());
   if (best_sample != nullptr) {
-    plot.series.push_back({"best sample within budget", {costed ? best_sample->macs_m : right - 1}, {best_sample->accuracy}, false, 7});
+    plot.series.push_back({"best sample within budget",
+                           {costed ? best_sample->macs_m : right - 1},
+                           {best_sample->accuracy},
+                           false,
+                           7});
   }
   for (const auto& e : result.entries) {
     if (e.source == "sampled" || e.source == "refined") continue;
     plot.series.push_back({(e.source == "evolution" ? "evolved (" : "random search (") +
                                std::string(e.true_accuracy ? "true" : "predicted") + ")",
-                           {costed ? e.macs_m : right}, {e.accuracy}, false, 7});
+                           {costed ? e.macs_m : right},
+                           {e.accuracy},
+                           false,
+                           7});
   }
   result.plot = RunLayout(config).compare_svg();
   write_file_atomic(result.plot, render_svg(plot));
 
   char line[400];
   const auto print = [&](const char* what, const CompareEntry& e) {
-    std::snprintf(line, sizeof line, "%-28s %s  accuracy %.4f (%s)  %.3f M MACs  %lld params\n", what,
-                  e.arch.c_str(), e.accuracy, e.true_accuracy ? "true" : "predicted", e.macs_m,
-                  static_cast<long long>(e.params));
+    std::snprintf(line, sizeof line, "%-28s %s  accuracy %.4f (%s)  %.3f M MACs  %lld params\n",
+                  what, e.arch.c_str(), e.accuracy, e.true_accuracy ? "true" : "predicted",
+                  e.macs_m, static_cast<long long>(e.params));
     out << line;
   };
   if (best_sample != nullptr) print("best sample within budget", *best_sample);
   const CompareEntry* best_refined = nullptr;
   for (const auto& e : result.entries) {
-    if (e.source == "refined" && (best_refined == nullptr || e.accuracy > best_refined->accuracy)) best_refined = &e;
+    if (e.source == "refined" && (best_refined == nullptr || e.accuracy > best_refined->accuracy))
+      best_refined = &e;
   }
   if (best_refined != nullptr) print("best refinement label", *best_refined);
   for (const auto& e : result.entries) {

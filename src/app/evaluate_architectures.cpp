@@ -1,6 +1,7 @@
 #include "gnas/app/evaluate_architectures.hpp"
 
 #include <torch/torch.h>
+
 #include <cstdio>
 #include <optional>
 #include <vector>
@@ -37,7 +38,8 @@ EvaluateArchitecturesResult run_evaluate_architectures(const Config& config,
   out << line;
   torch::manual_seed(static_cast<int64_t>(derive_seed(config.seed, SeedPurpose::kEvaluate)));
   std::optional<nn::LatencyTimer> timer;
-  if (time_latency) timer.emplace(config.latency);  // one network at a time: a file may hold thousands
+  if (time_latency)
+    timer.emplace(config.latency);  // one network at a time: a file may hold thousands
   for (std::size_t i = 0; i < archs.size(); ++i) {
     ArchitectureReport report;
     report.arch = space->format(archs[i]);

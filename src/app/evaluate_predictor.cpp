@@ -49,7 +49,8 @@ EvaluatePredictorResult run_evaluate_predictor(const Config& config,
   const LabelledSet data = read_labelled(files, *space);
   const PredictorSpec& spec = predictor.spec();
   log.info("[predictor] {} ({} {}, {} network(s)) on {} labelled architectures",
-           config.predictor_pretrained, option_name(spec.variant), option_name(spec.type), spec.members, data.size());
+           config.predictor_pretrained, option_name(spec.variant), option_name(spec.type),
+           spec.members, data.size());
 
   EvaluatePredictorResult result;
   const std::vector<double> predicted = predictor.predict(*space, data.archs);
@@ -57,8 +58,8 @@ EvaluatePredictorResult run_evaluate_predictor(const Config& config,
   result.predictions = join_path(config.log_dir, "evaluate_predictions.csv");
   result.plot = join_path(config.log_dir, "evaluate_predictor.svg");
   write_predictions_csv(result.predictions, *space, data.archs, data.labels, predicted);
-  write_scatter_svg(result.plot, option_name(spec.variant) + " " + option_name(spec.type), data.labels, predicted,
-                    result.metrics);
+  write_scatter_svg(result.plot, option_name(spec.variant) + " " + option_name(spec.type),
+                    data.labels, predicted, result.metrics);
   print_metrics(out, result.metrics);
 
   if (options.speed_count > 0) {
@@ -129,11 +130,12 @@ LearningCurveResult run_learning_curve(const Config& config, const LearningCurve
     std::vector<std::size_t> first(static_cast<std::size_t>(n));
     std::iota(first.begin(), first.end(), 0);
     const FitResult fit = fit_predictor(pc, config.seed, *space, split.train.subset(first), log);
-    LearningCurvePoint point{n, rank_metrics(split.test.labels, fit.predictor.predict(*space, split.test.archs)),
-                             fit.seconds};
+    LearningCurvePoint point{
+        n, rank_metrics(split.test.labels, fit.predictor.predict(*space, split.test.archs)),
+        fit.seconds};
     char line[160];
-    std::snprintf(line, sizeof line, "  n_train %4d  kendall_tau %.4f  spearman %.4f  (%.1f s)\n", n,
-                  point.metrics.kendall_tau, point.metrics.spearman, point.train_seconds);
+    std::snprintf(line, sizeof line, "  n_train %4d  kendall_tau %.4f  spearman %.4f  (%.1f s)\n",
+                  n, point.metrics.kendall_tau, point.metrics.spearman, point.train_seconds);
     out << line;
     out.flush();
     rows.push_back({std::to_string(n), format_fixed(point.metrics.kendall_tau, 6),
@@ -148,8 +150,8 @@ LearningCurveResult run_learning_curve(const Config& config, const LearningCurve
   write_file_atomic(result.csv,
                     format_csv({"n_train", "kendall_tau", "spearman", "mae", "seconds"}, rows));
   Plot plot;
-  plot.title = "learning curve: " + option_name(pc.variant) + " " + option_name(pc.type) + " (test n = " +
-               std::to_string(result.n_test) + ")";
+  plot.title = "learning curve: " + option_name(pc.variant) + " " + option_name(pc.type) +
+               " (test n = " + std::to_string(result.n_test) + ")";
   plot.x_label = "training labels";
   plot.y_label = "Kendall tau on the test split";
   plot.series.push_back(series);

@@ -34,8 +34,13 @@ std::string scored_csv(const SearchSpace& space, const std::vector<Scored>& list
 Plot front_plot(const std::string& title, const std::vector<Scored>& pooled,
                 const std::vector<Scored>& front, CostMeasure measure) {
   const bool latency = measure == CostMeasure::kLatency;
-  Plot plot{title, latency ? "latency (ms, latency table)" : "MACs (millions)", "predicted accuracy",
-            {}, false, 640, 480};
+  Plot plot{title,
+            latency ? "latency (ms, latency table)" : "MACs (millions)",
+            "predicted accuracy",
+            {},
+            false,
+            640,
+            480};
   PlotSeries cloud{"explored", {}, {}, false};
   PlotSeries line{"Pareto front", {}, {}, true};
   for (const auto& e : pooled) {
@@ -65,9 +70,11 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   check_feasible(*space, constraints);
   const Predictor predictor = Predictor::load(config.predictor_pretrained, *space);
   log.info("[evolution] predictor {} ({} {}); macs_budget {} M{}{}", config.predictor_pretrained,
-           option_name(predictor.spec().variant), option_name(predictor.spec().type), format_number(config.macs_budget),
-           config.params_budget > 0 ? ", params_budget " + format_number(config.params_budget) + " M"
-                                    : std::string(),
+           option_name(predictor.spec().variant), option_name(predictor.spec().type),
+           format_number(config.macs_budget),
+           config.params_budget > 0
+               ? ", params_budget " + format_number(config.params_budget) + " M"
+               : std::string(),
            config.latency_budget_ms > 0
                ? ", latency_budget_ms " + format_number(config.latency_budget_ms) + " (" +
                      config.latency_table + ")"
@@ -77,7 +84,8 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   const double k = config.search.uncertainty_weight;
   if (k > 0 && predictor.spec().members < 2) {
     throw ConfigError("search.uncertainty_weight (" + format_number(k) + "): the predictor " +
-                      config.predictor_pretrained + " has one network; train it with "
+                      config.predictor_pretrained +
+                      " has one network; train it with "
                       "predictor.ensemble >= 2");
   }
   const Fitness fitness = [&](const std::vector<Architecture>& archs) {
@@ -89,7 +97,8 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   };
   const EvolutionOptions options = EvolutionOptions::from_config(config);
   EvolutionRunResult result;
-  const std::string mode = outputs_name(random ? EvolutionMode::kRandomSearch : EvolutionMode::kEvolution);
+  const std::string mode =
+      outputs_name(random ? EvolutionMode::kRandomSearch : EvolutionMode::kEvolution);
   const bool pareto = config.evolution.pareto;
   // Pareto mode: everything scored, and its fronts over MACs and (with a latency table) latency.
   std::vector<Scored> pooled, front, latency_front;
@@ -102,7 +111,8 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
       front = pareto_front(pooled);
     }
   } else if (pareto) {
-    ParetoResult p = pareto_search(*space, constraints, config.evolution.pareto_budgets, options, fitness);
+    ParetoResult p =
+        pareto_search(*space, constraints, config.evolution.pareto_budgets, options, fitness);
     for (std::size_t i = 0; i < p.budgets.size(); ++i) {
       log.info("[evolution] pareto budget {}/{}: {:.3f} M MACs, best predicted {:.4f}", i + 1,
                p.budgets.size(), p.budgets[i], p.best_per_budget[i].fitness);
@@ -115,10 +125,11 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   }
   const SearchResult& s = result.search;
   const Scored& best = s.best();
-  log.info("[evolution] {}: best {} predicted {:.4f}, {:.3f} M MACs, {} parameters; {} "
-           "architectures scored in {:.2f} s ({:.0f} predictions/s)",
-           mode, space->format(best.arch), best.fitness, best.cost.macs_m, best.cost.params,
-           s.queries, s.seconds, static_cast<double>(s.queries) / s.seconds);
+  log.info(
+      "[evolution] {}: best {} predicted {:.4f}, {:.3f} M MACs, {} parameters; {} "
+      "architectures scored in {:.2f} s ({:.0f} predictions/s)",
+      mode, space->format(best.arch), best.fitness, best.cost.macs_m, best.cost.params, s.queries,
+      s.seconds, static_cast<double>(s.queries) / s.seconds);
 
   if (pareto && space->has_latency()) latency_front = pareto_front(pooled, CostMeasure::kLatency);
   // The baseline writes beside evolution's files, never over them: evaluate --compare reads both.
@@ -130,8 +141,9 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   write_file_atomic(out(search_files::kExplored), scored_csv(*space, s.explored));
   std::vector<std::vector<std::string>> history;
   for (const auto& h : s.history) {
-    history.push_back({std::to_string(h.generation), format_fixed(h.best, 6), format_fixed(h.mean, 6),
-                       std::to_string(h.unique), format_fixed(h.seconds, 4)});
+    history.push_back({std::to_string(h.generation), format_fixed(h.best, 6),
+                       format_fixed(h.mean, 6), std::to_string(h.unique),
+                       format_fixed(h.seconds, 4)});
   }
   write_file_atomic(out(search_files::kHistory),
                     format_csv({"generation", "best", "mean", "unique", "seconds"}, history));
@@ -140,7 +152,11 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   const bool costed = space->has_cost();
   Plot explored{mode + ": " + std::to_string(s.queries) + " architectures scored",
                 costed ? "MACs (millions)" : "architecture, in the order scored",
-                "predicted accuracy", {}, false, 640, 480};
+                "predicted accuracy",
+                {},
+                false,
+                640,
+                480};
   PlotSeries all{"explored", {}, {}, false};
   double best_x = best.cost.macs_m;
   for (std::size_t i = 0; i < s.explored.size(); ++i) {
@@ -150,10 +166,16 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
     if (!costed && e.arch == best.arch) best_x = static_cast<double>(i);
   }
   explored.series.push_back(all);
-  explored.series.push_back({"best: " + space->format(best.arch), {best_x}, {best.fitness}, false, 7});
+  explored.series.push_back(
+      {"best: " + space->format(best.arch), {best_x}, {best.fitness}, false, 7});
   write_file_atomic(out(search_files::kExploredSvg), render_svg(explored));
-  Plot progress{mode + ": best predicted accuracy so far", "generation", "predicted accuracy",
-                {}, false, 640, 480};
+  Plot progress{mode + ": best predicted accuracy so far",
+                "generation",
+                "predicted accuracy",
+                {},
+                false,
+                640,
+                480};
   PlotSeries best_line{"best so far", {}, {}, true};
   PlotSeries mean_line{"generation mean", {}, {}, true};
   for (const auto& h : s.history) {
@@ -176,10 +198,11 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
              out(search_files::kPareto));
     if (!latency_front.empty()) {
       write_file_atomic(out(search_files::kParetoLatency), scored_csv(*space, latency_front));
-      write_file_atomic(out(search_files::kParetoLatencySvg),
-                        render_svg(front_plot(mode + ": predicted accuracy vs latency, " +
-                                                  std::to_string(latency_front.size()) + "-point front",
-                                              pooled, latency_front, CostMeasure::kLatency)));
+      write_file_atomic(
+          out(search_files::kParetoLatencySvg),
+          render_svg(front_plot(mode + ": predicted accuracy vs latency, " +
+                                    std::to_string(latency_front.size()) + "-point front",
+                                pooled, latency_front, CostMeasure::kLatency)));
     }
   }
 
@@ -206,7 +229,8 @@ EvolutionRunResult run_evolution(const Config& config, bool random, spdlog::logg
   }
   values["search_seconds"] = format_fixed(s.seconds, 3);
   values["predictions_per_second"] = format_fixed(static_cast<double>(s.queries) / s.seconds, 1);
-  if (pareto && !latency_front.empty()) values["pareto_latency_points"] = static_cast<int>(latency_front.size());
+  if (pareto && !latency_front.empty())
+    values["pareto_latency_points"] = static_cast<int>(latency_front.size());
   app::write_summary(config, mode, values, s.seconds,
                      {evolution_inputs(config), {result.output, out(search_files::kExplored)}});
   save_feature_cache(config.predictor.feature_cache, *space);

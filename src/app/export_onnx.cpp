@@ -19,7 +19,8 @@ ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& 
                                  spdlog::logger& log, std::ostream& out) {
   const auto start = Clock::now();
   const auto space = make_search_space(config);
-  const std::string file = options.arch_file.empty() ? config.path_to_evolution_architecture : options.arch_file;
+  const std::string file =
+      options.arch_file.empty() ? config.path_to_evolution_architecture : options.arch_file;
   const std::vector<Architecture> archs = read_architectures(file, *space);
   if (options.index < 0 || options.index >= static_cast<int>(archs.size())) {
     throw UsageError("--index (" + std::to_string(options.index) + "): " + file + " holds " +
@@ -28,7 +29,8 @@ ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& 
   const Architecture& arch = archs[static_cast<std::size_t>(options.index)];
   ExportOnnxResult result;
   result.arch = space->format(arch);
-  result.output = join_path(config.log_dir, "architecture_" + std::to_string(options.index) + ".onnx");
+  result.output =
+      join_path(config.log_dir, "architecture_" + std::to_string(options.index) + ".onnx");
   const std::uint64_t seed = derive_seed(config.seed, SeedPurpose::kEvaluate, 2);
   torch::manual_seed(seed);
   // Untrained weights; BatchNorm running statistics moved towards those of noise images by two
@@ -50,21 +52,25 @@ ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& 
   result.relative_difference = e.relative_difference;
   result.max_abs_difference = e.max_abs_difference;
   result.seconds = seconds_since(start);
-  out << result.arch << " -> " << result.output << " (" << e.nodes << " nodes; OpenCV vs LibTorch on "
-      << e.check_batch << " images: max |difference| " << format_number(e.max_abs_difference) << ", "
-      << format_number(e.relative_difference) << " of the logits' scale)\n";
+  out << result.arch << " -> " << result.output << " (" << e.nodes
+      << " nodes; OpenCV vs LibTorch on " << e.check_batch << " images: max |difference| "
+      << format_number(e.max_abs_difference) << ", " << format_number(e.relative_difference)
+      << " of the logits' scale)\n";
   log.info("[export] {} -> {}: OpenCV's logits within {} of LibTorch's (relative {})", result.arch,
-           result.output, format_number(e.max_abs_difference), format_number(e.relative_difference));
+           result.output, format_number(e.max_abs_difference),
+           format_number(e.relative_difference));
   YAML::Node values;
   values["mode"] = "export_onnx";
   values["arch_file"] = file;
   values["index"] = options.index;
   values["arch"] = result.arch;
   values["output"] = result.output;
-  values["weights"] = "untrained (seed " + std::to_string(seed) +
-                      "), BatchNorm running statistics after 2 training-mode passes of 8 noise images";
-  values["batch"] = "dynamic (input images [batch, " + std::to_string(channels) + ", " + std::to_string(size) +
-                    ", " + std::to_string(size) + "], output logits [batch, " + std::to_string(classes) + "])";
+  values["weights"] =
+      "untrained (seed " + std::to_string(seed) +
+      "), BatchNorm running statistics after 2 training-mode passes of 8 noise images";
+  values["batch"] = "dynamic (input images [batch, " + std::to_string(channels) + ", " +
+                    std::to_string(size) + ", " + std::to_string(size) +
+                    "], output logits [batch, " + std::to_string(classes) + "])";
   values["check_runtime"] = "OpenCV DNN";
   values["check_batch"] = static_cast<int>(e.check_batch);
   values["check_max_abs_difference"] = format_number(e.max_abs_difference);

@@ -21,8 +21,10 @@ FidelityResult run_fidelity(const Config& config, const std::string& file, spdlo
   const auto start = Clock::now();
   std::error_code ignored;
   if (file == config.path_to_train_data ||
-      (std::filesystem::exists(file) && std::filesystem::equivalent(file, config.path_to_train_data, ignored))) {
-    throw UsageError("--fidelity (" + file + "): is path_to_train_data itself; give the labels of "
+      (std::filesystem::exists(file) &&
+       std::filesystem::equivalent(file, config.path_to_train_data, ignored))) {
+    throw UsageError("--fidelity (" + file +
+                     "): is path_to_train_data itself; give the labels of "
                      "the longer recipe (e.g. train --train-data --set epochs=... --set "
                      "path_to_train_data=OTHER.csv)");
   }
@@ -30,7 +32,8 @@ FidelityResult run_fidelity(const Config& config, const std::string& file, spdlo
   const LabelledSet cheap = read_labelled(labelled_data_files(config.path_to_train_data), *space);
   const LabelledSet reference = read_labelled({file}, *space);
   std::unordered_map<Architecture, double, ArchitectureHash> long_label;
-  for (std::size_t i = 0; i < reference.size(); ++i) long_label[reference.archs[i]] = reference.labels[i];
+  for (std::size_t i = 0; i < reference.size(); ++i)
+    long_label[reference.archs[i]] = reference.labels[i];
   std::vector<double> a, b, difference;
   for (std::size_t i = 0; i < cheap.size(); ++i) {
     const auto it = long_label.find(cheap.archs[i]);
@@ -49,9 +52,10 @@ FidelityResult run_fidelity(const Config& config, const std::string& file, spdlo
   result.spearman = spearman(a, b);
   result.median_difference = median(difference);
   result.seconds = seconds_since(start);
-  out << "fidelity: " << result.n << " architectures; Kendall tau " << format_fixed(result.kendall_tau, 4)
-      << ", Spearman " << format_fixed(result.spearman, 4) << ", median (long - cheap) "
-      << format_fixed(100 * result.median_difference, 2) << " points\n";
+  out << "fidelity: " << result.n << " architectures; Kendall tau "
+      << format_fixed(result.kendall_tau, 4) << ", Spearman " << format_fixed(result.spearman, 4)
+      << ", median (long - cheap) " << format_fixed(100 * result.median_difference, 2)
+      << " points\n";
   log.info("[fidelity] {} vs {}: {} architectures, Kendall tau {:.4f}", config.path_to_train_data,
            file, result.n, result.kendall_tau);
   YAML::Node values;

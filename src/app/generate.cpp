@@ -5,17 +5,17 @@
 #include <map>
 #include <unordered_set>
 
-#include "gnas/app/proxies.hpp"
 #include "gnas/app/modes.hpp"
+#include "gnas/app/proxies.hpp"
 #include "gnas/app/summary.hpp"
 #include "gnas/common/clock.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
-#include "gnas/common/seed.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/run_layout.hpp"
-#include "gnas/common/text.hpp"
+#include "gnas/common/seed.hpp"
 #include "gnas/common/stats.hpp"
+#include "gnas/common/text.hpp"
 #include "gnas/predictor/labels.hpp"
 #include "gnas/registry/search_spaces.hpp"
 #include "gnas/space/arch_io.hpp"
@@ -41,14 +41,17 @@ std::pair<std::string, std::string> usage_key(const SearchSpace& space, std::siz
 // sampling.prescreen: the sample_count candidates with the best proxy ensemble rank, in draw
 // order; every candidate's scores and the choice in <log_dir>/prescreen.csv.
 std::vector<Architecture> prescreen(const Config& config, const SearchSpace& space,
-                                    const std::vector<Architecture>& candidates, spdlog::logger& log) {
+                                    const std::vector<Architecture>& candidates,
+                                    spdlog::logger& log) {
   const ProxyScores scores = score_architectures(config, space, candidates, log);
   const std::vector<double> vote = ensemble_rank(scores);
   std::vector<std::size_t> order(candidates.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return vote[a] > vote[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return vote[a] > vote[b]; });
   std::vector<char> chosen(candidates.size(), 0);
-  for (std::size_t r = 0; r < static_cast<std::size_t>(config.sample_count); ++r) chosen[order[r]] = 1;
+  for (std::size_t r = 0; r < static_cast<std::size_t>(config.sample_count); ++r)
+    chosen[order[r]] = 1;
   std::vector<Architecture> kept;
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
@@ -62,9 +65,11 @@ std::vector<Architecture> prescreen(const Config& config, const SearchSpace& spa
   header.insert(header.end(), scores.columns.begin(), scores.columns.end());
   header.insert(header.end(), {"ensemble_rank", "chosen"});
   write_file_atomic(RunLayout(config).prescreen_csv(), format_csv(header, rows));
-  log.info("[prescreen] kept the {} of {} candidates with the best proxy ensemble rank ({:.1f} "
-           "candidates/s{})", kept.size(), candidates.size(), scores.archs_per_second,
-           scores.stand_in ? ", stand-in minibatch" : "");
+  log.info(
+      "[prescreen] kept the {} of {} candidates with the best proxy ensemble rank ({:.1f} "
+      "candidates/s{})",
+      kept.size(), candidates.size(), scores.archs_per_second,
+      scores.stand_in ? ", stand-in minibatch" : "");
   return kept;
 }
 
@@ -84,10 +89,10 @@ GenerateResult run_generate(const Config& config, spdlog::logger& log) {
                   " distinct architectures in " + std::to_string(config.sampling.max_attempts) +
                   " draws (sampling.max_attempts); lower sample_count or raise the attempts");
     }
-    Architecture arch = config.sampling.within_budget
-                            ? sample_within_budget(*space, config.macs_budget,
-                                                   config.sampling.max_attempts, rng)
-                            : space->sample(rng);
+    Architecture arch =
+        config.sampling.within_budget
+            ? sample_within_budget(*space, config.macs_budget, config.sampling.max_attempts, rng)
+            : space->sample(rng);
     if (seen.insert(arch).second) result.archs.push_back(std::move(arch));
   }
   if (config.sampling.prescreen > 0) result.archs = prescreen(config, *space, result.archs, log);
@@ -109,8 +114,7 @@ GenerateResult run_generate(const Config& config, spdlog::logger& log) {
   result.macs_max_m = macs.back();
   result.macs_median_m = median_of_sorted(macs);
   const std::size_t n = macs.size();
-  result.seconds =
-      seconds_since(start);
+  result.seconds = seconds_since(start);
 
   log.info("wrote {} architectures to {} in {:.3f} s", n, config.path_to_architecture,
            result.seconds);
@@ -157,8 +161,8 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
   RefineResult result;
   result.round = round;
   std::vector<Architecture> archs = read_architectures(config.path_to_architecture, *space);
-  std::vector<std::string> sources =
-      read_architecture_sources(config.path_to_architecture, static_cast<std::size_t>(config.sample_count));
+  std::vector<std::string> sources = read_architecture_sources(
+      config.path_to_architecture, static_cast<std::size_t>(config.sample_count));
   const auto per_round = static_cast<std::size_t>(config.search.per_round);
   // The verification round follows the refinement rounds and adds search.verify.
   const bool verification = config.search.verify > 0 && round == config.search.rounds + 1;
@@ -169,7 +173,8 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
   if (archs.size() < before) {
     throw DataError(config.path_to_architecture + ": holds " + std::to_string(archs.size()) +
                     " architectures; refinement round " + std::to_string(round) + " starts from " +
-                    std::to_string(before) + " (sample_count + (round - 1) x search.per_round): "
+                    std::to_string(before) +
+                    " (sample_count + (round - 1) x search.per_round): "
                     "run the rounds in order");
   }
   if (archs.size() >= target) {
@@ -204,7 +209,8 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
       throw DataError(where + ": " + e.what());
     }
     if (known.count(arch)) continue;
-    candidates.emplace_back(parse_double(explored.rows[r][predicted_col], where + ": predicted"), arch);
+    candidates.emplace_back(parse_double(explored.rows[r][predicted_col], where + ": predicted"),
+                            arch);
   }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -214,8 +220,8 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
     result.added.push_back(candidates[i].second);
     archs.push_back(candidates[i].second);
     sources.push_back(verification ? "verify" : "refine" + std::to_string(round));
-    log.info("[refine] round {}: + {} (predicted {:.4f})", round, space->format(candidates[i].second),
-             candidates[i].first);
+    log.info("[refine] round {}: + {} (predicted {:.4f})", round,
+             space->format(candidates[i].second), candidates[i].first);
   }
   if (result.added.size() < need) {
     log.warn("[refine] round {}: only {} of {} wanted architectures in {} are new", round,
@@ -223,16 +229,16 @@ RefineResult run_refine(const Config& config, int round, spdlog::logger& log) {
   }
   write_architecture_csv(config.path_to_architecture, *space, archs, sources);
   result.total = archs.size();
-  const double seconds =
-      seconds_since(start);
+  const double seconds = seconds_since(start);
   YAML::Node values;
   values["mode"] = verification ? "verify" : "refine";
   values["round"] = round;
   values["added"] = static_cast<int>(result.added.size());
   values["count"] = static_cast<int>(result.total);
   values["output"] = config.path_to_architecture;
-  app::write_summary(config, outputs_name(verification ? GenerateMode::kVerify : GenerateMode::kRefine), values,
-                     seconds);
+  app::write_summary(config,
+                     outputs_name(verification ? GenerateMode::kVerify : GenerateMode::kRefine),
+                     values, seconds);
   return result;
 }
 

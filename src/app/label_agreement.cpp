@@ -32,7 +32,8 @@ void run_agreement_check(const Config& config, const SearchSpace& space,
   if (fs::exists(path)) {
     const CsvTable existing = read_csv(path);
     if (existing.header != kAgreementHeader) {
-      throw DataError(path + ": unexpected columns (want id,arch,top1_1,top1_check,seed); move it away");
+      throw DataError(path +
+                      ": unexpected columns (want id,arch,top1_1,top1_check,seed); move it away");
     }
     rows = existing.rows;
     for (const auto& row : rows) done.insert(row[1]);
@@ -40,10 +41,12 @@ void run_agreement_check(const Config& config, const SearchSpace& space,
   std::vector<const std::vector<std::string>*> todo;
   for (const auto& row : labels.rows()) {
     const auto id = static_cast<std::size_t>(std::stoul(row[0]));
-    if (id < static_cast<std::size_t>(config.labels.agreement_check) && !done.count(row[1])) todo.push_back(&row);
+    if (id < static_cast<std::size_t>(config.labels.agreement_check) && !done.count(row[1]))
+      todo.push_back(&row);
   }
   if (todo.empty()) return;
-  log.info("[train] labels.agreement_check: {} architectures trained once more with a fresh seed", todo.size());
+  log.info("[train] labels.agreement_check: {} architectures trained once more with a fresh seed",
+           todo.size());
   for (std::size_t n = 0; n < todo.size(); ++n) {
     const auto& row = *todo[n];
     const auto id = static_cast<std::size_t>(std::stoul(row[0]));
@@ -87,7 +90,8 @@ std::optional<LabelAgreement> measure_label_agreement(const Config& config) {
     first.clear();
     second.clear();
     // label_agreement.csv and every shard's label_agreement.shardKofN.csv
-    const std::string agreement_stem = fs::path(RunLayout(config).label_agreement({})).stem().string();
+    const std::string agreement_stem =
+        fs::path(RunLayout(config).label_agreement({})).stem().string();
     for (const auto& entry : fs::directory_iterator(config.log_dir)) {
       const std::string name = entry.path().filename().string();
       if (name.rfind(agreement_stem, 0) == 0 && entry.path().extension() == ".csv") {

@@ -42,7 +42,8 @@ std::vector<std::vector<std::string>> existing_rows(const std::string& path,
 std::vector<std::string> train_data_header(int repeats) {
   std::vector<std::string> header{"id", "arch"};
   for (int r = 1; r <= repeats; ++r) header.push_back("top1_" + std::to_string(r));
-  for (const char* c : {"mean", "macs_m", "params", "seconds", "seed", "source"}) header.emplace_back(c);
+  for (const char* c : {"mean", "macs_m", "params", "seconds", "seed", "source"})
+    header.emplace_back(c);
   return header;
 }
 
@@ -75,7 +76,8 @@ void LabelStore::add_label(Row row) {
 void LabelStore::add_failure(std::size_t id, const std::string& arch, int repeat,
                              std::uint64_t seed, const std::string& message) {
   done_.insert(arch);
-  failures_.push_back({std::to_string(id), arch, std::to_string(repeat), std::to_string(seed), message});
+  failures_.push_back(
+      {std::to_string(id), arch, std::to_string(repeat), std::to_string(seed), message});
   write_file_atomic(failures_path_, format_csv(kFailureHeader, failures_));
 }
 

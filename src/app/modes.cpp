@@ -40,14 +40,16 @@ std::string outputs_name(EvaluateMode mode) {
 TrainMode train_mode(const TrainFlags& f) {
   const bool picks_one = f.arch_file || f.index || f.best_labelled;
   if (f.best_labelled && (f.arch_file || f.index)) {
-    throw UsageError("train: --best-labelled picks from path_to_train_data; drop --arch-file/--index");
+    throw UsageError(
+        "train: --best-labelled picks from path_to_train_data; drop --arch-file/--index");
   }
   if (!f.load_architecture) {
     throw UsageError("train: give --load-architecture (with --train-data for labels)");
   }
   if (f.train_data && picks_one) {
     throw UsageError(
-        "train: --arch-file/--index/--best-labelled choose the final model's architecture; --train-data "
+        "train: --arch-file/--index/--best-labelled choose the final model's architecture; "
+        "--train-data "
         "labels every architecture of path_to_architecture");
   }
   if (!f.train_data && f.shard) throw UsageError("train: --shard only applies with --train-data");
@@ -62,11 +64,13 @@ EvaluateMode evaluate_mode(const EvaluateFlags& f) {
   if (modes != 1) {
     throw UsageError(
         "evaluate: give exactly one of --arch-file [PATH], --predictor, --learning-curve, "
-        "--profile-latency [PATH], --compare, --report, --proxies [--arch-file PATH], --fidelity FILE, "
+        "--profile-latency [PATH], --compare, --report, --proxies [--arch-file PATH], --fidelity "
+        "FILE, "
         "--export-onnx [--arch-file PATH] [--index I]");
   }
   if (f.index && !f.export_onnx) throw UsageError("evaluate: --index goes with --export-onnx");
-  if (f.no_latency && !architectures) throw UsageError("evaluate: --no-latency goes with --arch-file [PATH]");
+  if (f.no_latency && !architectures)
+    throw UsageError("evaluate: --no-latency goes with --arch-file [PATH]");
   if (f.export_onnx) return EvaluateMode::kExportOnnx;
   if (f.fidelity) return EvaluateMode::kFidelity;
   if (f.proxies) return EvaluateMode::kProxies;

@@ -50,8 +50,8 @@ std::string utc_now() {
 int latest_stage(const Config& config) {
   if (!fs::exists(config.path_to_architecture)) return -1;
   int stage = 0;
-  for (const auto& source :
-       read_architecture_sources(config.path_to_architecture, static_cast<std::size_t>(config.sample_count))) {
+  for (const auto& source : read_architecture_sources(
+           config.path_to_architecture, static_cast<std::size_t>(config.sample_count))) {
     if (source == "verify") {
       stage = std::max(stage, config.search.rounds + 1);
     } else if (source.rfind("refine", 0) == 0 && source.size() > 6) {
@@ -83,7 +83,9 @@ class Runner {
     add_log_file(*log, RunLayout(config_).step_log(step));
     log->info("gnas {} ({}) {}", version(), git_hash(), step);
     log->info("command line: {} (step: {} {})", origin_, step, flags);
-    const auto write_config = [&] { app::write_resolved_config(config_, name, origin_ + " (step: " + step + " " + flags + ")"); };
+    const auto write_config = [&] {
+      app::write_resolved_config(config_, name, origin_ + " (step: " + step + " " + flags + ")");
+    };
     try {
       body(*log);
     } catch (const ConfigError&) {
@@ -104,16 +106,21 @@ class Runner {
     write_config();
   }
 
-  // Labels every architecture not yet labelled (a training in progress resumes from its checkpoint).
+  // Labels every architecture not yet labelled (a training in progress resumes from its
+  // checkpoint).
   void label() {
-    const bool fresh = count_unlabelled(config_) == 0 &&
-                       app::up_to_date(config_, outputs_name(TrainMode::kLabels), {config_.path_to_architecture});
-    step("train", outputs_name(TrainMode::kLabels), "--load-architecture --train-data --resume", fresh,
-         [&](spdlog::logger& log) { run_train_data(config_, {Shard{}, true}, log); });
+    const bool fresh =
+        count_unlabelled(config_) == 0 &&
+        app::up_to_date(config_, outputs_name(TrainMode::kLabels), {config_.path_to_architecture});
+    step("train", outputs_name(TrainMode::kLabels), "--load-architecture --train-data --resume",
+         fresh, [&](spdlog::logger& log) {
+           run_train_data(config_, {Shard{}, true}, log);
+         });
   }
 
   // Refits the predictor on the labels of stage `stage` and searches with it; nothing when the
-  // architecture file already holds a later round's picks (that round's fit is the one that counts).
+  // architecture file already holds a later round's picks (that round's fit is the one that
+  // counts).
   void fit(int stage) {
     const bool obsolete = latest_stage(config_) > stage;
     const std::vector<std::string> labels = labelled_data_files(config_.path_to_train_data);
@@ -121,7 +128,8 @@ class Runner {
          obsolete || app::up_to_date(config_, std::string(kTrainPredictorName), labels),
          [&](spdlog::logger& log) { run_train_predictor(config_, {}, log); });
     const std::string evolution = outputs_name(EvolutionMode::kEvolution);
-    step("evolution", evolution, "", obsolete || app::up_to_date(config_, evolution, evolution_inputs(config_)),
+    step("evolution", evolution, "",
+         obsolete || app::up_to_date(config_, evolution, evolution_inputs(config_)),
          [&](spdlog::logger& log) { run_evolution(config_, false, log); });
   }
 
@@ -129,7 +137,8 @@ class Runner {
   void refine(int round) {
     const bool verification = round == config_.search.rounds + 1;
     step("generate", outputs_name(verification ? GenerateMode::kVerify : GenerateMode::kRefine),
-         verification ? "--verify" : "--refine " + std::to_string(round), latest_stage(config_) >= round,
+         verification ? "--verify" : "--refine " + std::to_string(round),
+         latest_stage(config_) >= round,
          [&](spdlog::logger& log) { run_refine(config_, round, log); });
   }
 
@@ -146,8 +155,8 @@ std::string command_text(const PipelineOptions& options, const std::string& name
   return text;
 }
 
-void write_run_record(const RunLayout& layout, const PipelineOptions& options, const std::string& name,
-                      const Config& config) {
+void write_run_record(const RunLayout& layout, const PipelineOptions& options,
+                      const std::string& name, const Config& config) {
   if (fs::exists(layout.run_record())) return;
   YAML::Node node(YAML::NodeType::Map);
   node["name"] = name;
@@ -165,7 +174,8 @@ void write_run_record(const RunLayout& layout, const PipelineOptions& options, c
 }  // namespace
 
 PipelineResult run_pipeline(const PipelineOptions& options, std::ostream& out) {
-  const std::string name = options.run.empty() ? fs::path(options.config_path).stem().string() : options.run;
+  const std::string name =
+      options.run.empty() ? fs::path(options.config_path).stem().string() : options.run;
   if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
     throw UsageError("--run '" + name + "': a run name is one folder name");
   }
@@ -175,13 +185,15 @@ PipelineResult run_pipeline(const PipelineOptions& options, std::ostream& out) {
   const Config config = in_run_folder(loaded, result.run_dir);
   const RunLayout layout(config);
   ensure_directory(result.run_dir);
-  out << "pipeline: run folder " << result.run_dir << " (config " << options.config_path << ", seed "
-      << config.seed << ", " << config.search.rounds << " refinement rounds)" << std::endl;
+  out << "pipeline: run folder " << result.run_dir << " (config " << options.config_path
+      << ", seed " << config.seed << ", " << config.search.rounds << " refinement rounds)"
+      << std::endl;
   configure_cpu_runtime(config);
   write_run_record(layout, options, name, config);
 
   Runner run(config, command_text(options, name), out, result);
-  run.step("generate", outputs_name(GenerateMode::kSample), "", fs::exists(config.path_to_architecture),
+  run.step("generate", outputs_name(GenerateMode::kSample), "",
+           fs::exists(config.path_to_architecture),
            [&](spdlog::logger& log) { run_generate(config, log); });
   run.label();
   run.fit(0);
@@ -196,7 +208,8 @@ PipelineResult run_pipeline(const PipelineOptions& options, std::ostream& out) {
     run.label();
   }
   const std::string random = outputs_name(EvolutionMode::kRandomSearch);
-  run.step("evolution", random, "--random-search", app::up_to_date(config, random, evolution_inputs(config)),
+  run.step("evolution", random, "--random-search",
+           app::up_to_date(config, random, evolution_inputs(config)),
            [&](spdlog::logger& log) { run_evolution(config, true, log); });
 
   // The final training (or, in benchmark mode, the lookup) of the answer: the evolved
@@ -212,18 +225,21 @@ PipelineResult run_pipeline(const PipelineOptions& options, std::ostream& out) {
   const std::string final_name = outputs_name(TrainMode::kFinal);
   run.step("train", final_name,
            best_labelled ? "--load-architecture --best-labelled --resume"
-                         : "--load-architecture --arch-file " + config.path_to_evolution_architecture + " --resume",
+                         : "--load-architecture --arch-file " +
+                               config.path_to_evolution_architecture + " --resume",
            app::up_to_date(config, final_name, answer_from),
            [&](spdlog::logger& log) { run_train_final(config, answer, log); });
 
   const std::string compare = outputs_name(EvaluateMode::kCompare);
-  run.step("evaluate", compare, "--compare", app::up_to_date(config, compare, compare_inputs(config)),
+  run.step("evaluate", compare, "--compare",
+           app::up_to_date(config, compare, compare_inputs(config)),
            [&](spdlog::logger& log) { run_compare(config, log, out); });
   const std::string report = outputs_name(EvaluateMode::kReport);
   run.step("evaluate", report, "--report", app::up_to_date(config, report, report_inputs(config)),
            [&](spdlog::logger& log) { run_report(config, log); });
   out << "pipeline: done; open " << layout.report()
-      << (config.benchmark_table.empty() ? "" : " (benchmark mode: " + config.benchmark_table + ")") << std::endl;
+      << (config.benchmark_table.empty() ? "" : " (benchmark mode: " + config.benchmark_table + ")")
+      << std::endl;
   return result;
 }
 

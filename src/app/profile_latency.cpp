@@ -1,6 +1,7 @@
 #include "gnas/app/profile_latency.hpp"
 
 #include <torch/torch.h>
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -40,14 +41,18 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
                                          std::ostream& out) {
   const auto start = Clock::now();
   const auto space = make_search_space(config);
-  const MacroShape& shape = require_macro_shape(*space, "--profile-latency (it times the macro network's ops)");
+  const MacroShape& shape =
+      require_macro_shape(*space, "--profile-latency (it times the macro network's ops)");
   ProfileLatencyResult result;
   result.output = path.empty() ? join_path(config.log_dir, "latency_table.csv") : path;
   result.check_output = join_path(config.log_dir, "latency_check.csv");
   torch::manual_seed(static_cast<int64_t>(derive_seed(config.seed, SeedPurpose::kEvaluate)));
-  log.info("[latency] timing {} ops x {} layers on {}, {} of {} runs after {} ({} threads); calibration on {} networks",
-           shape.ops.size(), shape.layers.size(), option_name(config.latency.runtime), option_name(config.latency.statistic),
-           config.latency.repeats, config.latency.warmup, config.latency.threads, config.latency.calibration);
+  log.info(
+      "[latency] timing {} ops x {} layers on {}, {} of {} runs after {} ({} threads); calibration "
+      "on {} networks",
+      shape.ops.size(), shape.layers.size(), option_name(config.latency.runtime),
+      option_name(config.latency.statistic), config.latency.repeats, config.latency.warmup,
+      config.latency.threads, config.latency.calibration);
   const nn::LatencyProfile profile =
       nn::profile_latency(shape, config.latency, config.seed, result.output, check_count);
   const std::vector<Architecture>& check = profile.check;
@@ -60,17 +65,19 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
   if (profile.calibrated) {
     char line[240];
     std::snprintf(line, sizeof line,
-                  "calibration on %zu networks: fixed %.4f ms, ops x %.4f, %+.4f ms per op beyond a layer's first; "
+                  "calibration on %zu networks: fixed %.4f ms, ops x %.4f, %+.4f ms per op beyond "
+                  "a layer's first; "
                   "mean |error| on them %.1f %%\n",
-                  profile.fit.networks, profile.fit.fixed_ms, profile.fit.scale, profile.fit.per_extra_op_ms,
-                  100 * profile.fit.mean_abs_error);
+                  profile.fit.networks, profile.fit.fixed_ms, profile.fit.scale,
+                  profile.fit.per_extra_op_ms, 100 * profile.fit.mean_abs_error);
     out << line;
   }
 
   if (profile.steal_share > 0.02) {
-    log.warn("[latency] the hypervisor took {:.0f} % of the CPU while timing (steal, /proc/stat): the "
-             "latencies are less reliable than on a quiet machine; compare the check below",
-             100 * profile.steal_share);
+    log.warn(
+        "[latency] the hypervisor took {:.0f} % of the CPU while timing (steal, /proc/stat): the "
+        "latencies are less reliable than on a quiet machine; compare the check below",
+        100 * profile.steal_share);
   }
 
   // The check: the other networks, timed whole, against both tables.
@@ -81,8 +88,9 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
   for (std::size_t i = 0; i < check.size(); ++i) {
     predicted.push_back(with_table.cost(check[i]).latency_ms);
     alone.push_back(timed_alone.cost(check[i]).latency_ms);
-    rows.push_back({with_table.format(check[i]), format_fixed(measured[i], 4), format_fixed(predicted[i], 4),
-                    format_fixed(alone[i], 4), format_fixed((predicted[i] - measured[i]) / measured[i], 4)});
+    rows.push_back({with_table.format(check[i]), format_fixed(measured[i], 4),
+                    format_fixed(predicted[i], 4), format_fixed(alone[i], 4),
+                    format_fixed((predicted[i] - measured[i]) / measured[i], 4)});
   }
   result.check_count = check_count;
   const auto check_of = [&measured](const std::vector<double>& p) {
@@ -100,24 +108,26 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
   };
   if (check_count == 0) std::filesystem::remove(result.check_output);  // it checked another table
   if (check_count > 0) {
-    write_file_atomic(result.check_output,
-                      format_csv({"arch", "measured_ms", "table_ms", "timed_alone_ms", "error"}, rows));
+    write_file_atomic(
+        result.check_output,
+        format_csv({"arch", "measured_ms", "table_ms", "timed_alone_ms", "error"}, rows));
     result.check = check_of(predicted);
     result.timed_alone = check_of(alone);
     char line[300];
     const auto print = [&](const char* what, const ProfileLatencyResult::Check& c) {
-      std::snprintf(line, sizeof line,
-                    "check on %zu other sampled networks: %s vs measured latency, mean |error| %.1f %%, "
-                    "%.0f %% within +-10 %%, Spearman %.3f\n",
-                    check_count, what, 100 * c.mean_abs_error, 100 * c.within_10_percent, c.spearman);
+      std::snprintf(
+          line, sizeof line,
+          "check on %zu other sampled networks: %s vs measured latency, mean |error| %.1f %%, "
+          "%.0f %% within +-10 %%, Spearman %.3f\n",
+          check_count, what, 100 * c.mean_abs_error, 100 * c.within_10_percent, c.spearman);
       out << line;
     };
     print(profile.calibrated ? "table" : "table (not calibrated)", result.check);
     if (profile.calibrated) print("ops as timed alone", result.timed_alone);
   }
   result.seconds = seconds_since(start);
-  log.info("[latency] wrote {} (fixed part {:.3f} ms); profiling's share {:.1f} s, {:.1f} s in all", result.output,
-           result.fixed_ms, result.profile_seconds, result.seconds);
+  log.info("[latency] wrote {} (fixed part {:.3f} ms); profiling's share {:.1f} s, {:.1f} s in all",
+           result.output, result.fixed_ms, result.profile_seconds, result.seconds);
   YAML::Node values;
   values["mode"] = "profile_latency";
   values["output"] = result.output;
@@ -144,7 +154,8 @@ ProfileLatencyResult run_profile_latency(const Config& config, const std::string
     values["check_within_10_percent"] = format_fixed(result.check.within_10_percent, 4);
     values["check_spearman"] = format_fixed(result.check.spearman, 4);
     values["check_timed_alone_mean_abs_error"] = format_fixed(result.timed_alone.mean_abs_error, 4);
-    values["check_timed_alone_within_10_percent"] = format_fixed(result.timed_alone.within_10_percent, 4);
+    values["check_timed_alone_within_10_percent"] =
+        format_fixed(result.timed_alone.within_10_percent, 4);
     values["check_timed_alone_spearman"] = format_fixed(result.timed_alone.spearman, 4);
   }
   app::write_summary(config, outputs_name(EvaluateMode::kProfileLatency), values, result.seconds);

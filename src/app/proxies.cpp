@@ -34,16 +34,17 @@ nn::ProxyBatch proxy_batch(const Config& config, bool stand_in) {
   const std::uint64_t seed = derive_seed(config.seed, SeedPurpose::kProxies, 1);
   if (stand_in) {
     auto generator = at::detail::createCPUGenerator(seed);
-    return {torch::randn({b, config.input_channels, config.input_size, config.input_size}, generator),
-            torch::randint(config.classes, {b}, generator, torch::kInt64)};
+    return {
+        torch::randn({b, config.input_channels, config.input_size, config.input_size}, generator),
+        torch::randint(config.classes, {b}, generator, torch::kInt64)};
   }
   const data::Splits splits = data::load_splits(config);
   if (splits.train.size() < b) {
     throw ConfigError("proxies.batch_size (" + std::to_string(b) + "): the training split has " +
                       std::to_string(splits.train.size()) + " images");
   }
-  torch::Tensor perm = torch::randperm(splits.train.size(), at::detail::createCPUGenerator(seed),
-                                       torch::kInt64);
+  torch::Tensor perm =
+      torch::randperm(splits.train.size(), at::detail::createCPUGenerator(seed), torch::kInt64);
   const data::Dataset chosen = data::select(splits.train, perm.narrow(0, 0, b));
   Config c = config;
   c.batch_size = static_cast<int>(b);
@@ -106,8 +107,10 @@ std::vector<double> ensemble_rank(const ProxyScores& scores) {
       const double v = scores.scores[i][c];
       return std::isfinite(v) ? v : -std::numeric_limits<double>::infinity();
     };
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
-    for (std::size_t r = 0; r < n; ++r) vote[order[r]] += static_cast<double>(r) / static_cast<double>(n - 1);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+    for (std::size_t r = 0; r < n; ++r)
+      vote[order[r]] += static_cast<double>(r) / static_cast<double>(n - 1);
   }
   const auto proxies = static_cast<double>(scores.columns.size() - first);
   for (double& v : vote) v /= proxies;
@@ -118,7 +121,8 @@ ProxiesResult run_proxies(const Config& config, const ProxiesOptions& options, s
                           std::ostream& out) {
   const auto start = Clock::now();
   const auto space = make_search_space(config);
-  const std::string path = options.arch_file.empty() ? config.path_to_architecture : options.arch_file;
+  const std::string path =
+      options.arch_file.empty() ? config.path_to_architecture : options.arch_file;
   const std::vector<Architecture> archs = read_architectures(path, *space);
   std::optional<LabelledSet> labelled;  // read first: a bad file costs no scoring
   if (!options.data.empty()) labelled = read_labelled(options.data, *space);
@@ -155,7 +159,8 @@ ProxiesResult run_proxies(const Config& config, const ProxiesOptions& options, s
   }
   if (labelled) {
     std::unordered_map<Architecture, double, ArchitectureHash> label_of;
-    for (std::size_t i = 0; i < labelled->size(); ++i) label_of[labelled->archs[i]] = labelled->labels[i];
+    for (std::size_t i = 0; i < labelled->size(); ++i)
+      label_of[labelled->archs[i]] = labelled->labels[i];
     for (std::size_t c = 0; c < result.columns.size(); ++c) {
       std::vector<double> truth, score;
       for (std::size_t i = 0; i < archs.size(); ++i) {

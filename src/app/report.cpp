@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <optional>
 
+#include "gnas/app/label_agreement.hpp"
 #include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
-#include "gnas/app/label_agreement.hpp"
 #include "gnas/app/train.hpp"
 #include "gnas/common/clock.hpp"
 #include "gnas/common/csv.hpp"
@@ -33,7 +33,8 @@ YAML::Node summary(const std::string& path) {
   return fs::exists(path) ? YAML::LoadFile(path) : YAML::Node();
 }
 
-std::string value(const YAML::Node& node, const std::string& key, const std::string& missing = "—") {
+std::string value(const YAML::Node& node, const std::string& key,
+                  const std::string& missing = "—") {
   return node && node[key] && node[key].IsScalar() ? node[key].Scalar() : missing;
 }
 
@@ -47,10 +48,17 @@ std::string percent(const std::string& fraction) {
 
 // Every epochs.csv under log_dir as one chart of evaluation top-1 per epoch.
 std::string training_curves(const std::string& dir) {
-  Plot plot{"training curves: evaluation top-1 per epoch", "epoch", "top-1 (evaluation split)", {}, false, 640, 420};
+  Plot plot{"training curves: evaluation top-1 per epoch",
+            "epoch",
+            "top-1 (evaluation split)",
+            {},
+            false,
+            640,
+            420};
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().filename() == RunLayout::kEpochsFile) files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().filename() == RunLayout::kEpochsFile)
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
@@ -68,14 +76,15 @@ std::string training_curves(const std::string& dir) {
   return render_svg(plot);
 }
 
-std::string inline_svg(const std::string& dir, const std::string& path, const std::string& caption) {
+std::string inline_svg(const std::string& dir, const std::string& path,
+                       const std::string& caption) {
   if (!fs::exists(path)) return "";
   const std::string name = fs::relative(path, dir).string();
   std::string svg = read_file(path);
   const auto start = svg.find("<svg");
   if (start != std::string::npos) svg = svg.substr(start);
-  return "<figure>" + svg + "<figcaption>" + escape(caption) + " (<a href=\"" + escape(name) + "\">" +
-         escape(name) + "</a>)</figcaption></figure>\n";
+  return "<figure>" + svg + "<figcaption>" + escape(caption) + " (<a href=\"" + escape(name) +
+         "\">" + escape(name) + "</a>)</figcaption></figure>\n";
 }
 
 std::string row(const std::string& key, const std::string& v) {
@@ -88,9 +97,9 @@ std::vector<std::string> report_inputs(const Config& config) {
   const RunLayout layout(config);
   std::vector<std::string> inputs{layout.run_record(), layout.compare_csv()};
   for (const std::string& name :
-       {outputs_name(GenerateMode::kSample), outputs_name(TrainMode::kLabels), std::string(kTrainPredictorName),
-        outputs_name(EvolutionMode::kEvolution), outputs_name(EvolutionMode::kRandomSearch),
-        outputs_name(TrainMode::kFinal)}) {
+       {outputs_name(GenerateMode::kSample), outputs_name(TrainMode::kLabels),
+        std::string(kTrainPredictorName), outputs_name(EvolutionMode::kEvolution),
+        outputs_name(EvolutionMode::kRandomSearch), outputs_name(TrainMode::kFinal)}) {
     inputs.push_back(layout.summary(name));
   }
   return inputs;
@@ -107,14 +116,16 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   const YAML::Node random = summary(layout.summary(outputs_name(EvolutionMode::kRandomSearch)));
   const YAML::Node train = summary(layout.summary(outputs_name(TrainMode::kFinal)));
   if (!generate && !predictor && !evolution && !train) {
-    throw DataError(dir + ": no step summaries here (generate_summary.yml, ...); run the pipeline first");
+    throw DataError(dir +
+                    ": no step summaries here (generate_summary.yml, ...); run the pipeline first");
   }
   ReportResult result;
   result.output = layout.report();
 
   // Labels, and the comparison the page is about.
   std::size_t labels = 0;
-  if (fs::exists(config.path_to_train_data)) labels = read_csv(config.path_to_train_data).rows.size();
+  if (fs::exists(config.path_to_train_data))
+    labels = read_csv(config.path_to_train_data).rows.size();
   std::string best_sample = "—", best_sample_arch = "—", best_sample_macs = "—";
   std::string random_search = "—", best_refined = "—";
   std::vector<double> sampled_labels;  // every sampled architecture's label (fraction)
@@ -138,15 +149,17 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
         best_refined_value = std::stod(r[acc]);
         best_refined = percent(r[acc]) + ", " + r[compare.column("arch")];
       }
-      if (r[src] == "random_search") random_search = percent(r[acc]) + " (" + r[compare.column("kind")] + ")";
+      if (r[src] == "random_search")
+        random_search = percent(r[acc]) + " (" + r[compare.column("kind")] + ")";
     }
   }
   const bool benchmark = value(train, "mode") == "final_lookup";
-  const std::string searched_accuracy = value(train, "mode").rfind("final", 0) == 0
-                                            ? percent(value(train, "best_top1")) +
-                                                  (benchmark ? " (benchmark table, rank " + value(train, "rank") + ")"
-                                                             : " (trained, " + value(train, "eval_split") + " split)")
-                                            : "not trained yet";
+  const std::string searched_accuracy =
+      value(train, "mode").rfind("final", 0) == 0
+          ? percent(value(train, "best_top1")) +
+                (benchmark ? " (benchmark table, rank " + value(train, "rank") + ")"
+                           : " (trained, " + value(train, "eval_split") + " split)")
+          : "not trained yet";
 
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>gnas run " +
@@ -157,32 +170,41 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
       "figure{display:inline-block;margin:1em 1em 1em 0}figcaption{font-size:90%;color:#555}"
       "code{font-size:90%}</style></head><body>\n";
   html += "<h1>gnas run " + escape(value(run, "name", dir)) + "</h1>\n";
-  html += "<p>Folder <code>" + escape(dir) + "</code>; config <code>" + escape(value(run, "config")) +
-          "</code>; seed " + escape(value(run, "seed", std::to_string(config.seed))) + "; " +
+  html += "<p>Folder <code>" + escape(dir) + "</code>; config <code>" +
+          escape(value(run, "config")) + "</code>; seed " +
+          escape(value(run, "seed", std::to_string(config.seed))) + "; " +
           escape(value(run, "gnas", std::string(version()) + " (" + git_hash() + ")")) +
           "; started " + escape(value(run, "started")) + ".</p>\n";
 
   html += "<h2>Key numbers</h2>\n<table>\n";
   html += row("labelled architectures (label budget)", std::to_string(labels));
-  html += row("search space", config.search_space + (config.benchmark_table.empty() ? "" : ", benchmark table " + config.benchmark_table));
-  html += row("refinement rounds", std::to_string(config.search.rounds) + " x " + std::to_string(config.search.per_round) +
-                                   ", then " + std::to_string(config.search.verify) + " verified (search.verify)");
-  html += row("predictor", value(predictor, "variant") + " " + value(predictor, "type") + ", trained on " +
-                               value(predictor, "n_train") + " labels");
+  html += row(
+      "search space",
+      config.search_space +
+          (config.benchmark_table.empty() ? "" : ", benchmark table " + config.benchmark_table));
+  html +=
+      row("refinement rounds",
+          std::to_string(config.search.rounds) + " x " + std::to_string(config.search.per_round) +
+              ", then " + std::to_string(config.search.verify) + " verified (search.verify)");
+  html += row("predictor", value(predictor, "variant") + " " + value(predictor, "type") +
+                               ", trained on " + value(predictor, "n_train") + " labels");
   html += row("predictor Kendall tau / precision@5 / @10 (test split)",
               predictor && predictor["kendall_tau"]
-                  ? value(predictor, "kendall_tau") + " / " + value(predictor, "precision_at_5") + " / " +
-                        value(predictor, "precision_at_10") + " on " + value(predictor, "n_test") + " held-out labels"
+                  ? value(predictor, "kendall_tau") + " / " + value(predictor, "precision_at_5") +
+                        " / " + value(predictor, "precision_at_10") + " on " +
+                        value(predictor, "n_test") + " held-out labels"
                   : "no test split (predictor.test_count 0): every label trained the predictor");
   const std::optional<LabelAgreement> agreement = measure_label_agreement(config);
   html += row("label agreement: Kendall tau between two trainings of the same architectures",
-              agreement ? format_fixed(agreement->kendall_tau, 3) + " over " + std::to_string(agreement->n) +
-                              " architectures (" + agreement->from + "), median |difference| " +
+              agreement ? format_fixed(agreement->kendall_tau, 3) + " over " +
+                              std::to_string(agreement->n) + " architectures (" + agreement->from +
+                              "), median |difference| " +
                               format_fixed(100 * agreement->median_spread, 2) +
                               " points. A predictor cannot rank better than its labels agree."
                         : "not measured (repeats >= 2 or labels.agreement_check K measure it)");
   const bool final_run = value(train, "mode").rfind("final", 0) == 0;
-  html += row("the answer (search.pick " + option_name(config.search.pick) + ")", final_run ? value(train, "arch") : "not trained yet");
+  html += row("the answer (search.pick " + option_name(config.search.pick) + ")",
+              final_run ? value(train, "arch") : "not trained yet");
   html += row("  its accuracy", searched_accuracy);
   if (final_run && !benchmark && !sampled_labels.empty()) {
     const double answer = std::stod(value(train, "best_top1"));
@@ -190,16 +212,23 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
                                            [&](double v) { return v <= answer; });
     html += row("  against the random samples",
                 "its retrained accuracy equals or beats " +
-                    format_fixed(100.0 * static_cast<double>(at_or_below) / static_cast<double>(sampled_labels.size()), 0) +
+                    format_fixed(100.0 * static_cast<double>(at_or_below) /
+                                     static_cast<double>(sampled_labels.size()),
+                                 0) +
                     " % of the " + std::to_string(sampled_labels.size()) +
                     " random samples' labels (a fresh training, so label noise counts against it)");
   }
-  html += row("  its MACs (M) / parameters", value(train, "macs_m") + " / " + value(train, "params"));
+  html +=
+      row("  its MACs (M) / parameters", value(train, "macs_m") + " / " + value(train, "params"));
   html += row("evolved architecture (best predicted)", value(evolution, "best_arch"));
-  html += row("  its MACs (M) / parameters", value(evolution, "best_macs_m") + " / " + value(evolution, "best_params") +
-                                                 (evolution && evolution["best_latency_ms"] ? " / " + value(evolution, "best_latency_ms") + " ms (latency table)" : ""));
+  html += row("  its MACs (M) / parameters",
+              value(evolution, "best_macs_m") + " / " + value(evolution, "best_params") +
+                  (evolution && evolution["best_latency_ms"]
+                       ? " / " + value(evolution, "best_latency_ms") + " ms (latency table)"
+                       : ""));
   html += row("  its predicted accuracy", value(evolution, "best_predicted"));
-  html += row("best random sample within budget (first sample_count draws)", best_sample + ", " + best_sample_arch + ", " + best_sample_macs + " M MACs");
+  html += row("best random sample within budget (first sample_count draws)",
+              best_sample + ", " + best_sample_arch + ", " + best_sample_macs + " M MACs");
   html += row("best label of the refinement rounds", best_refined);
   html += row("random-search baseline's pick", random_search);
   html += row("budgets", "macs_budget " + format_number(config.macs_budget) + " M, params_budget " +
@@ -211,14 +240,23 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   if (!curves.empty()) write_file_atomic(layout.training_curves_svg(), curves);
   html += "<h2>Plots</h2>\n";
   std::string figures;
-  const auto evolution_file = [&](std::string_view file) { return layout.search_file(kEvolutionPrefix, file); };
-  figures += inline_svg(dir, layout.compare_svg(), "sampled, random-search and evolved architectures");
-  figures += inline_svg(dir, layout.predictor_scatter_svg(), "predictor: predicted vs true on the test split");
-  figures += inline_svg(dir, evolution_file(search_files::kProgressSvg), "evolution: best predicted accuracy per generation");
-  figures += inline_svg(dir, evolution_file(search_files::kExploredSvg), "evolution: every architecture scored");
-  figures += inline_svg(dir, evolution_file(search_files::kParetoSvg), "Pareto front, accuracy vs MACs");
-  figures += inline_svg(dir, evolution_file(search_files::kParetoLatencySvg), "Pareto front, accuracy vs latency");
-  figures += inline_svg(dir, layout.training_curves_svg(), "training curves of every architecture trained");
+  const auto evolution_file = [&](std::string_view file) {
+    return layout.search_file(kEvolutionPrefix, file);
+  };
+  figures +=
+      inline_svg(dir, layout.compare_svg(), "sampled, random-search and evolved architectures");
+  figures += inline_svg(dir, layout.predictor_scatter_svg(),
+                        "predictor: predicted vs true on the test split");
+  figures += inline_svg(dir, evolution_file(search_files::kProgressSvg),
+                        "evolution: best predicted accuracy per generation");
+  figures += inline_svg(dir, evolution_file(search_files::kExploredSvg),
+                        "evolution: every architecture scored");
+  figures +=
+      inline_svg(dir, evolution_file(search_files::kParetoSvg), "Pareto front, accuracy vs MACs");
+  figures += inline_svg(dir, evolution_file(search_files::kParetoLatencySvg),
+                        "Pareto front, accuracy vs latency");
+  figures += inline_svg(dir, layout.training_curves_svg(),
+                        "training curves of every architecture trained");
   html += figures.empty() ? "<p>No plots yet.</p>\n" : figures;
 
   html += "<h2>Files</h2>\n<ul>\n";
@@ -232,11 +270,15 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
     const std::string rel = fs::relative(entry.path(), dir).string();
-    if (inside(entry.path(), checkpoints) || fs::weakly_canonical(entry.path()) == fs::weakly_canonical(result.output) || rel.find(".tmp") != std::string::npos) continue;
+    if (inside(entry.path(), checkpoints) ||
+        fs::weakly_canonical(entry.path()) == fs::weakly_canonical(result.output) ||
+        rel.find(".tmp") != std::string::npos)
+      continue;
     files.push_back(rel);
   }
   std::sort(files.begin(), files.end());
-  for (const auto& f : files) html += "<li><a href=\"" + escape(f) + "\">" + escape(f) + "</a></li>\n";
+  for (const auto& f : files)
+    html += "<li><a href=\"" + escape(f) + "\">" + escape(f) + "</a></li>\n";
   html += "</ul>\n</body></html>\n";
   result.linked = files;
   write_file_atomic(result.output, html);

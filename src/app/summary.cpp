@@ -35,10 +35,11 @@ std::string summary_path(const Config& config, const std::string& step) {
   return RunLayout(config).summary(step);
 }
 
-void write_resolved_config(const Config& config, const std::string& name, const std::string& origin) {
-  write_file_atomic(RunLayout(config).resolved_config(name), "# resolved configuration of gnas " +
-                                                                 std::string(version()) + " (" + git_hash() +
-                                                                 ")\n# " + origin + "\n" + to_yaml(config));
+void write_resolved_config(const Config& config, const std::string& name,
+                           const std::string& origin) {
+  write_file_atomic(RunLayout(config).resolved_config(name),
+                    "# resolved configuration of gnas " + std::string(version()) + " (" +
+                        git_hash() + ")\n# " + origin + "\n" + to_yaml(config));
 }
 
 std::string file_hash(const std::string& path) {
@@ -78,7 +79,8 @@ void write_summary(const Config& config, const std::string& step, const YAML::No
   write_file_atomic(summary_path(config, step), std::string(out.c_str()) + "\n");
 }
 
-bool up_to_date(const Config& config, const std::string& name, const std::vector<std::string>& inputs) {
+bool up_to_date(const Config& config, const std::string& name,
+                const std::vector<std::string>& inputs) {
   const std::string path = summary_path(config, name);
   if (!fs::exists(path)) return false;
   YAML::Node summary;
@@ -88,7 +90,8 @@ bool up_to_date(const Config& config, const std::string& name, const std::vector
     return false;  // unreadable: the step runs again and rewrites it
   }
   const YAML::Node recorded = summary["inputs"];
-  if (!recorded || !recorded.IsMap() || recorded.size() != std::set<std::string>(inputs.begin(), inputs.end()).size()) {
+  if (!recorded || !recorded.IsMap() ||
+      recorded.size() != std::set<std::string>(inputs.begin(), inputs.end()).size()) {
     return false;
   }
   for (const auto& input : inputs) {

@@ -1,6 +1,6 @@
-// `train --load-architecture`: the answer (a row of a file, or the best labelled architecture within
-// the budgets) trained once more with a seed no label used and exported; in benchmark mode looked
-// up in the table instead.
+// `train --load-architecture`: the answer (a row of a file, or the best labelled architecture
+// within the budgets) trained once more with a seed no label used and exported; in benchmark mode
+// looked up in the table instead.
 
 #include <cstdio>
 #include <optional>
@@ -44,17 +44,20 @@ std::size_t best_labelled_within_budgets(const Config& config, const SearchSpace
   if (!best) {
     throw DataError(config.path_to_train_data + ": none of the " + std::to_string(labelled.size()) +
                     " labelled architectures meets the budgets (macs_budget " +
-                    format_number(config.macs_budget) + ", params_budget " + format_number(config.params_budget) +
-                    ", latency_budget_ms " + format_number(config.latency_budget_ms) + "); --best-labelled has no answer");
+                    format_number(config.macs_budget) + ", params_budget " +
+                    format_number(config.params_budget) + ", latency_budget_ms " +
+                    format_number(config.latency_budget_ms) + "); --best-labelled has no answer");
   }
-  log.info("[train] the best labelled architecture within the budgets: {} (label {:.4f}; {} of {} "
-           "labels within the budgets)", space.format(labelled.archs[*best]), labelled.labels[*best],
-           within, labelled.size());
+  log.info(
+      "[train] the best labelled architecture within the budgets: {} (label {:.4f}; {} of {} "
+      "labels within the budgets)",
+      space.format(labelled.archs[*best]), labelled.labels[*best], within, labelled.size());
   return *best;
 }
 
 // What the summary of the answer says first, trained or looked up: how it was picked, its accuracy.
-YAML::Node answer_values(const char* mode, const TrainFinalResult& result, const std::string& picked) {
+YAML::Node answer_values(const char* mode, const TrainFinalResult& result,
+                         const std::string& picked) {
   YAML::Node values;
   values["mode"] = mode;
   values["arch"] = result.arch;
@@ -97,9 +100,10 @@ TrainFinalResult lookup_final(const Config& config, const SearchSpace& space,
 }
 
 // train_final_summary.yml of a training.
-YAML::Node final_summary(const TrainFinalResult& result, const TrainResult& t, const std::string& picked,
-                         const data::Splits& splits, const std::string& device,
-                         const nn::FrozenExport& frozen, const nn::OnnxExport& onnx) {
+YAML::Node final_summary(const TrainFinalResult& result, const TrainResult& t,
+                         const std::string& picked, const data::Splits& splits,
+                         const std::string& device, const nn::FrozenExport& frozen,
+                         const nn::OnnxExport& onnx) {
   YAML::Node values = answer_values("final", result, picked);
   values["final_top5"] = format_fixed(t.final_top5, 6);
   values["seed"] = std::to_string(result.seed);
@@ -112,13 +116,14 @@ YAML::Node final_summary(const TrainFinalResult& result, const TrainResult& t, c
   values["device"] = device;
   values["model"] = result.model;
   values["frozen_model"] = result.frozen_model;
-  values["frozen_check"] = "frozen TorchScript vs LibTorch on " + std::to_string(frozen.check_batch) +
-                           " images: max |difference| " + format_number(frozen.max_abs_difference) + ", " +
+  values["frozen_check"] = "frozen TorchScript vs LibTorch on " +
+                           std::to_string(frozen.check_batch) + " images: max |difference| " +
+                           format_number(frozen.max_abs_difference) + ", " +
                            format_number(frozen.relative_difference) + " of the logits' scale";
   values["onnx_model"] = result.onnx_model;
   values["onnx_check"] = "OpenCV DNN vs LibTorch on " + std::to_string(onnx.check_batch) +
-                         " images: max |difference| " + format_number(onnx.max_abs_difference) + ", " +
-                         format_number(onnx.relative_difference) + " of the logits' scale";
+                         " images: max |difference| " + format_number(onnx.max_abs_difference) +
+                         ", " + format_number(onnx.relative_difference) + " of the logits' scale";
   values["peak_rss_mb"] = format_fixed(peak_rss_mb(), 1);
   return values;
 }
@@ -129,11 +134,13 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
                                  spdlog::logger& log) {
   const auto start = Clock::now();
   const auto space_ptr = make_search_space(config);
-  const std::string file = options.arch_file.empty() ? config.path_to_architecture : options.arch_file;
+  const std::string file =
+      options.arch_file.empty() ? config.path_to_architecture : options.arch_file;
   std::vector<Architecture> archs;
   int index = options.index;
   if (options.best_labelled) {
-    const LabelledSet labelled = read_labelled(labelled_data_files(config.path_to_train_data), *space_ptr);
+    const LabelledSet labelled =
+        read_labelled(labelled_data_files(config.path_to_train_data), *space_ptr);
     archs = labelled.archs;
     index = static_cast<int>(best_labelled_within_budgets(config, *space_ptr, labelled, log));
   } else {
@@ -145,10 +152,12 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   }
   const Architecture& arch = archs[static_cast<std::size_t>(index)];
   // How the architecture was chosen, for the summary (the pipeline checks it).
-  const std::string picked = options.best_labelled ? "best_labelled" : "file " + file + " row " + std::to_string(index);
+  const std::string picked =
+      options.best_labelled ? "best_labelled" : "file " + file + " row " + std::to_string(index);
   // What the answer was chosen from: the pipeline skips the step while it is unchanged.
   app::StepRecord record;
-  record.inputs = options.best_labelled ? labelled_data_files(config.path_to_train_data) : std::vector{file};
+  record.inputs =
+      options.best_labelled ? labelled_data_files(config.path_to_train_data) : std::vector{file};
   if (const auto table = load_benchmark_table(config, *space_ptr, log)) {
     return lookup_final(config, *space_ptr, *table, arch, picked, record, start, log);
   }
@@ -159,8 +168,9 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   log.info("[data] {}", data::describe_splits(splits, config, describe_device(device)));
   TrainFinalResult result;
   result.arch = space.format(arch);
-  log.info("[train] final model: {} (row {} of {})", result.arch, index,
-           options.best_labelled ? "the labelled architectures of " + config.path_to_train_data : file);
+  log.info(
+      "[train] final model: {} (row {} of {})", result.arch, index,
+      options.best_labelled ? "the labelled architectures of " + config.path_to_train_data : file);
   nn::Network net(shape, arch);
   // One folder (checkpoint, epochs.csv) per final architecture: when the answer changes (another
   // round, another pick), a checkpoint of the previous one is never resumed into it.
@@ -180,10 +190,12 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   result.model = RunLayout(config).final_model();
   nn::export_torchscript(net, shape, arch, result.model);
   result.frozen_model = RunLayout(config).final_model_frozen();
-  const nn::FrozenExport frozen = nn::export_frozen_torchscript(net, shape, arch, result.frozen_model, seed);
+  const nn::FrozenExport frozen =
+      nn::export_frozen_torchscript(net, shape, arch, result.frozen_model, seed);
   // After the TorchScript file: a failed ONNX check never costs the trained model.
   result.onnx_model = RunLayout(config).final_model_onnx();
-  const nn::OnnxExport onnx = nn::export_onnx(net, shape, arch, result.arch, result.onnx_model, seed);
+  const nn::OnnxExport onnx =
+      nn::export_onnx(net, shape, arch, result.arch, result.onnx_model, seed);
   const Cost cost = space.cost(arch);
   result.seed = seed;
   result.best_top1 = t.best_top1;
@@ -195,9 +207,10 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   log.info("[train] {}: best top-1 {:.4f}, final top-1 {:.4f}; model {}", result.arch,
            result.best_top1, result.final_top1, result.model);
   record.outputs = {result.model, result.frozen_model, result.onnx_model};
-  app::write_summary(config, outputs_name(TrainMode::kFinal),
-                     final_summary(result, t, picked, splits, describe_device(device), frozen, onnx),
-                     result.seconds, record);
+  app::write_summary(
+      config, outputs_name(TrainMode::kFinal),
+      final_summary(result, t, picked, splits, describe_device(device), frozen, onnx),
+      result.seconds, record);
   return result;
 }
 

@@ -39,9 +39,10 @@ YAML::Node labels_summary(const Config& config, const TrainDataOptions& options,
     values["label_agreement_n"] = static_cast<int>(agreement->n);
     values["label_agreement_from"] = agreement->from;
     values["label_spread_median"] = format_fixed(agreement->median_spread, 4);
-    log.info("[train] label agreement ({}, {} architectures): Kendall tau {:.3f}, median |difference| "
-             "{:.2f} points; a predictor cannot rank better than the labels agree", agreement->from,
-             agreement->n, agreement->kendall_tau, 100 * agreement->median_spread);
+    log.info(
+        "[train] label agreement ({}, {} architectures): Kendall tau {:.3f}, median |difference| "
+        "{:.2f} points; a predictor cannot rank better than the labels agree",
+        agreement->from, agreement->n, agreement->kendall_tau, 100 * agreement->median_spread);
   }
   return values;
 }
@@ -67,15 +68,16 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
   const SearchSpace& space = *space_ptr;
   const std::unique_ptr<Labeller> labeller = make_labeller(config, space, options.resume, log);
   const auto archs = read_architectures(config.path_to_architecture, space);
-  const std::vector<std::string> sources =
-      read_architecture_sources(config.path_to_architecture, static_cast<std::size_t>(config.sample_count));
+  const std::vector<std::string> sources = read_architecture_sources(
+      config.path_to_architecture, static_cast<std::size_t>(config.sample_count));
   LabelStore store(config, options.shard);
   TrainDataResult result;
   result.output = store.path();
 
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < archs.size(); ++i) {
-    if (static_cast<int>(i % static_cast<std::size_t>(options.shard.count)) != options.shard.index) continue;
+    if (static_cast<int>(i % static_cast<std::size_t>(options.shard.count)) != options.shard.index)
+      continue;
     if (store.done(space.format(archs[i]))) {
       ++result.skipped;
       continue;
@@ -88,7 +90,8 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
   for (std::size_t n = 0; n < todo.size(); ++n) {
     const std::size_t id = todo[n];
     throw_if_stop_requested("before architecture " + std::to_string(id) + " (" +
-                            std::to_string(store.rows().size()) + " labels are in " + result.output + ")");
+                            std::to_string(store.rows().size()) + " labels are in " +
+                            result.output + ")");
     const Architecture& arch = archs[id];
     const std::string text = space.format(arch);
     const auto arch_start = Clock::now();
@@ -115,9 +118,9 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
     const Cost cost = space.cost(arch);
     const double mean = sum / config.repeats;
     const double seconds = seconds_since(arch_start);
-    for (const std::string& v : {format_fixed(mean, 6), format_fixed(cost.macs_m, 6),
-                                 std::to_string(cost.params), format_fixed(seconds, 2),
-                                 std::to_string(label_seed(config, id, 0)), sources.at(id)}) {
+    for (const std::string& v :
+         {format_fixed(mean, 6), format_fixed(cost.macs_m, 6), std::to_string(cost.params),
+          format_fixed(seconds, 2), std::to_string(label_seed(config, id, 0)), sources.at(id)}) {
       row.push_back(v);
     }
     store.add_label(std::move(row));

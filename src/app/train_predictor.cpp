@@ -4,9 +4,9 @@
 
 #include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
-#include "gnas/common/run_layout.hpp"
 #include "gnas/common/clock.hpp"
 #include "gnas/common/io.hpp"
+#include "gnas/common/run_layout.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/predictor/graph_features.hpp"
 #include "gnas/predictor/labels.hpp"
@@ -29,7 +29,8 @@ TrainPredictorResult run_train_predictor(const Config& config,
   const TrainTestSplit split =
       split_train_test(data, pc.test_count, pc.test_split == TestSplit::kRandom, config.seed);
   log.info("[predictor] {} labelled architectures from {} file(s): {} to train, {} to test ({})",
-           data.size(), files.size(), split.train.size(), split.test.size(), option_name(pc.test_split));
+           data.size(), files.size(), split.train.size(), split.test.size(),
+           option_name(pc.test_split));
 
   FitResult fit = fit_predictor(pc, config.seed, *space, split.train, log);
   TrainPredictorResult result;
@@ -56,18 +57,21 @@ TrainPredictorResult run_train_predictor(const Config& config,
     const std::vector<double> predicted = fit.predictor.predict(*space, split.test.archs);
     result.metrics = rank_metrics(split.test.labels, predicted);
     result.predictions = RunLayout(config).predictions_csv();
-    write_predictions_csv(result.predictions, *space, split.test.archs, split.test.labels, predicted);
+    write_predictions_csv(result.predictions, *space, split.test.archs, split.test.labels,
+                          predicted);
     write_scatter_svg(RunLayout(config).predictor_scatter_svg(),
-                      option_name(pc.variant) + " " + option_name(pc.type) + ", test split", split.test.labels, predicted,
-                      result.metrics);
+                      option_name(pc.variant) + " " + option_name(pc.type) + ", test split",
+                      split.test.labels, predicted, result.metrics);
     add_metric_keys(values, result.metrics);
-    log.info("[predictor] test split: Kendall tau {:.4f}, Spearman {:.4f}, MAE {:.4f}, "
-             "precision@5 {:.2f}, precision@10 {:.2f}",
-             result.metrics.kendall_tau, result.metrics.spearman, result.metrics.mae,
-             result.metrics.precision_at_5, result.metrics.precision_at_10);
+    log.info(
+        "[predictor] test split: Kendall tau {:.4f}, Spearman {:.4f}, MAE {:.4f}, "
+        "precision@5 {:.2f}, precision@10 {:.2f}",
+        result.metrics.kendall_tau, result.metrics.spearman, result.metrics.mae,
+        result.metrics.precision_at_5, result.metrics.precision_at_10);
   }
   result.seconds = seconds_since(start);
-  app::write_summary(config, std::string(kTrainPredictorName), values, result.seconds, {files, {result.predictor}});
+  app::write_summary(config, std::string(kTrainPredictorName), values, result.seconds,
+                     {files, {result.predictor}});
   save_feature_cache(config.predictor.feature_cache, *space);
   return result;
 }

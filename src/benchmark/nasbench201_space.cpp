@@ -1,5 +1,4 @@
 #include "gnas/benchmark/nasbench201.hpp"
-
 #include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/text.hpp"
@@ -118,7 +117,8 @@ std::string NasBench201Space::format(const Architecture& arch) const {
     if (e > 0 && kEdgeFrom[static_cast<std::size_t>(e)] == 0) text += "+";
     text += "|" + std::string(kOps[arch.genes[static_cast<std::size_t>(e)]]) + "~" +
             std::to_string(kEdgeFrom[static_cast<std::size_t>(e)]);
-    if (kEdgeFrom[static_cast<std::size_t>(e)] + 1 == kEdgeTo[static_cast<std::size_t>(e)]) text += "|";
+    if (kEdgeFrom[static_cast<std::size_t>(e)] + 1 == kEdgeTo[static_cast<std::size_t>(e)])
+      text += "|";
   }
   return text;
 }
@@ -183,7 +183,9 @@ ArchGraph NasBench201Space::graph(const Architecture& arch) const {
   for (int s = 0; s < kGraphNodes; ++s) {
     float degree = 0;
     for (int t = 0; t < kGraphNodes; ++t) {
-      if (s != t) degree += g.adjacency[static_cast<std::size_t>(s) * kGraphNodes + static_cast<std::size_t>(t)];
+      if (s != t)
+        degree +=
+            g.adjacency[static_cast<std::size_t>(s) * kGraphNodes + static_cast<std::size_t>(t)];
     }
     g.features[static_cast<std::size_t>(s) * 3] = degree;
   }

@@ -16,7 +16,8 @@ BenchmarkTable BenchmarkTable::load(const std::string& path, const SearchSpace& 
   const auto arch_column = csv.find_column("arch");
   const auto acc_column = csv.find_column("test_acc");
   if (!arch_column || !acc_column) {
-    throw DataError(path + ": a benchmark table needs the columns arch,test_acc (accuracy in percent)");
+    throw DataError(path +
+                    ": a benchmark table needs the columns arch,test_acc (accuracy in percent)");
   }
   BenchmarkTable table;
   table.path_ = path;

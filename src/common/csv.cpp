@@ -54,8 +54,15 @@ CsvTable parse_csv(const std::string& text, const std::string& origin) {
       continue;
     }
     switch (c) {
-      case '"': in_quotes = true; field_started = true; break;
-      case ',': record.push_back(std::move(field)); field.clear(); field_started = true; break;
+      case '"':
+        in_quotes = true;
+        field_started = true;
+        break;
+      case ',':
+        record.push_back(std::move(field));
+        field.clear();
+        field_started = true;
+        break;
       case '\r': break;
       case '\n':
         end_record();
@@ -65,7 +72,8 @@ CsvTable parse_csv(const std::string& text, const std::string& origin) {
       default: field += c; field_started = true;
     }
   }
-  if (in_quotes) throw DataError(origin + ":" + std::to_string(record_line) + ": unterminated quote");
+  if (in_quotes)
+    throw DataError(origin + ":" + std::to_string(record_line) + ": unterminated quote");
   if (field_started || !record.empty()) end_record();
   if (records.empty()) throw DataError(origin + ": empty file (expected a header row)");
   table.header = std::move(records[0]);

@@ -49,7 +49,8 @@ std::string RunLayout::in_log_dir(std::string_view file) const {
 std::string RunLayout::train_data(const Shard& shard) const {
   if (shard.count == 1) return config_.path_to_train_data;
   const fs::path p(config_.path_to_train_data);
-  return (p.parent_path() / (p.stem().string() + shard_suffix(shard) + p.extension().string())).string();
+  return (p.parent_path() / (p.stem().string() + shard_suffix(shard) + p.extension().string()))
+      .string();
 }
 
 std::string RunLayout::train_failures(const Shard& shard) const {
@@ -72,7 +73,9 @@ std::string RunLayout::resolved_config(std::string_view name) const {
   return in_log_dir(std::string(name) + "_config.yml");
 }
 
-std::string RunLayout::step_log(std::string_view step) const { return in_log_dir(std::string(step) + ".log"); }
+std::string RunLayout::step_log(std::string_view step) const {
+  return in_log_dir(std::string(step) + ".log");
+}
 
 std::string RunLayout::run_record() const { return in_log_dir("run.yml"); }
 

@@ -83,7 +83,8 @@ std::string render_svg(const Plot& plot) {
   for (const auto& s : plot.series) {
     if (s.x.size() != s.y.size()) {
       throw Error("plot '" + plot.title + "': series '" + s.label + "' has " +
-                  std::to_string(s.x.size()) + " x values and " + std::to_string(s.y.size()) + " y values");
+                  std::to_string(s.x.size()) + " x values and " + std::to_string(s.y.size()) +
+                  " y values");
     }
     for (std::size_t i = 0; i < s.x.size(); ++i) {
       if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
@@ -105,16 +106,17 @@ std::string render_svg(const Plot& plot) {
   const auto px = [&](double x) { return left + (x - xr.lo) / (xr.hi - xr.lo) * w; };
   const auto py = [&](double y) { return top + h - (y - yr.lo) / (yr.hi - yr.lo) * h; };
 
-  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(plot.width) +
-                    "\" height=\"" + std::to_string(plot.height) + "\" font-family=\"sans-serif\" " +
+  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
+                    std::to_string(plot.width) + "\" height=\"" + std::to_string(plot.height) +
+                    "\" font-family=\"sans-serif\" " +
                     "font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   svg += "<text x=\"" + num(left + w / 2) + "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">" +
          escape(plot.title) + "</text>\n";
   for (const double t : xt) {
-    svg += "<line x1=\"" + num(px(t)) + "\" y1=\"" + num(top) + "\" x2=\"" + num(px(t)) + "\" y2=\"" +
-           num(top + h) + "\" stroke=\"#e5e5e5\"/>\n";
-    svg += "<text x=\"" + num(px(t)) + "\" y=\"" + num(top + h + 16) + "\" text-anchor=\"middle\">" +
-           tick_text(t, xstep) + "</text>\n";
+    svg += "<line x1=\"" + num(px(t)) + "\" y1=\"" + num(top) + "\" x2=\"" + num(px(t)) +
+           "\" y2=\"" + num(top + h) + "\" stroke=\"#e5e5e5\"/>\n";
+    svg += "<text x=\"" + num(px(t)) + "\" y=\"" + num(top + h + 16) +
+           "\" text-anchor=\"middle\">" + tick_text(t, xstep) + "</text>\n";
   }
   for (const double t : yt) {
     svg += "<line x1=\"" + num(left) + "\" y1=\"" + num(py(t)) + "\" x2=\"" + num(left + w) +

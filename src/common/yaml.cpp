@@ -33,16 +33,18 @@ void refuse_duplicate_keys(const Node& node, const std::string& origin) {
 }
 
 Node resolve_includes_at(const Node& node, const fs::path& base_dir, int depth) {
-  if (depth > 16) throw ConfigError("!include nested more than 16 deep (a cycle?) under " +
-                                    base_dir.string());
+  if (depth > 16)
+    throw ConfigError("!include nested more than 16 deep (a cycle?) under " + base_dir.string());
   if (node.Tag() == "!include") {
-    if (!node.IsScalar()) throw ConfigError("!include (" + render_yaml(node) + "): must name a file");
+    if (!node.IsScalar())
+      throw ConfigError("!include (" + render_yaml(node) + "): must name a file");
     const fs::path target = base_dir / node.Scalar();
     return resolve_includes_at(read_yaml_file(target), target.parent_path(), depth + 1);
   }
   if (node.IsMap()) {
     Node out(YAML::NodeType::Map);
-    for (const auto& kv : node) out[kv.first.Scalar()] = resolve_includes_at(kv.second, base_dir, depth);
+    for (const auto& kv : node)
+      out[kv.first.Scalar()] = resolve_includes_at(kv.second, base_dir, depth);
     return out;
   }
   if (node.IsSequence()) {
@@ -54,7 +56,8 @@ Node resolve_includes_at(const Node& node, const fs::path& base_dir, int depth) 
   return node;
 }
 
-void set_path_from(Node map, const std::vector<std::string>& parts, std::size_t i, const Node& value) {
+void set_path_from(Node map, const std::vector<std::string>& parts, std::size_t i,
+                   const Node& value) {
   if (i + 1 == parts.size()) {
     map[parts[i]] = value;
     return;

@@ -36,7 +36,8 @@ std::vector<unsigned char> read_bytes(const std::string& path) {
   int code = 0;
   gzerror(file, &code);  // a gzip stream cut short reads as a short file without this check
   gzclose(file);
-  if (code == Z_BUF_ERROR) throw DataError(path + ": cannot decompress (unexpected end of the gzip stream): truncated");
+  if (code == Z_BUF_ERROR)
+    throw DataError(path + ": cannot decompress (unexpected end of the gzip stream): truncated");
   return bytes;
 }
 
@@ -51,9 +52,10 @@ std::string find_idx(const std::string& dir, const std::string& name) {
     const fs::path p = fs::path(dir) / candidate;
     if (fs::exists(p)) return p.string();
   }
-  throw DataError((fs::path(dir) / name).string() +
-                  "[.gz]: no such file (dataset_dir must hold the IDX files; Debian's "
-                  "dataset-fashion-mnist installs Fashion-MNIST in /usr/share/datasets/fashion-mnist)");
+  throw DataError(
+      (fs::path(dir) / name).string() +
+      "[.gz]: no such file (dataset_dir must hold the IDX files; Debian's "
+      "dataset-fashion-mnist installs Fashion-MNIST in /usr/share/datasets/fashion-mnist)");
 }
 
 Dataset concat(const std::vector<Dataset>& parts) {
@@ -70,9 +72,9 @@ Dataset read_cifar_file(const std::string& path, bool cifar100) {
   const std::size_t label_bytes = cifar100 ? 2 : 1;
   const std::size_t record = label_bytes + 3072;
   if (bytes.empty() || bytes.size() % record != 0) {
-    throw DataError(path + ": " + std::to_string(bytes.size()) + " bytes is not a whole number of " +
-                    std::to_string(record) + "-byte records (" +
-                    (cifar100 ? "coarse label, fine label" : "label") +
+    throw DataError(path + ": " + std::to_string(bytes.size()) +
+                    " bytes is not a whole number of " + std::to_string(record) +
+                    "-byte records (" + (cifar100 ? "coarse label, fine label" : "label") +
                     ", 3072 pixels): truncated or not a CIFAR binary file");
   }
   const int64_t n = static_cast<int64_t>(bytes.size() / record);
@@ -101,7 +103,8 @@ void check_labels(const Dataset& d, int classes, const std::string& file) {
 
 // The files of a CIFAR split, in the order their records are concatenated.
 std::vector<std::string> cifar_files(const std::string& dataset_dir, bool cifar100, bool train) {
-  const fs::path dir = fs::path(dataset_dir) / (cifar100 ? "cifar-100-binary" : "cifar-10-batches-bin");
+  const fs::path dir =
+      fs::path(dataset_dir) / (cifar100 ? "cifar-100-binary" : "cifar-10-batches-bin");
   if (!fs::is_directory(dir)) {
     throw DataError(dir.string() + ": no such folder (dataset_dir must hold the extracted " +
                     (cifar100 ? "cifar-100-binary.tar.gz" : "cifar-10-binary.tar.gz") + ")");
@@ -109,7 +112,8 @@ std::vector<std::string> cifar_files(const std::string& dataset_dir, bool cifar1
   if (cifar100) return {(dir / (train ? "train.bin" : "test.bin")).string()};
   if (!train) return {(dir / "test_batch.bin").string()};
   std::vector<std::string> files;
-  for (int i = 1; i <= 5; ++i) files.push_back((dir / ("data_batch_" + std::to_string(i) + ".bin")).string());
+  for (int i = 1; i <= 5; ++i)
+    files.push_back((dir / ("data_batch_" + std::to_string(i) + ".bin")).string());
   return files;
 }
 
@@ -137,7 +141,8 @@ Dataset read_cifar(const std::string& dataset_dir, bool cifar100, bool train) {
 Dataset read_idx(const std::string& images_path, const std::string& labels_path) {
   const auto images = read_bytes(images_path);
   if (images.size() < 16 || big_endian(images, 0) != 2051) {
-    throw DataError(images_path + ": not an IDX image file (expected magic number 2051 and a "
+    throw DataError(images_path +
+                    ": not an IDX image file (expected magic number 2051 and a "
                     "16-byte header)");
   }
   const std::uint32_t n = big_endian(images, 4);
@@ -152,7 +157,8 @@ Dataset read_idx(const std::string& images_path, const std::string& labels_path)
   }
   const auto labels = read_bytes(labels_path);
   if (labels.size() < 8 || big_endian(labels, 0) != 2049) {
-    throw DataError(labels_path + ": not an IDX label file (expected magic number 2049 and an "
+    throw DataError(labels_path +
+                    ": not an IDX label file (expected magic number 2049 and an "
                     "8-byte header)");
   }
   const std::uint32_t m = big_endian(labels, 4);
@@ -177,8 +183,9 @@ Dataset pad_images(const Dataset& data, int size) {
   const int64_t h = data.images.size(2);
   const int64_t w = data.images.size(3);
   if (h > size || w > size) {
-    throw ConfigError("input_size (" + std::to_string(size) + "): must be at least the data set's " +
-                      std::to_string(h) + "x" + std::to_string(w) + " images");
+    throw ConfigError("input_size (" + std::to_string(size) +
+                      "): must be at least the data set's " + std::to_string(h) + "x" +
+                      std::to_string(w) + " images");
   }
   if (h == size && w == size) return data;
   const int64_t top = (size - h) / 2;
@@ -192,10 +199,11 @@ Dataset select(const Dataset& data, const torch::Tensor& index) {
 }
 
 std::string describe_splits(const Splits& splits, const Config& config, const std::string& device) {
-  return option_name(config.dataset) + ": " + std::to_string(splits.train.size()) + " training images, " +
-         std::to_string(splits.eval.size()) + (splits.eval_is_validation ? " validation" : " test") +
-         " images of " + std::to_string(config.input_channels) + "x" + std::to_string(config.input_size) +
-         "x" + std::to_string(config.input_size) + "; device " + device;
+  return option_name(config.dataset) + ": " + std::to_string(splits.train.size()) +
+         " training images, " + std::to_string(splits.eval.size()) +
+         (splits.eval_is_validation ? " validation" : " test") + " images of " +
+         std::to_string(config.input_channels) + "x" + std::to_string(config.input_size) + "x" +
+         std::to_string(config.input_size) + "; device " + device;
 }
 
 Splits load_splits(const Config& config) {
@@ -227,10 +235,14 @@ Splits load_splits(const Config& config) {
 
   // Independent seeded streams: changing one subset size leaves the other's images unchanged.
   if (config.train_subset > 0 && config.train_subset < train.size()) {
-    train = select(train, seeded_permutation(train.size(), derive_seed(config.seed, SeedPurpose::kDataSubset, 1)).narrow(0, 0, config.train_subset));
+    train = select(train, seeded_permutation(train.size(),
+                                             derive_seed(config.seed, SeedPurpose::kDataSubset, 1))
+                              .narrow(0, 0, config.train_subset));
   }
   if (config.test_subset > 0 && config.test_subset < test.size()) {
-    test = select(test, seeded_permutation(test.size(), derive_seed(config.seed, SeedPurpose::kDataSubset, 2)).narrow(0, 0, config.test_subset));
+    test = select(
+        test, seeded_permutation(test.size(), derive_seed(config.seed, SeedPurpose::kDataSubset, 2))
+                  .narrow(0, 0, config.test_subset));
   }
   Splits splits;
   if (config.train_portion < 1) {
@@ -241,7 +253,8 @@ Splits load_splits(const Config& config) {
                         std::to_string(n_train) + " of " + std::to_string(n) +
                         " images for training; both parts must be non-empty");
     }
-    const torch::Tensor perm = seeded_permutation(n, derive_seed(config.seed, SeedPurpose::kDataSubset, 3));
+    const torch::Tensor perm =
+        seeded_permutation(n, derive_seed(config.seed, SeedPurpose::kDataSubset, 3));
     splits.train = select(train, perm.narrow(0, 0, n_train));
     splits.eval = select(train, perm.narrow(0, n_train, n - n_train));
     splits.eval_is_validation = true;

@@ -18,7 +18,8 @@ Loader::Loader(const Dataset& data, const Config& config, torch::Device device, 
   std_ = torch::tensor(std::vector<float>(config.std.begin(), config.std.end()))
              .reshape({1, channels, 1, 1})
              .to(device);
-  order_ = torch::arange(images_.size(0), torch::TensorOptions().dtype(torch::kInt64).device(device));
+  order_ =
+      torch::arange(images_.size(0), torch::TensorOptions().dtype(torch::kInt64).device(device));
 }
 
 int64_t Loader::start_epoch(at::Generator& generator) {
@@ -40,13 +41,15 @@ std::pair<torch::Tensor, torch::Tensor> Loader::batch(int64_t i, at::Generator& 
     const int64_t c = x.size(1), h = x.size(2), w = x.size(3);
     const torch::Tensor padded = torch::constant_pad_nd(x, {p, p, p, p});
     const auto cpu_long = torch::TensorOptions().dtype(torch::kInt64);
-    const torch::Tensor dy = torch::randint(0, 2 * p + 1, {size, 1, 1, 1}, generator, cpu_long).to(device_);
-    const torch::Tensor dx = torch::randint(0, 2 * p + 1, {size, 1, 1, 1}, generator, cpu_long).to(device_);
+    const torch::Tensor dy =
+        torch::randint(0, 2 * p + 1, {size, 1, 1, 1}, generator, cpu_long).to(device_);
+    const torch::Tensor dx =
+        torch::randint(0, 2 * p + 1, {size, 1, 1, 1}, generator, cpu_long).to(device_);
     const auto on_device = cpu_long.device(device_);
-    const torch::Tensor rows = (dy + torch::arange(h, on_device).reshape({1, 1, h, 1}))
-                                   .expand({size, c, h, w + 2 * p});
-    const torch::Tensor cols = (dx + torch::arange(w, on_device).reshape({1, 1, 1, w}))
-                                   .expand({size, c, h, w});
+    const torch::Tensor rows =
+        (dy + torch::arange(h, on_device).reshape({1, 1, h, 1})).expand({size, c, h, w + 2 * p});
+    const torch::Tensor cols =
+        (dx + torch::arange(w, on_device).reshape({1, 1, 1, w})).expand({size, c, h, w});
     x = padded.gather(2, rows).gather(3, cols);
   }
   if (train_ && flip_) {

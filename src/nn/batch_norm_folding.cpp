@@ -30,21 +30,27 @@ void BatchNormFolder::concat(const std::string& out, const std::string& a, const
   int64_t offset = 0;
   for (const auto* side : {&sa->second, &sb->second}) {
     for (const auto& [index, o] : *side) parts.push_back({index, offset + o});
-    for (const auto& [index, o] : *side) offset = std::max(offset, o + convs_[index].weight.size(0));
+    for (const auto& [index, o] : *side)
+      offset = std::max(offset, o + convs_[index].weight.size(0));
   }
 }
 
-bool BatchNormFolder::foldable(const std::string& x) { return sources_.count(x) > 0 && uses_[x] == 0; }
+bool BatchNormFolder::foldable(const std::string& x) {
+  return sources_.count(x) > 0 && uses_[x] == 0;
+}
 
 std::pair<torch::Tensor, torch::Tensor> BatchNormFolder::affine(const std::string& prefix) const {
   const torch::Tensor scale =
-      (tensor(prefix + ".weight") / torch::sqrt(tensor(prefix + ".running_var") + kBatchNormEps)).to(torch::kFloat32);
-  const torch::Tensor shift = (tensor(prefix + ".bias") - tensor(prefix + ".running_mean") * scale).to(torch::kFloat32);
+      (tensor(prefix + ".weight") / torch::sqrt(tensor(prefix + ".running_var") + kBatchNormEps))
+          .to(torch::kFloat32);
+  const torch::Tensor shift =
+      (tensor(prefix + ".bias") - tensor(prefix + ".running_mean") * scale).to(torch::kFloat32);
   return {scale, shift};
 }
 
 void BatchNormFolder::fold(const std::string& x, const std::string& prefix) {
-  if (!foldable(x)) throw Error("export: BatchNorm " + prefix + " does not follow a convolution of its own");
+  if (!foldable(x))
+    throw Error("export: BatchNorm " + prefix + " does not follow a convolution of its own");
   const auto [scale, shift] = affine(prefix);
   const auto it = sources_.find(x);
   for (const auto& [index, offset] : it->second) {

@@ -15,7 +15,8 @@ using torch::autograd::variable_list;
 template <typename T>
 inline void accumulate_image(const T* __restrict dy, const T* __restrict x, T* __restrict acc,
                              int64_t channels, int64_t k, int64_t height, int64_t width,
-                             int64_t out_height, int64_t out_width, int64_t s, int64_t p, int64_t d) {
+                             int64_t out_height, int64_t out_width, int64_t s, int64_t p,
+                             int64_t d) {
   for (int64_t h = 0; h < out_height; ++h) {
     for (int64_t i = 0; i < k; ++i) {
       const int64_t hi = h * s - p + i * d;
@@ -74,7 +75,8 @@ torch::Tensor weight_gradient(const torch::Tensor& input, const torch::Tensor& g
   const int64_t out_height = dy.size(2), out_width = dy.size(3);
   const int64_t runs = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), batch));
   const int64_t per_run = (batch + runs - 1) / runs;
-  torch::Tensor partial = torch::zeros({runs, k * k * channels}, x.options().memory_format(torch::MemoryFormat::Contiguous));
+  torch::Tensor partial = torch::zeros({runs, k * k * channels},
+                                       x.options().memory_format(torch::MemoryFormat::Contiguous));
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "depthwise_weight_gradient", [&] {
     const scalar_t* dy_data = dy.data_ptr<scalar_t>();
     const scalar_t* x_data = x.data_ptr<scalar_t>();
@@ -103,8 +105,9 @@ torch::Tensor input_gradient(const torch::Tensor& grad_output, const torch::Tens
   const int64_t height = input_size[2], width = input_size[3];
   if (s > 1) {
     // Place dy[h, w] at (h * s - p + d (k - 1) - back, ...) on a zero grid sized for a valid pass.
-    spread = torch::zeros({grad_output.size(0), channels, height + d * (k - 1), width + d * (k - 1)},
-                          grad_output.options());
+    spread =
+        torch::zeros({grad_output.size(0), channels, height + d * (k - 1), width + d * (k - 1)},
+                     grad_output.options());
     using torch::indexing::None;
     using torch::indexing::Slice;
     const int64_t start = d * (k - 1) - p;
@@ -124,8 +127,9 @@ torch::Tensor input_gradient(const torch::Tensor& grad_output, const torch::Tens
 }
 
 struct DepthwiseConv : public torch::autograd::Function<DepthwiseConv> {
-  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& weight,
-                               int64_t stride, int64_t padding, int64_t dilation) {
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x,
+                               const torch::Tensor& weight, int64_t stride, int64_t padding,
+                               int64_t dilation) {
     ctx->save_for_backward({x, weight});
     ctx->saved_data["stride"] = stride;
     ctx->saved_data["padding"] = padding;
@@ -142,8 +146,9 @@ struct DepthwiseConv : public torch::autograd::Function<DepthwiseConv> {
     const int64_t p = ctx->saved_data["padding"].toInt();
     const int64_t d = ctx->saved_data["dilation"].toInt();
     const torch::Tensor& dy = grads[0];
-    return {input_gradient(dy, weight, x.sizes(), s, p, d), weight_gradient(x, dy, weight.size(2), s, p, d),
-            torch::Tensor(), torch::Tensor(), torch::Tensor()};
+    return {input_gradient(dy, weight, x.sizes(), s, p, d),
+            weight_gradient(x, dy, weight.size(2), s, p, d), torch::Tensor(), torch::Tensor(),
+            torch::Tensor()};
   }
 };
 

@@ -35,11 +35,11 @@ class SourceWriter : public NetworkWriter {
 
   std::string conv(const std::string& x, const std::string& weight, int stride, int padding,
                    int dilation, int groups) override {
-    const std::string tail = ", [" + ints(stride) + "], [" + ints(padding) + "], [" + ints(dilation) + "], " +
-                             std::to_string(groups) + ")";
+    const std::string tail = ", [" + ints(stride) + "], [" + ints(padding) + "], [" +
+                             ints(dilation) + "], " + std::to_string(groups) + ")";
     if (folder_ == nullptr) return line("torch.conv2d(" + x + ", " + ref(weight) + ", None" + tail);
-    const std::string v = line("torch.conv2d(" + in(x) + ", " + attr(weight) + "_folded, " + attr(weight) +
-                               "_folded_bias" + tail);
+    const std::string v = line("torch.conv2d(" + in(x) + ", " + attr(weight) + "_folded, " +
+                               attr(weight) + "_folded_bias" + tail);
     folder_->conv(v, weight);
     return v;
   }
@@ -49,13 +49,18 @@ class SourceWriter : public NetworkWriter {
       folder_->fold(x, prefix);
       return x;  // now part of the convolution(s) that make x
     }
-    return line("torch.batch_norm(" + x + ", " + ref(prefix + ".weight") + ", " + ref(prefix + ".bias") + ", " +
-                ref(prefix + ".running_mean") + ", " + ref(prefix + ".running_var") + ", False, 0.1, 1e-05, False)");
+    return line("torch.batch_norm(" + x + ", " + ref(prefix + ".weight") + ", " +
+                ref(prefix + ".bias") + ", " + ref(prefix + ".running_mean") + ", " +
+                ref(prefix + ".running_var") + ", False, 0.1, 1e-05, False)");
   }
 
   std::string relu(const std::string& x) override { return line("torch.relu(" + in(x) + ")"); }
-  std::string relu6(const std::string& x) override { return line("torch.clamp(" + in(x) + ", 0.0, 6.0)"); }
-  std::string add(const std::string& a, const std::string& b) override { return line(in(a) + " + " + in(b)); }
+  std::string relu6(const std::string& x) override {
+    return line("torch.clamp(" + in(x) + ", 0.0, 6.0)");
+  }
+  std::string add(const std::string& a, const std::string& b) override {
+    return line(in(a) + " + " + in(b));
+  }
   std::string concat(const std::string& a, const std::string& b) override {
     const std::string v = line("torch.cat([" + in(a) + ", " + in(b) + "], 1)");
     if (folder_ != nullptr) folder_->concat(v, a, b);
@@ -64,14 +69,19 @@ class SourceWriter : public NetworkWriter {
   std::string shift(const std::string& x) override {
     return line("torch.constant_pad_nd(" + in(x) + "[:, :, 1:, 1:], [0, 1, 0, 1])");
   }
-  std::string global_mean(const std::string& x) override { return line("torch.mean(" + in(x) + ", [2, 3])"); }
-  std::string avg_pool(const std::string& x, int kernel, int stride, int padding) override {
-    return line("torch.avg_pool2d(" + in(x) + ", [" + ints(kernel) + "], [" + ints(stride) + "], [" + ints(padding) +
-                "], False, False)");
+  std::string global_mean(const std::string& x) override {
+    return line("torch.mean(" + in(x) + ", [2, 3])");
   }
-  std::string zero(const std::string& x) override { return line("torch.zeros_like(" + in(x) + ")"); }
+  std::string avg_pool(const std::string& x, int kernel, int stride, int padding) override {
+    return line("torch.avg_pool2d(" + in(x) + ", [" + ints(kernel) + "], [" + ints(stride) +
+                "], [" + ints(padding) + "], False, False)");
+  }
+  std::string zero(const std::string& x) override {
+    return line("torch.zeros_like(" + in(x) + ")");
+  }
   std::string linear(const std::string& x, const std::string& prefix) override {
-    return line("torch.addmm(" + ref(prefix + ".bias") + ", " + in(x) + ", " + ref(prefix + ".weight") + ".t())");
+    return line("torch.addmm(" + ref(prefix + ".bias") + ", " + in(x) + ", " +
+                ref(prefix + ".weight") + ".t())");
   }
 
   /// The network tensors the source reads by their own names.
@@ -106,11 +116,14 @@ namespace {
 
 // The TorchScript module of `net` (current weights and statistics), in eval mode; with `fold`,
 // its BatchNorms folded into the convolutions.
-torch::jit::Module script_module(Network& net, const MacroShape& shape, const Architecture& arch, bool fold) {
+torch::jit::Module script_module(Network& net, const MacroShape& shape, const Architecture& arch,
+                                 bool fold) {
   torch::NoGradGuard no_grad;
   std::map<std::string, torch::Tensor> tensors;
-  for (const auto& p : net->named_parameters()) tensors[p.key()] = p.value().detach().to(torch::kCPU).contiguous();
-  for (const auto& b : net->named_buffers()) tensors[b.key()] = b.value().detach().to(torch::kCPU).contiguous();
+  for (const auto& p : net->named_parameters())
+    tensors[p.key()] = p.value().detach().to(torch::kCPU).contiguous();
+  for (const auto& b : net->named_buffers())
+    tensors[b.key()] = b.value().detach().to(torch::kCPU).contiguous();
   BatchNormFolder folder(tensors);
   std::ostringstream src;
   src << "def forward(self, x):\n";
@@ -174,16 +187,17 @@ void export_torchscript(Network& net, const MacroShape& shape, const Architectur
   save_atomically(module, path, [](const std::string&) {});
 }
 
-FrozenExport export_frozen_torchscript(Network& net, const MacroShape& shape, const Architecture& arch,
-                                       const std::string& path, std::uint64_t seed, int64_t check_batch) {
+FrozenExport export_frozen_torchscript(Network& net, const MacroShape& shape,
+                                       const Architecture& arch, const std::string& path,
+                                       std::uint64_t seed, int64_t check_batch) {
   torch::NoGradGuard no_grad;
   torch::jit::Module frozen = torch::jit::freeze(script_module(net, shape, arch, true));
   FrozenExport result;
   result.path = path;
   result.check_batch = check_batch;
   auto generator = at::detail::createCPUGenerator(seed);
-  const torch::Tensor images =
-      torch::randn({check_batch, shape.input_channels, shape.input_size, shape.input_size}, generator);
+  const torch::Tensor images = torch::randn(
+      {check_batch, shape.input_channels, shape.input_size, shape.input_size}, generator);
   const torch::Tensor expected = [&] {
     const EvalModeGuard eval(*net);
     const torch::Device device = net->parameters().front().device();
@@ -194,11 +208,12 @@ FrozenExport export_frozen_torchscript(Network& net, const MacroShape& shape, co
     torch::jit::Module loaded = torch::jit::load(tmp);
     const torch::Tensor got = loaded.forward({images}).toTensor().to(torch::kFloat32);
     result.max_abs_difference = (got - expected).abs().max().item<double>();
-    result.relative_difference = result.max_abs_difference / std::max(expected.abs().max().item<double>(), 1e-12);
+    result.relative_difference =
+        result.max_abs_difference / std::max(expected.abs().max().item<double>(), 1e-12);
     if (!(result.relative_difference <= kExportTolerance)) {
       throw DataError(path + ": the frozen model's logits differ from LibTorch's by " +
-                  std::to_string(result.relative_difference) + " of their scale; at most " +
-                  std::to_string(kExportTolerance) + " is accepted: the model was not written");
+                      std::to_string(result.relative_difference) + " of their scale; at most " +
+                      std::to_string(kExportTolerance) + " is accepted: the model was not written");
     }
   });
   return result;

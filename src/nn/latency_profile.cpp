@@ -40,7 +40,8 @@ std::pair<double, double> cpu_ticks() {
 LatencyTimer::LatencyTimer(const LatencyConfig& config) : config_(config) {
   if (on_opencv(config_)) {
     // 0: as many as LibTorch's intra-op setting, which the step set from num_threads
-    previous_threads_ = set_opencv_threads(config_.threads > 0 ? config_.threads : torch::get_num_threads());
+    previous_threads_ =
+        set_opencv_threads(config_.threads > 0 ? config_.threads : torch::get_num_threads());
   } else {
     previous_threads_ = torch::get_num_threads();
     if (config_.threads > 0) torch::set_num_threads(config_.threads);
@@ -73,7 +74,9 @@ std::vector<double> LatencyTimer::time_ms(const std::vector<Run>& runs) const {
   }
   std::vector<double> result;
   for (const auto& t : times) {
-    result.push_back(config_.statistic == LatencyStatistic::kMedian ? median(t) : *std::min_element(t.begin(), t.end()));
+    result.push_back(config_.statistic == LatencyStatistic::kMedian
+                         ? median(t)
+                         : *std::min_element(t.begin(), t.end()));
   }
   return result;
 }
@@ -110,25 +113,27 @@ LatencyTimer::Run LatencyTimer::network(const SearchSpace& space, const Architec
   return [net, x] { net.forward(x); };
 }
 
-LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& config, std::uint64_t seed,
-                               const std::string& origin, std::size_t check_count) {
+LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& config,
+                               std::uint64_t seed, const std::string& origin,
+                               std::size_t check_count) {
   const auto start = Clock::now();
   LatencyTimer timer(config);
   // What is timed, in one list: each layer's ops and add, the fixed part's network, the
   // calibration networks, then the check networks.
   std::vector<LatencyTimer::Run> runs;
-  std::vector<LatencyEntry> entries{LatencyEntry{"fixed", 0, option_name(config.runtime), 0, 0, 0, 0, 0}};
+  std::vector<LatencyEntry> entries{
+      LatencyEntry{"fixed", 0, option_name(config.runtime), 0, 0, 0, 0, 0}};
   for (std::size_t l = 0; l < shape.layers.size(); ++l) {
     const int in = shape.in_channels(l), out = shape.layers[l].out_channels;
     const int stride = shape.layers[l].stride, size = shape.feature_size(l);
     for (std::size_t k = 0; k < shape.ops.size(); ++k) {
       runs.push_back(timer.op(CandidateOpOptions(shape.ops[k], in, out, stride), size));
-      entries.push_back({"op", static_cast<int>(l) + 1,
-                         op_name(shape.ops[k]), in, out,
-                         stride, size, 0});
+      entries.push_back(
+          {"op", static_cast<int>(l) + 1, op_name(shape.ops[k]), in, out, stride, size, 0});
     }
     runs.push_back(timer.add(out, shape.feature_size(l + 1)));
-    entries.push_back({"add", static_cast<int>(l) + 1, "", out, out, 1, shape.feature_size(l + 1), 0});
+    entries.push_back(
+        {"add", static_cast<int>(l) + 1, "", out, out, 1, shape.feature_size(l + 1), 0});
   }
   const LayerwiseSpace space(shape);
   const Architecture cheapest = space.cheapest(CostMeasure::kMacs);
@@ -146,7 +151,8 @@ LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& con
   std::vector<Architecture> check;
   for (std::size_t i = 0; i < check_count; ++i) {
     Architecture arch = space.sample(check_rng);
-    for (int redraw = 0; redraw < 1000 && fitted.count(arch) > 0; ++redraw) arch = space.sample(check_rng);
+    for (int redraw = 0; redraw < 1000 && fitted.count(arch) > 0; ++redraw)
+      arch = space.sample(check_rng);
     check.push_back(arch);
     runs.push_back(timer.network(space, arch));
   }
@@ -167,10 +173,12 @@ LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& con
     }
   }
   entries.front().latency_ms = std::max(0.0, fixed);
-  LatencyProfile profile{LatencyTable(std::move(entries), shape, origin), std::nullopt, {}, std::move(check), {}, 0};
+  LatencyProfile profile{
+      LatencyTable(std::move(entries), shape, origin), std::nullopt, {}, std::move(check), {}, 0};
   if (!calibration.empty()) {
-    const std::vector<double> measured(ms.begin() + static_cast<std::ptrdiff_t>(table_runs - calibration.size()),
-                                       ms.begin() + static_cast<std::ptrdiff_t>(table_runs));
+    const std::vector<double> measured(
+        ms.begin() + static_cast<std::ptrdiff_t>(table_runs - calibration.size()),
+        ms.begin() + static_cast<std::ptrdiff_t>(table_runs));
     profile.calibrated = profile.timed.calibrated(calibration, measured, shape, &profile.fit);
   }
   profile.check_ms.assign(ms.begin() + static_cast<std::ptrdiff_t>(table_runs), ms.end());
@@ -183,8 +191,9 @@ LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& con
     all_ms += ms[i];
     if (i < table_runs) table_ms += ms[i];
   }
-  profile.seconds = setup_seconds * static_cast<double>(table_runs) / static_cast<double>(runs.size()) +
-                    timing_seconds * (all_ms > 0 ? table_ms / all_ms : 1.0);
+  profile.seconds =
+      setup_seconds * static_cast<double>(table_runs) / static_cast<double>(runs.size()) +
+      timing_seconds * (all_ms > 0 ? table_ms / all_ms : 1.0);
   return profile;
 }
 

@@ -50,7 +50,9 @@ torch::Tensor CellImpl::forward(const torch::Tensor& x) {
       switch (ops_[e]) {
         case kNone: out = torch::zeros_like(in); break;
         case kSkip: out = in; break;
-        case kAvgPool: out = torch::avg_pool2d(in, 3, 1, 1, false, /*count_include_pad=*/false); break;
+        case kAvgPool:
+          out = torch::avg_pool2d(in, 3, 1, 1, false, /*count_include_pad=*/false);
+          break;
         default: out = convs_[e]->forward(in);
       }
       sum = sum.defined() ? sum + out : out;

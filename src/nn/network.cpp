@@ -72,7 +72,8 @@ NetworkImpl::NetworkImpl(const MacroShape& shape, const Architecture& arch) {
       torch::nn::Sequential(
           torch::nn::Conv2d(torch::nn::Conv2dOptions(last, shape.head_channels, 1).bias(false)),
           torch::nn::BatchNorm2d(shape.head_channels), torch::nn::ReLU6()));
-  classifier_ = register_module("classifier", torch::nn::Linear(shape.head_channels, shape.classes));
+  classifier_ =
+      register_module("classifier", torch::nn::Linear(shape.head_channels, shape.classes));
 }
 
 void NetworkImpl::to_channels_last() {
@@ -151,7 +152,8 @@ std::vector<std::string> load_tensors(torch::nn::Module& module,
     const auto it = tensors.find(name);
     if (it == tensors.end()) {
       // Older PyTorch versions saved no BatchNorm batch counter; it does not affect outputs.
-      if (name.size() > 20 && name.compare(name.size() - 20, 20, ".num_batches_tracked") == 0) return;
+      if (name.size() > 20 && name.compare(name.size() - 20, 20, ".num_batches_tracked") == 0)
+        return;
       problems.push_back("missing " + name);
       return;
     }

@@ -7,8 +7,8 @@
 
 namespace gnas::nn {
 
-std::string write_candidate_op(NetworkWriter& w, const std::string& x, const std::string& p, OpKind kind,
-                               int c_in, int c_out, int stride) {
+std::string write_candidate_op(NetworkWriter& w, const std::string& x, const std::string& p,
+                               OpKind kind, int c_in, int c_out, int stride) {
   const int k = op_kernel(kind);
   switch (kind) {
     case OpKind::kSkip: {
@@ -41,8 +41,8 @@ std::string write_candidate_op(NetworkWriter& w, const std::string& x, const std
   throw Error("export: unknown op");
 }
 
-std::string write_layerwise_network(NetworkWriter& w, const MacroShape& shape, const Architecture& arch,
-                                    const std::string& x) {
+std::string write_layerwise_network(NetworkWriter& w, const MacroShape& shape,
+                                    const Architecture& arch, const std::string& x) {
   std::string h = w.relu6(w.batch_norm(w.conv(x, "first.conv.weight", 1, 1, 1, 1), "first.bn"));
   const std::size_t k_ops = shape.ops.size();
   for (std::size_t l = 0; l < shape.layers.size(); ++l) {
@@ -50,9 +50,11 @@ std::string write_layerwise_network(NetworkWriter& w, const MacroShape& shape, c
     int selected = 0;
     for (std::size_t k = 0; k < k_ops; ++k) {
       if (!arch.genes[l * k_ops + k]) continue;
-      const std::string prefix = "stages." + std::to_string(l) + ".ops." + std::to_string(selected++);
-      const std::string y = write_candidate_op(w, h, prefix, shape.ops[k], shape.in_channels(l),
-                                     shape.layers[l].out_channels, shape.layers[l].stride);
+      const std::string prefix =
+          "stages." + std::to_string(l) + ".ops." + std::to_string(selected++);
+      const std::string y =
+          write_candidate_op(w, h, prefix, shape.ops[k], shape.in_channels(l),
+                             shape.layers[l].out_channels, shape.layers[l].stride);
       sum = sum.empty() ? y : w.add(sum, y);
     }
     h = sum;
@@ -61,18 +63,23 @@ std::string write_layerwise_network(NetworkWriter& w, const MacroShape& shape, c
   return w.linear(w.global_mean(h), "classifier");
 }
 
-std::string write_nasbench201_network(NetworkWriter& w, const Architecture& arch, const std::string& x) {
+std::string write_nasbench201_network(NetworkWriter& w, const Architecture& arch,
+                                      const std::string& x) {
   enum EdgeOp { kNone = 0, kSkip = 1, kConv1x1 = 2, kConv3x3 = 3, kAvgPool = 4 };
-  const auto relu_conv_bn = [&w](const std::string& in, const std::string& p, int kernel, int stride) {
-    return w.batch_norm(w.conv(w.relu(in), p + ".conv.weight", stride, kernel / 2, 1, 1), p + ".bn");
+  const auto relu_conv_bn = [&w](const std::string& in, const std::string& p, int kernel,
+                                 int stride) {
+    return w.batch_norm(w.conv(w.relu(in), p + ".conv.weight", stride, kernel / 2, 1, 1),
+                        p + ".bn");
   };
   std::string h = w.batch_norm(w.conv(x, "stem_conv.weight", 1, 1, 1, 1), "stem_bn");
   int block = 0;
   for (int stage = 0; stage < CellNetworkShape::kStages; ++stage) {
     if (stage > 0) {
       const std::string p = "cells." + std::to_string(block++);
-      const std::string main = relu_conv_bn(relu_conv_bn(h, p + ".conv_a", 3, 2), p + ".conv_b", 3, 1);
-      const std::string shortcut = w.conv(w.avg_pool(h, 2, 2, 0), p + ".downsample.weight", 1, 0, 1, 1);
+      const std::string main =
+          relu_conv_bn(relu_conv_bn(h, p + ".conv_a", 3, 2), p + ".conv_b", 3, 1);
+      const std::string shortcut =
+          w.conv(w.avg_pool(h, 2, 2, 0), p + ".downsample.weight", 1, 0, 1, 1);
       h = w.add(main, shortcut);
     }
     for (int c = 0; c < CellNetworkShape::kCellsPerStage; ++c) {
@@ -90,9 +97,11 @@ std::string write_nasbench201_network(NetworkWriter& w, const Architecture& arch
             case kAvgPool: out = w.avg_pool(in, 3, 1, 1); break;
             case kConv1x1:
             case kConv3x3:
-              out = relu_conv_bn(in, p + ".edges." + std::to_string(e), arch.genes[e] == kConv1x1 ? 1 : 3, 1);
+              out = relu_conv_bn(in, p + ".edges." + std::to_string(e),
+                                 arch.genes[e] == kConv1x1 ? 1 : 3, 1);
               break;
-            default: throw Error("export: unknown NAS-Bench-201 op " + std::to_string(arch.genes[e]));
+            default:
+              throw Error("export: unknown NAS-Bench-201 op " + std::to_string(arch.genes[e]));
           }
           sum = sum.empty() ? out : w.add(sum, out);
         }

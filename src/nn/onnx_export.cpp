@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <set>
@@ -90,7 +90,8 @@ class OnnxWriter : public NetworkWriter {
   std::string shift(const std::string& x) override {
     constant("shift.starts", torch::tensor({1, 1}, torch::kInt64));
     constant("shift.ends", torch::tensor({std::numeric_limits<int64_t>::max(),
-                                          std::numeric_limits<int64_t>::max()}, torch::kInt64));
+                                          std::numeric_limits<int64_t>::max()},
+                                         torch::kInt64));
     constant("shift.axes", torch::tensor({2, 3}, torch::kInt64));
     const std::string cropped = value(), out = value();
     add_node("Slice", {x, "shift.starts", "shift.ends", "shift.axes"}, cropped);
@@ -161,7 +162,8 @@ class OnnxWriter : public NetworkWriter {
     return *node;
   }
 
-  static void ints(onnx::NodeProto& node, const std::string& name, const std::vector<int64_t>& values) {
+  static void ints(onnx::NodeProto& node, const std::string& name,
+                   const std::vector<int64_t>& values) {
     onnx::AttributeProto* a = node.add_attribute();
     a->set_name(name);
     a->set_type(onnx::AttributeProto::INTS);
@@ -207,7 +209,8 @@ class OnnxWriter : public NetworkWriter {
   int next_ = 0;
 };
 
-void value_info(onnx::ValueInfoProto& info, const std::string& name, const std::vector<int64_t>& dims) {
+void value_info(onnx::ValueInfoProto& info, const std::string& name,
+                const std::vector<int64_t>& dims) {
   info.set_name(name);
   onnx::TypeProto_Tensor* type = info.mutable_type()->mutable_tensor_type();
   type->set_elem_type(onnx::TensorProto::FLOAT);
@@ -223,7 +226,8 @@ void metadata(onnx::ModelProto& model, const std::string& key, const std::string
 }
 
 // OpenCV DNN's logits for `images` from the model file at `path`.
-torch::Tensor opencv_logits(const std::string& path, const torch::Tensor& images, const std::string& target) {
+torch::Tensor opencv_logits(const std::string& path, const torch::Tensor& images,
+                            const std::string& target) {
   try {
     cv::dnn::Net net = cv::dnn::readNetFromONNX(path);
     net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
@@ -237,27 +241,34 @@ torch::Tensor opencv_logits(const std::string& path, const torch::Tensor& images
     if (out.dims != 2 || out.type() != CV_32F) {
       throw DataError(target + ": OpenCV's output is not a [batch, classes] float matrix");
     }
-    return torch::from_blob(const_cast<float*>(out.ptr<float>()), {out.size[0], out.size[1]}, torch::kFloat32).clone();
+    return torch::from_blob(const_cast<float*>(out.ptr<float>()), {out.size[0], out.size[1]},
+                            torch::kFloat32)
+        .clone();
   } catch (const cv::Exception& e) {
-    throw DataError(target + ": OpenCV's DNN module refuses the exported ONNX model: " + std::string(e.msg));
+    throw DataError(target +
+                    ": OpenCV's DNN module refuses the exported ONNX model: " + std::string(e.msg));
   }
 }
 
 // Every parameter and buffer of `module` on the CPU, by name with `prefix` (and a dot) before it.
-std::map<std::string, torch::Tensor> module_tensors(const torch::nn::Module& module, const std::string& prefix) {
+std::map<std::string, torch::Tensor> module_tensors(const torch::nn::Module& module,
+                                                    const std::string& prefix) {
   std::map<std::string, torch::Tensor> tensors;
   const std::string p = prefix.empty() ? "" : prefix + ".";
-  for (const auto& t : module.named_parameters()) tensors[p + t.key()] = t.value().detach().to(torch::kCPU).contiguous();
-  for (const auto& t : module.named_buffers()) tensors[p + t.key()] = t.value().detach().to(torch::kCPU).contiguous();
+  for (const auto& t : module.named_parameters())
+    tensors[p + t.key()] = t.value().detach().to(torch::kCPU).contiguous();
+  for (const auto& t : module.named_buffers())
+    tensors[p + t.key()] = t.value().detach().to(torch::kCPU).contiguous();
   return tensors;
 }
 
 // A model of one graph: input `images` [batch, input_dims...], output `logits` [batch,
 // output_dims...] = body(writer, "images"), checked by ONNX's checker (`what` names it).
-onnx::ModelProto build_model(std::map<std::string, torch::Tensor> tensors, const std::vector<int64_t>& input_dims,
-                             const std::vector<int64_t>& output_dims,
-                             const std::function<std::string(NetworkWriter&, const std::string&)>& body,
-                             const std::string& what) {
+onnx::ModelProto build_model(
+    std::map<std::string, torch::Tensor> tensors, const std::vector<int64_t>& input_dims,
+    const std::vector<int64_t>& output_dims,
+    const std::function<std::string(NetworkWriter&, const std::string&)>& body,
+    const std::string& what) {
   onnx::ModelProto model;
   model.set_ir_version(onnx::IR_VERSION_2019_1_22);  // IR 5: opset 10's
   model.set_producer_name("gnas");
@@ -291,18 +302,21 @@ namespace {
 
 // export_onnx of either space: `net` runs `forward` on [B, channels, size, size] images and
 // `walk` writes the same forward pass.
-OnnxExport export_model(torch::nn::Module& net, const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+OnnxExport export_model(torch::nn::Module& net,
+                        const std::function<torch::Tensor(const torch::Tensor&)>& forward,
                         int64_t channels, int64_t size, int64_t classes,
                         const std::function<std::string(NetworkWriter&, const std::string&)>& walk,
                         const std::string& arch_text, const std::string& path, std::uint64_t seed,
                         int64_t check_batch) {
   torch::NoGradGuard no_grad;
   const EvalModeGuard eval(net);
-  onnx::ModelProto model = build_model(module_tensors(net, ""), {channels, size, size}, {classes}, walk, path);
+  onnx::ModelProto model =
+      build_model(module_tensors(net, ""), {channels, size, size}, {classes}, walk, path);
   metadata(model, "gnas.architecture", arch_text);
   metadata(model, "gnas.seed", std::to_string(seed));
   metadata(model, "gnas.version", std::string(version()) + " (" + git_hash() + ")");
-  metadata(model, "gnas.input", std::to_string(channels) + "x" + std::to_string(size) + "x" + std::to_string(size));
+  metadata(model, "gnas.input",
+           std::to_string(channels) + "x" + std::to_string(size) + "x" + std::to_string(size));
   const onnx::GraphProto& graph = model.graph();
 
   OnnxExport result;
@@ -321,22 +335,23 @@ OnnxExport export_model(torch::nn::Module& net, const std::function<torch::Tenso
   }
   try {
     auto generator = at::detail::createCPUGenerator(seed);
-    const torch::Tensor images =
-        torch::randn({check_batch, channels, size, size}, generator);
+    const torch::Tensor images = torch::randn({check_batch, channels, size, size}, generator);
     const torch::Device device = net.parameters().front().device();
     const torch::Tensor expected = forward(images.to(device)).to(torch::kCPU).to(torch::kFloat32);
     const torch::Tensor got = opencv_logits(tmp, images, path);
     if (got.sizes() != expected.sizes()) {
-      throw DataError(path + ": OpenCV's logits have shape " + c10::str(got.sizes()) + ", LibTorch's " +
-                  c10::str(expected.sizes()));
+      throw DataError(path + ": OpenCV's logits have shape " + c10::str(got.sizes()) +
+                      ", LibTorch's " + c10::str(expected.sizes()));
     }
     result.max_abs_difference = (got - expected).abs().max().item<double>();
     result.relative_difference =
         result.max_abs_difference / std::max(expected.abs().max().item<double>(), 1e-12);
     if (!(result.relative_difference <= kExportTolerance)) {
-      throw DataError(path + ": OpenCV's logits differ from LibTorch's by " + std::to_string(result.relative_difference) +
-                  " of their scale (max |difference| " + std::to_string(result.max_abs_difference) +
-                  "); at most " + std::to_string(kExportTolerance) + " is accepted: the model was not written");
+      throw DataError(path + ": OpenCV's logits differ from LibTorch's by " +
+                      std::to_string(result.relative_difference) +
+                      " of their scale (max |difference| " +
+                      std::to_string(result.max_abs_difference) + "); at most " +
+                      std::to_string(kExportTolerance) + " is accepted: the model was not written");
     }
   } catch (...) {
     std::filesystem::remove(tmp);
@@ -357,17 +372,21 @@ OnnxExport export_onnx(Network& net, const MacroShape& shape, const Architecture
                        const std::string& arch_text, const std::string& path, std::uint64_t seed,
                        int64_t check_batch) {
   return export_model(
-      *net, [&net](const torch::Tensor& x) { return net->forward(x); }, shape.input_channels, shape.input_size,
-      shape.classes, [&](NetworkWriter& w, const std::string& x) { return write_layerwise_network(w, shape, arch, x); },
+      *net, [&net](const torch::Tensor& x) { return net->forward(x); }, shape.input_channels,
+      shape.input_size, shape.classes,
+      [&](NetworkWriter& w, const std::string& x) {
+        return write_layerwise_network(w, shape, arch, x);
+      },
       arch_text, path, seed, check_batch);
 }
 
-OnnxExport export_onnx(NasBench201Network& net, const CellNetworkShape& shape, const Architecture& arch,
-                       const std::string& arch_text, const std::string& path, std::uint64_t seed,
-                       int64_t check_batch) {
+OnnxExport export_onnx(NasBench201Network& net, const CellNetworkShape& shape,
+                       const Architecture& arch, const std::string& arch_text,
+                       const std::string& path, std::uint64_t seed, int64_t check_batch) {
   return export_model(
-      *net, [&net](const torch::Tensor& x) { return net->forward(x); }, shape.input_channels, shape.input_size,
-      shape.classes, [&](NetworkWriter& w, const std::string& x) { return write_nasbench201_network(w, arch, x); },
+      *net, [&net](const torch::Tensor& x) { return net->forward(x); }, shape.input_channels,
+      shape.input_size, shape.classes,
+      [&](NetworkWriter& w, const std::string& x) { return write_nasbench201_network(w, arch, x); },
       arch_text, path, seed, check_batch);
 }
 
@@ -384,7 +403,8 @@ OpenCvRunner::~OpenCvRunner() = default;
 namespace {
 
 // `model` loaded from memory by OpenCV on the CPU with a standard-normal input [1, input_dims...].
-std::unique_ptr<OpenCvRunner::State> load_for_timing(const onnx::ModelProto& model, const std::vector<int64_t>& input_dims,
+std::unique_ptr<OpenCvRunner::State> load_for_timing(const onnx::ModelProto& model,
+                                                     const std::vector<int64_t>& input_dims,
                                                      const std::string& what) {
   std::string bytes;
   if (!model.SerializeToString(&bytes)) throw Error(what + ": cannot serialise the ONNX model");
@@ -405,26 +425,32 @@ std::unique_ptr<OpenCvRunner::State> load_for_timing(const onnx::ModelProto& mod
 
 }  // namespace
 
-OpenCvRunner OpenCvRunner::network(Network& net, const MacroShape& shape, const Architecture& arch) {
+OpenCvRunner OpenCvRunner::network(Network& net, const MacroShape& shape,
+                                   const Architecture& arch) {
   torch::NoGradGuard no_grad;
   const std::vector<int64_t> input{shape.input_channels, shape.input_size, shape.input_size};
   const onnx::ModelProto model = build_model(
       module_tensors(*net, ""), input, {shape.classes},
-      [&](NetworkWriter& w, const std::string& x) { return write_layerwise_network(w, shape, arch, x); },
+      [&](NetworkWriter& w, const std::string& x) {
+        return write_layerwise_network(w, shape, arch, x);
+      },
       "latency network");
   return OpenCvRunner(load_for_timing(model, input, "latency network"));
 }
 
-OpenCvRunner OpenCvRunner::network(NasBench201Network& net, const CellNetworkShape& shape, const Architecture& arch) {
+OpenCvRunner OpenCvRunner::network(NasBench201Network& net, const CellNetworkShape& shape,
+                                   const Architecture& arch) {
   torch::NoGradGuard no_grad;
   const std::vector<int64_t> input{shape.input_channels, shape.input_size, shape.input_size};
   const onnx::ModelProto model = build_model(
       module_tensors(*net, ""), input, {shape.classes},
-      [&](NetworkWriter& w, const std::string& x) { return write_nasbench201_network(w, arch, x); }, "latency network");
+      [&](NetworkWriter& w, const std::string& x) { return write_nasbench201_network(w, arch, x); },
+      "latency network");
   return OpenCvRunner(load_for_timing(model, input, "latency network"));
 }
 
-OpenCvRunner OpenCvRunner::op(CandidateOpImpl& op, const CandidateOpOptions& options, int input_size) {
+OpenCvRunner OpenCvRunner::op(CandidateOpImpl& op, const CandidateOpOptions& options,
+                              int input_size) {
   torch::NoGradGuard no_grad;
   const std::string what = "latency op " + op_name(options.kind());
   const std::vector<int64_t> input{options.in_channels(), input_size, input_size};
@@ -432,8 +458,9 @@ OpenCvRunner OpenCvRunner::op(CandidateOpImpl& op, const CandidateOpOptions& opt
   const onnx::ModelProto model = build_model(
       module_tensors(op, "m"), input, {options.out_channels(), out_size, out_size},
       [&](NetworkWriter& w, const std::string& x) {
-        return write_candidate_op(w, x, "m", options.kind(), static_cast<int>(options.in_channels()),
-                                  static_cast<int>(options.out_channels()), static_cast<int>(options.stride()));
+        return write_candidate_op(
+            w, x, "m", options.kind(), static_cast<int>(options.in_channels()),
+            static_cast<int>(options.out_channels()), static_cast<int>(options.stride()));
       },
       what);
   return OpenCvRunner(load_for_timing(model, input, what));
@@ -442,7 +469,8 @@ OpenCvRunner OpenCvRunner::op(CandidateOpImpl& op, const CandidateOpOptions& opt
 OpenCvRunner OpenCvRunner::add(int channels, int size) {
   const std::vector<int64_t> input{channels, size, size};
   const onnx::ModelProto model = build_model(
-      {}, input, input, [](NetworkWriter& w, const std::string& x) { return w.add(x, x); }, "latency add");
+      {}, input, input, [](NetworkWriter& w, const std::string& x) { return w.add(x, x); },
+      "latency add");
   return OpenCvRunner(load_for_timing(model, input, "latency add"));
 }
 

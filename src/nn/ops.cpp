@@ -9,8 +9,8 @@ namespace {
 thread_local MacsProbe* active_probe = nullptr;
 thread_local ActivationProbe* active_activation_probe = nullptr;
 
-torch::nn::Conv2d conv(int64_t c_in, int64_t c_out, int64_t kernel, int64_t stride,
-                       int64_t padding, int64_t dilation, int64_t groups) {
+torch::nn::Conv2d conv(int64_t c_in, int64_t c_out, int64_t kernel, int64_t stride, int64_t padding,
+                       int64_t dilation, int64_t groups) {
   return torch::nn::Conv2d(torch::nn::Conv2dOptions(c_in, c_out, kernel)
                                .stride(stride)
                                .padding(padding)
@@ -66,8 +66,8 @@ void ActivationProbe::add(const torch::Tensor& activation) {
   const torch::Tensor c = (activation.detach().flatten(1) > 0).to(torch::kFloat32);
   TORCH_CHECK(c.size(1) < (int64_t{1} << 24), "ActivationProbe: too many units for exact counts");
   const torch::Tensor s = c.sum(1, /*keepdim=*/true).to(torch::kFloat64);
-  const torch::Tensor k = 2 * torch::mm(c, c.t()).to(torch::kFloat64) - s - s.t() +
-                          static_cast<double>(c.size(1));
+  const torch::Tensor k =
+      2 * torch::mm(c, c.t()).to(torch::kFloat64) - s - s.t() + static_cast<double>(c.size(1));
   kernel_ = kernel_.defined() ? kernel_ + k : k;
 }
 
@@ -80,9 +80,10 @@ torch::Tensor run_conv(torch::nn::Conv2dImpl& c, const torch::Tensor& x) {
   const auto& o = c.options;
   const auto& k = *o.kernel_size();
   const int64_t padding = depthwise_padding(o);
-  const torch::Tensor y = padding >= 0 && torch::GradMode::is_enabled()
-                              ? depthwise_conv2d(x, c.weight, (*o.stride())[0], padding, (*o.dilation())[0])
-                              : c.forward(x);
+  const torch::Tensor y =
+      padding >= 0 && torch::GradMode::is_enabled()
+          ? depthwise_conv2d(x, c.weight, (*o.stride())[0], padding, (*o.dilation())[0])
+          : c.forward(x);
   if (active_probe != nullptr) {
     active_probe->add(y.numel() / y.size(0) * k[0] * k[1] * (o.in_channels() / o.groups()));
   }
@@ -118,11 +119,11 @@ SepConvImpl::SepConvImpl(const CandidateOpOptions& o) {
   const int64_t k = op_kernel(o.kind());
   const int64_t c_in = o.in_channels();
   op_ = register_module(
-      "op", torch::nn::Sequential(torch::nn::ReLU(), conv(c_in, c_in, k, o.stride(), k / 2, 1, c_in),
-                                  conv(c_in, c_in, 1, 1, 0, 1, 1), torch::nn::BatchNorm2d(c_in),
-                                  torch::nn::ReLU(), conv(c_in, c_in, k, 1, k / 2, 1, c_in),
-                                  conv(c_in, o.out_channels(), 1, 1, 0, 1, 1),
-                                  torch::nn::BatchNorm2d(o.out_channels())));
+      "op", torch::nn::Sequential(
+                torch::nn::ReLU(), conv(c_in, c_in, k, o.stride(), k / 2, 1, c_in),
+                conv(c_in, c_in, 1, 1, 0, 1, 1), torch::nn::BatchNorm2d(c_in), torch::nn::ReLU(),
+                conv(c_in, c_in, k, 1, k / 2, 1, c_in), conv(c_in, o.out_channels(), 1, 1, 0, 1, 1),
+                torch::nn::BatchNorm2d(o.out_channels())));
 }
 
 torch::Tensor SepConvImpl::forward(const torch::Tensor& x) { return run_sequential(op_, x); }
@@ -130,10 +131,10 @@ torch::Tensor SepConvImpl::forward(const torch::Tensor& x) { return run_sequenti
 DilConvImpl::DilConvImpl(const CandidateOpOptions& o) {
   const int64_t k = op_kernel(o.kind());
   const int64_t c_in = o.in_channels();
-  op_ = register_module(
-      "op", torch::nn::Sequential(torch::nn::ReLU(), conv(c_in, c_in, k, o.stride(), k - 1, 2, c_in),
-                                  conv(c_in, o.out_channels(), 1, 1, 0, 1, 1),
-                                  torch::nn::BatchNorm2d(o.out_channels())));
+  op_ = register_module("op", torch::nn::Sequential(torch::nn::ReLU(),
+                                                    conv(c_in, c_in, k, o.stride(), k - 1, 2, c_in),
+                                                    conv(c_in, o.out_channels(), 1, 1, 0, 1, 1),
+                                                    torch::nn::BatchNorm2d(o.out_channels())));
 }
 
 torch::Tensor DilConvImpl::forward(const torch::Tensor& x) { return run_sequential(op_, x); }
@@ -146,11 +147,9 @@ std::shared_ptr<CandidateOpImpl> make_candidate_op(const CandidateOpOptions& o) 
       return std::make_shared<SkipConvImpl>(o);
     case OpKind::kSepConv3:
     case OpKind::kSepConv5:
-    case OpKind::kSepConv7:
-      return std::make_shared<SepConvImpl>(o);
+    case OpKind::kSepConv7: return std::make_shared<SepConvImpl>(o);
     case OpKind::kDilConv3:
-    case OpKind::kDilConv5:
-      return std::make_shared<DilConvImpl>(o);
+    case OpKind::kDilConv5: return std::make_shared<DilConvImpl>(o);
   }
   return nullptr;
 }

@@ -61,7 +61,8 @@ struct GradientScores {
 };
 
 // Every tensor's entries flattened into one float64 vector (zeros for an undefined gradient).
-torch::Tensor flatten(const std::vector<torch::Tensor>& tensors, const std::vector<torch::Tensor>& shapes) {
+torch::Tensor flatten(const std::vector<torch::Tensor>& tensors,
+                      const std::vector<torch::Tensor>& shapes) {
   std::vector<torch::Tensor> parts;
   for (std::size_t i = 0; i < tensors.size(); ++i) {
     parts.push_back(tensors[i].defined() ? tensors[i].detach().reshape(-1)
@@ -79,7 +80,8 @@ GradientScores gradient_scores(SpaceNetwork& net, const ProxyBatch& batch) {
   const std::vector<torch::Tensor> ws = weights(net);
   std::vector<torch::Tensor> halves;
   for (int64_t part = 0; part < 2; ++part) {
-    backward_loss(net, batch.images.narrow(0, part * half, half), batch.labels.narrow(0, part * half, half));
+    backward_loss(net, batch.images.narrow(0, part * half, half),
+                  batch.labels.narrow(0, part * half, half));
     std::vector<torch::Tensor> grads;
     for (const auto& w : ws) grads.push_back(w.grad());
     halves.push_back(flatten(grads, ws));
@@ -113,7 +115,9 @@ GradientScores gradient_scores(SpaceNetwork& net, const ProxyBatch& batch) {
 std::vector<double> score_proxies(const SearchSpace& space, const Architecture& arch,
                                   const ProxyBatch& batch, const std::vector<ProxyKind>& kinds,
                                   std::uint64_t seed) {
-  const auto wants = [&](ProxyKind k) { return std::find(kinds.begin(), kinds.end(), k) != kinds.end(); };
+  const auto wants = [&](ProxyKind k) {
+    return std::find(kinds.begin(), kinds.end(), k) != kinds.end();
+  };
   double nwot_score = 0;
   GradientScores gradients;
   if (wants(ProxyKind::kNwot) || wants(ProxyKind::kGradNorm) || wants(ProxyKind::kSnip) ||

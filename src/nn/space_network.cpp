@@ -18,7 +18,8 @@ SpaceNetwork build_network(const SearchSpace& space, const Architecture& arch) {
         shape.input_channels,
         shape.input_size,
         shape.classes,
-        [net, shape, arch](const std::string& text, const std::string& path, std::uint64_t seed) mutable {
+        [net, shape, arch](const std::string& text, const std::string& path,
+                           std::uint64_t seed) mutable {
           return export_onnx(net, shape, arch, text, path, seed);
         },
         [net, shape, arch]() mutable { return OpenCvRunner::network(net, shape, arch); }};

@@ -43,7 +43,8 @@ GraphBatch encode_architectures(const SearchSpace& space, const std::vector<Arch
   const int64_t n = graph_node_count(space);
   const int64_t f = node_feature_dim(space, mode);
   const int64_t g = flat_encoding_dim(space);
-  const auto k = static_cast<int64_t>(graph_sets.empty() ? 0 : graph_feature_names(space, graph_sets).size());
+  const auto k =
+      static_cast<int64_t>(graph_sets.empty() ? 0 : graph_feature_names(space, graph_sets).size());
   GraphBatch batch{torch::zeros({b, n, n}), torch::zeros({b, n, f}), torch::zeros({b, g}),
                    torch::zeros({b, k})};
   float* graph_level = batch.graph.data_ptr<float>();
@@ -66,7 +67,8 @@ GraphBatch encode_architectures(const SearchSpace& space, const std::vector<Arch
       const NodeAnnotations notes = space.node_annotations(arch);
       for (int64_t s = 0; s < n; ++s) {
         float degree = 0;
-        for (int64_t t = 0; t < n; ++t) degree += s != t ? graph.adjacency[static_cast<std::size_t>(s * n + t)] : 0;
+        for (int64_t t = 0; t < n; ++t)
+          degree += s != t ? graph.adjacency[static_cast<std::size_t>(s * n + t)] : 0;
         float* row = node_features + s * f;
         row[0] = degree;
         row[1 + notes.types[static_cast<std::size_t>(s)]] = 1;

@@ -44,8 +44,8 @@ std::vector<int> topological_order(const ArchGraph& g) {
     ready.pop_back();
     order.push_back(v);
     for (std::size_t t = n; t-- > 0;) {
-      if (t != static_cast<std::size_t>(v) && g.adjacency[static_cast<std::size_t>(v) * n + t] != 0 &&
-          --indegree[t] == 0) {
+      if (t != static_cast<std::size_t>(v) &&
+          g.adjacency[static_cast<std::size_t>(v) * n + t] != 0 && --indegree[t] == 0) {
         ready.push_back(static_cast<int>(t));
       }
     }
@@ -83,8 +83,9 @@ constexpr GraphFeatureSet kProxyFeatures[] = {GraphFeatureSet::kSynflow, GraphFe
 // Values per feature + network key and architecture.
 struct ProxyMemo {
   std::mutex mutex;
-  std::unordered_map<std::string, std::unordered_map<Architecture, double, ArchitectureHash>> values;
-  std::unordered_map<std::string, bool> dirty;  // computed since the last load or save
+  std::unordered_map<std::string, std::unordered_map<Architecture, double, ArchitectureHash>>
+      values;
+  std::unordered_map<std::string, bool> dirty;              // computed since the last load or save
   std::unordered_map<std::string, nn::ProxyBatch> batches;  // zico's stand-in batch per network key
 };
 
@@ -144,7 +145,8 @@ double proxy_feature(GraphFeatureSet set, const SearchSpace& space, const Archit
     value = std::isfinite(score) ? std::log(std::max(score, 1e-30)) : std::log(1e-30);
   } else {
     const nn::ProxyBatch batch = stand_in_batch(space, arch);
-    const double score = nn::score_proxies(space, arch, batch, {nn::ProxyKind::kZico}, kReferenceSeed)[0];
+    const double score =
+        nn::score_proxies(space, arch, batch, {nn::ProxyKind::kZico}, kReferenceSeed)[0];
     // zico is a sum of logs (0 when no weight's gradient varies); non-finite only for a broken
     // network, placed with the networks whose gradients say nothing
     value = std::isfinite(score) ? score : 0.0;
@@ -191,7 +193,8 @@ std::vector<std::string> graph_feature_names(const SearchSpace& space,
     }
     if (is_proxy_feature(set)) {
       Rng rng(0);
-      nn::build_network(space, space.sample(rng));  // throws ConfigError for a space without networks
+      nn::build_network(space,
+                        space.sample(rng));  // throws ConfigError for a space without networks
       names.push_back(proxy_feature_column(set));
       continue;
     }
@@ -212,7 +215,8 @@ std::vector<float> graph_features(const SearchSpace& space, const Architecture& 
     if (set == GraphFeatureSet::kCost) {
       const Cost cost = space.cost(arch);
       out.push_back(static_cast<float>(std::log(std::max(cost.macs_m, 1e-6))));
-      out.push_back(static_cast<float>(std::log(std::max<double>(static_cast<double>(cost.params), 1.0))));
+      out.push_back(
+          static_cast<float>(std::log(std::max<double>(static_cast<double>(cost.params), 1.0))));
       continue;
     }
     if (is_proxy_feature(set)) {
@@ -224,7 +228,9 @@ std::vector<float> graph_features(const SearchSpace& space, const Architecture& 
     const int types = notes.type_count - kFirstOpType;
     const auto n = static_cast<std::size_t>(g.num_nodes);
     const std::vector<int> order = topological_order(g);
-    const auto edge = [&](std::size_t s, std::size_t t) { return s != t && g.adjacency[s * n + t] != 0; };
+    const auto edge = [&](std::size_t s, std::size_t t) {
+      return s != t && g.adjacency[s * n + t] != 0;
+    };
     const auto op_of = [&](std::size_t v) { return notes.types[v] - kFirstOpType; };  // < 0: no op
 
     // Live nodes: reachable from the input and reaching the output.
@@ -232,18 +238,21 @@ std::vector<float> graph_features(const SearchSpace& space, const Architecture& 
     from_input[0] = 1;
     for (const int v : order) {
       for (std::size_t t = 0; t < n; ++t) {
-        if (from_input[static_cast<std::size_t>(v)] && edge(static_cast<std::size_t>(v), t)) from_input[t] = 1;
+        if (from_input[static_cast<std::size_t>(v)] && edge(static_cast<std::size_t>(v), t))
+          from_input[t] = 1;
       }
     }
     to_output[n - 1] = 1;
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
       for (std::size_t t = 0; t < n; ++t) {
-        if (to_output[t] && edge(static_cast<std::size_t>(*it), t)) to_output[static_cast<std::size_t>(*it)] = 1;
+        if (to_output[t] && edge(static_cast<std::size_t>(*it), t))
+          to_output[static_cast<std::size_t>(*it)] = 1;
       }
     }
     std::vector<float> live(static_cast<std::size_t>(types), 0.0f);
     for (std::size_t v = 0; v < n; ++v) {
-      if (from_input[v] && to_output[v] && op_of(v) >= 0) live[static_cast<std::size_t>(op_of(v))] += 1;
+      if (from_input[v] && to_output[v] && op_of(v) >= 0)
+        live[static_cast<std::size_t>(op_of(v))] += 1;
     }
     out.insert(out.end(), live.begin(), live.end());
 
@@ -272,14 +281,16 @@ std::vector<float> graph_features(const SearchSpace& space, const Architecture& 
   return out;
 }
 
-std::string feature_cache_file(const std::string& dir, const SearchSpace& space, GraphFeatureSet set) {
+std::string feature_cache_file(const std::string& dir, const SearchSpace& space,
+                               GraphFeatureSet set) {
   return join_path(dir, option_name(set) + "-" + content_hash(network_key(space)) + ".csv");
 }
 
 void load_feature_cache(const std::string& dir, const SearchSpace& space) {
   if (dir.empty()) return;
   for (const GraphFeatureSet set : kProxyFeatures) {
-    const auto cached = read_cache(feature_cache_file(dir, space, set), space, proxy_feature_column(set));
+    const auto cached =
+        read_cache(feature_cache_file(dir, space, set), space, proxy_feature_column(set));
     ProxyMemo& memo = proxy_memo();
     std::lock_guard<std::mutex> lock(memo.mutex);
     memo.values[memo_key(set, space)].insert(cached.begin(), cached.end());

@@ -62,8 +62,8 @@ LabelledSet read_labelled(const std::vector<std::string>& paths, const SearchSpa
   for (const auto& path : paths) {
     const CsvTable table = read_csv(path);
     const std::size_t arch_column = table.column("arch");
-    const auto label_column = table.find_column("mean") ? table.find_column("mean")
-                                                        : table.find_column("test_acc");
+    const auto label_column =
+        table.find_column("mean") ? table.find_column("mean") : table.find_column("test_acc");
     if (!label_column) throw DataError(path + ": no label column (expected 'mean' or 'test_acc')");
     const std::string label_name = table.header[*label_column];
     std::vector<double> labels;
@@ -72,8 +72,8 @@ LabelledSet read_labelled(const std::vector<std::string>& paths, const SearchSpa
       const std::string& text = table.rows[r][*label_column];
       char* end = nullptr;
       const double label = std::strtod(text.c_str(), &end);
-      if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(label) ||
-          label < 0 || label > 100) {
+      if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(label) || label < 0 ||
+          label > 100) {
         throw DataError(at + ": " + label_name + " '" + text +
                         "' must be an accuracy, a fraction in [0, 1] or a percent in [0, 100]");
       }

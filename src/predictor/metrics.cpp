@@ -64,7 +64,8 @@ double kendall_tau(const std::vector<double>& x, const std::vector<double>& y) {
 std::vector<double> average_ranks(const std::vector<double>& v) {
   std::vector<std::size_t> order(v.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&v](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&v](std::size_t a, std::size_t b) { return v[a] < v[b]; });
   std::vector<double> ranks(v.size());
   for (std::size_t i = 0; i < order.size();) {
     std::size_t j = i;

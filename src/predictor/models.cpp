@@ -58,7 +58,8 @@ torch::Tensor gcn_propagation(const torch::Tensor& adjacency) {
   return (r.unsqueeze(2) * m * r.unsqueeze(1)).transpose(1, 2).contiguous();
 }
 
-torch::Tensor GnnEncoderImpl::forward(const torch::Tensor& adjacency, const torch::Tensor& features) {
+torch::Tensor GnnEncoderImpl::forward(const torch::Tensor& adjacency,
+                                      const torch::Tensor& features) {
   const int64_t b = features.size(0), n = features.size(1);
   const torch::Tensor propagation = gcn_propagation(adjacency);
   torch::Tensor h = torch::leaky_relu(first_->forward(features));
@@ -66,7 +67,8 @@ torch::Tensor GnnEncoderImpl::forward(const torch::Tensor& adjacency, const torc
   torch::Tensor best;
   for (auto& gru : grus_) {
     const torch::Tensor aggregate = torch::bmm(propagation, h);
-    h = gru->forward(aggregate.reshape({b * n, width}), h.reshape({b * n, width})).view({b, n, width});
+    h = gru->forward(aggregate.reshape({b * n, width}), h.reshape({b * n, width}))
+            .view({b, n, width});
     best = best.defined() ? torch::max(best, h) : h;
   }
   return best;
@@ -76,9 +78,10 @@ GnnPredictorImpl::GnnPredictorImpl(const PredictorNetOptions& options) : options
   e_ = register_module("e", GnnEncoder(options.feature_dim(), options.hidden(), options.blocks()));
   predictor_ = register_module(
       "predictor",
-      torch::nn::Sequential(torch::nn::Linear(options.num_nodes() * options.hidden() + options.graph_dim(),
-                                              options.decoder_hidden()),
-                            torch::nn::LeakyReLU(), torch::nn::Linear(options.decoder_hidden(), 1)));
+      torch::nn::Sequential(
+          torch::nn::Linear(options.num_nodes() * options.hidden() + options.graph_dim(),
+                            options.decoder_hidden()),
+          torch::nn::LeakyReLU(), torch::nn::Linear(options.decoder_hidden(), 1)));
 }
 
 torch::Tensor GnnPredictorImpl::forward(const GraphBatch& batch) {
@@ -92,9 +95,10 @@ torch::Tensor GnnPredictorImpl::forward(const GraphBatch& batch) {
 MlpPredictorImpl::MlpPredictorImpl(const PredictorNetOptions& options) : options_(options) {
   const int64_t h = options.hidden();
   layers_ = register_module(
-      "layers", torch::nn::Sequential(torch::nn::Linear(options.gene_dim() + options.graph_dim(), h), torch::nn::LeakyReLU(),
-                                      torch::nn::Linear(h, h), torch::nn::LeakyReLU(),
-                                      torch::nn::Linear(h, 1)));
+      "layers",
+      torch::nn::Sequential(torch::nn::Linear(options.gene_dim() + options.graph_dim(), h),
+                            torch::nn::LeakyReLU(), torch::nn::Linear(h, h), torch::nn::LeakyReLU(),
+                            torch::nn::Linear(h, 1)));
 }
 
 torch::Tensor MlpPredictorImpl::forward(const GraphBatch& batch) {

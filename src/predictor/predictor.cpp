@@ -131,9 +131,10 @@ PredictorSpec original_spec(const std::map<std::string, torch::Tensor>& t, const
   const int n = graph_node_count(space);
   const int f = node_feature_dim(space, NodeFeatures::kDegree);
   if (s.num_nodes != n || s.feature_dim != f) {
-    throw DataError(path + ": the original's weights expect graphs of " + std::to_string(s.num_nodes) +
-                    " nodes with " + std::to_string(s.feature_dim) + " features; the space " +
-                    space.name() + " has " + std::to_string(n) + " nodes with " + std::to_string(f));
+    throw DataError(path + ": the original's weights expect graphs of " +
+                    std::to_string(s.num_nodes) + " nodes with " + std::to_string(s.feature_dim) +
+                    " features; the space " + space.name() + " has " + std::to_string(n) +
+                    " nodes with " + std::to_string(f));
   }
   return s;
 }
@@ -149,7 +150,8 @@ PredictorSpec spec_from_config(const PredictorConfig& config, const SearchSpace&
   s.type = config.type;
   s.variant = config.variant;
   const bool tuned = config.variant == PredictorVariant::kTuned;
-  s.node_features = tuned && config.type == PredictorType::kGnn ? config.node_features : NodeFeatures::kDegree;
+  s.node_features =
+      tuned && config.type == PredictorType::kGnn ? config.node_features : NodeFeatures::kDegree;
   const NodeFeatures mode = s.node_features;
   s.num_nodes = graph_node_count(space);
   s.feature_dim = node_feature_dim(space, mode);
@@ -172,7 +174,8 @@ PredictorSpec spec_from_config(const PredictorConfig& config, const SearchSpace&
 }
 
 Predictor::Predictor(PredictorSpec spec) : spec_(std::move(spec)) {
-  for (int i = 0; i < spec_.members; ++i) members_.push_back(make_predictor_net(net_options(spec_)));
+  for (int i = 0; i < spec_.members; ++i)
+    members_.push_back(make_predictor_net(net_options(spec_)));
 }
 
 Predictor Predictor::load(const std::string& path, const SearchSpace& space) {
@@ -189,17 +192,22 @@ Predictor Predictor::load(const std::string& path, const SearchSpace& space) {
     }
   }
   const bool original = spec_text.empty();
-  const PredictorSpec spec = original ? original_spec(tensors, space, path) : parse_spec(spec_text, path);
+  const PredictorSpec spec =
+      original ? original_spec(tensors, space, path) : parse_spec(spec_text, path);
   try {
     const std::vector<GraphFeatureSet>& sets = spec.graph_features;
     const std::size_t k = graph_feature_names(space, sets).size();
     if (k != spec.feature_mean.size()) {
-      throw DataError("its " + std::to_string(spec.feature_mean.size()) + " graph-level features "
-                      "are not the " + std::to_string(k) + " the space gives");
+      throw DataError("its " + std::to_string(spec.feature_mean.size()) +
+                      " graph-level features "
+                      "are not the " +
+                      std::to_string(k) + " the space gives");
     }
   } catch (const ConfigError& e) {
-    throw DataError(path + ": the predictor needs graph features that the configuration cannot "
-                    "supply: " + e.what());
+    throw DataError(path +
+                    ": the predictor needs graph features that the configuration cannot "
+                    "supply: " +
+                    e.what());
   } catch (const DataError& e) {
     throw DataError(path + ": " + e.what());
   }
@@ -238,11 +246,12 @@ void Predictor::save(const std::string& path) const {
 GraphBatch encode_for(const PredictorSpec& spec, const SearchSpace& space,
                       const std::vector<Architecture>& archs) {
   const std::vector<GraphFeatureSet>& sets = spec.graph_features;
-  GraphBatch batch =
-      encode_architectures(space, archs, spec.node_features, sets);
+  GraphBatch batch = encode_architectures(space, archs, spec.node_features, sets);
   if (!spec.feature_mean.empty()) {
-    const torch::Tensor mean = torch::tensor(spec.feature_mean, torch::kFloat64).to(torch::kFloat32);
-    const torch::Tensor scale = torch::tensor(spec.feature_scale, torch::kFloat64).to(torch::kFloat32);
+    const torch::Tensor mean =
+        torch::tensor(spec.feature_mean, torch::kFloat64).to(torch::kFloat32);
+    const torch::Tensor scale =
+        torch::tensor(spec.feature_scale, torch::kFloat64).to(torch::kFloat32);
     batch.graph = (batch.graph - mean) / scale;
   }
   return batch;
@@ -257,8 +266,10 @@ Predictor::Spread Predictor::predict_spread(const SearchSpace& space,
   for (auto& member : members_) member->eval();
   for (std::size_t start = 0; start < archs.size(); start += kPredictChunk) {
     const std::size_t end = std::min(archs.size(), start + static_cast<std::size_t>(kPredictChunk));
-    const GraphBatch batch = encode_for(spec_, space, std::vector<Architecture>(archs.begin() + static_cast<long>(start),
-                                                                     archs.begin() + static_cast<long>(end)));
+    const GraphBatch batch =
+        encode_for(spec_, space,
+                   std::vector<Architecture>(archs.begin() + static_cast<long>(start),
+                                             archs.begin() + static_cast<long>(end)));
     std::vector<torch::Tensor> outputs;
     for (auto& member : members_) outputs.push_back(member->forward(batch));
     const torch::Tensor accuracy =
@@ -268,13 +279,17 @@ Predictor::Spread Predictor::predict_spread(const SearchSpace& space,
     const torch::Tensor finite = torch::isfinite(mean);
     if (!finite.all().item<bool>()) {
       const int64_t bad = torch::logical_not(finite).nonzero()[0][0].item<int64_t>();
-      throw DataError("predictor: the prediction for " + space.format(archs[start + static_cast<std::size_t>(bad)]) +
-                      " is " + format_number(mean[bad].item<double>()) +
+      throw DataError("predictor: the prediction for " +
+                      space.format(archs[start + static_cast<std::size_t>(bad)]) + " is " +
+                      format_number(mean[bad].item<double>()) +
                       ", not a finite number: the predictor file is damaged or was trained on "
                       "extreme values; train it again (train_predictor)");
     }
-    const auto std = (members_.size() > 1 ? accuracy.std(0, /*unbiased=*/false) : torch::zeros_like(mean)).contiguous();
-    out.mean.insert(out.mean.end(), mean.data_ptr<double>(), mean.data_ptr<double>() + mean.numel());
+    const auto std =
+        (members_.size() > 1 ? accuracy.std(0, /*unbiased=*/false) : torch::zeros_like(mean))
+            .contiguous();
+    out.mean.insert(out.mean.end(), mean.data_ptr<double>(),
+                    mean.data_ptr<double>() + mean.numel());
     out.std.insert(out.std.end(), std.data_ptr<double>(), std.data_ptr<double>() + std.numel());
   }
   return out;

@@ -12,7 +12,8 @@ void write_predictions_csv(const std::string& path, const SearchSpace& space,
                            const std::vector<double>& predicted) {
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < archs.size(); ++i) {
-    rows.push_back({space.format(archs[i]), format_fixed(truth[i], 6), format_fixed(predicted[i], 6)});
+    rows.push_back(
+        {space.format(archs[i]), format_fixed(truth[i], 6), format_fixed(predicted[i], 6)});
   }
   write_file_atomic(path, format_csv({"arch", "true", "predicted"}, rows));
 }
@@ -21,8 +22,8 @@ void write_scatter_svg(const std::string& path, const std::string& title,
                        const std::vector<double>& truth, const std::vector<double>& predicted,
                        const RankMetrics& metrics) {
   Plot plot;
-  plot.title = title + ": Kendall tau " + format_fixed(metrics.kendall_tau, 3) + " (n = " +
-               std::to_string(metrics.count) + ")";
+  plot.title = title + ": Kendall tau " + format_fixed(metrics.kendall_tau, 3) +
+               " (n = " + std::to_string(metrics.count) + ")";
   plot.x_label = "true accuracy";
   plot.y_label = "predicted accuracy";
   plot.diagonal = true;

@@ -8,11 +8,11 @@
 #include "gnas/common/clock.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/seed.hpp"
+#include "gnas/common/stop.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/predictor/encoding.hpp"
 #include "gnas/predictor/models.hpp"
 #include "gnas/space/rng.hpp"
-#include "gnas/common/stop.hpp"
 
 namespace gnas {
 namespace {
@@ -66,7 +66,8 @@ MemberReport train_member(PredictorNet& net, const PredictorConfig& config, doub
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   for (std::size_t i = n - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
-  auto n_val = static_cast<std::size_t>(std::lround(config.validation_share * static_cast<double>(n)));
+  auto n_val =
+      static_cast<std::size_t>(std::lround(config.validation_share * static_cast<double>(n)));
   if (config.validation_share > 0 && n_val == 0 && n >= 4) n_val = 1;
   n_val = std::min(n_val, n - 1);
   std::vector<std::size_t> train_index(order.begin() + static_cast<long>(n_val), order.end());
@@ -173,7 +174,8 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
     const torch::Tensor centre = raw.to(torch::kFloat64).mean(0);
     const torch::Tensor spread = raw.to(torch::kFloat64).std(0, /*unbiased=*/false).clamp_min(1e-6);
     spec.feature_mean.assign(centre.data_ptr<double>(), centre.data_ptr<double>() + centre.numel());
-    spec.feature_scale.assign(spread.data_ptr<double>(), spread.data_ptr<double>() + spread.numel());
+    spec.feature_scale.assign(spread.data_ptr<double>(),
+                              spread.data_ptr<double>() + spread.numel());
   }
   const GraphBatch all = encode_for(spec, space, train.archs);
   std::vector<float> t;
@@ -185,7 +187,8 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
   std::vector<MemberReport> reports;
   std::vector<std::shared_ptr<PredictorNet>> members;
   for (int m = 0; m < spec.members; ++m) {
-    const std::uint64_t s = derive_seed(seed, SeedPurpose::kPredictor, static_cast<std::uint64_t>(m));
+    const std::uint64_t s =
+        derive_seed(seed, SeedPurpose::kPredictor, static_cast<std::uint64_t>(m));
     torch::manual_seed(s);
     PredictorSpec one = spec;
     one.members = 1;
@@ -197,22 +200,23 @@ FitResult fit_predictor(const PredictorConfig& config, std::uint64_t seed, const
       r.epochs = r.best_epoch = recipe.trees;
       r.n_train = train.size();
       reports.push_back(r);
-      log.info("[predictor] {} model {}/{}: {} labels, {} trees of depth <= {}", option_name(spec.type), m + 1,
-               spec.members, r.n_train, recipe.trees, recipe.tree_depth);
+      log.info("[predictor] {} model {}/{}: {} labels, {} trees of depth <= {}",
+               option_name(spec.type), m + 1, spec.members, r.n_train, recipe.trees,
+               recipe.tree_depth);
       continue;
     }
     Rng rng(s);
     reports.push_back(train_member(net, recipe, ranking_weight, all, targets, rng));
     const MemberReport& r = reports.back();
-    log.info("[predictor] {} {} network {}/{}: {} train, {} validation labels; {} epochs, kept "
-             "epoch {} (validation loss {:.5f})",
-             option_name(spec.variant), option_name(spec.type), m + 1, spec.members, r.n_train, r.n_validation, r.epochs,
-             r.best_epoch, r.best_validation_loss);
+    log.info(
+        "[predictor] {} {} network {}/{}: {} train, {} validation labels; {} epochs, kept "
+        "epoch {} (validation loss {:.5f})",
+        option_name(spec.variant), option_name(spec.type), m + 1, spec.members, r.n_train,
+        r.n_validation, r.epochs, r.best_epoch, r.best_validation_loss);
   }
   Predictor predictor(spec);
   predictor.members() = std::move(members);
-  const double seconds =
-      seconds_since(start);
+  const double seconds = seconds_since(start);
   return {std::move(predictor), std::move(reports), seconds};
 }
 

@@ -27,8 +27,9 @@ std::shared_ptr<void> new_booster(DMatrixHandle* train, bst_ulong count) {
 
 // [B, G + K] float32, row-major, as one matrix XGBoost reads (freed with the returned handle).
 std::shared_ptr<void> feature_matrix(const GraphBatch& batch, int64_t graph_dim) {
-  const torch::Tensor x =
-      (graph_dim > 0 ? torch::cat({batch.genes, batch.graph}, 1) : batch.genes).to(torch::kFloat32).contiguous();
+  const torch::Tensor x = (graph_dim > 0 ? torch::cat({batch.genes, batch.graph}, 1) : batch.genes)
+                              .to(torch::kFloat32)
+                              .contiguous();
   DMatrixHandle handle = nullptr;
   xgb_check(XGDMatrixCreateFromMat(x.data_ptr<float>(), static_cast<bst_ulong>(x.size(0)),
                                    static_cast<bst_ulong>(x.size(1)), std::nanf(""), &handle),
@@ -49,7 +50,8 @@ bool TreePredictorImpl::fit_directly(const GraphBatch& batch, const torch::Tenso
                                      const PredictorConfig& config, std::uint64_t seed) {
   const std::shared_ptr<void> data = feature_matrix(batch, options_.graph_dim());
   const torch::Tensor y = targets.to(torch::kFloat32).contiguous();
-  xgb_check(XGDMatrixSetFloatInfo(data.get(), "label", y.data_ptr<float>(), static_cast<bst_ulong>(y.numel())),
+  xgb_check(XGDMatrixSetFloatInfo(data.get(), "label", y.data_ptr<float>(),
+                                  static_cast<bst_ulong>(y.numel())),
             "cannot set the labels");
   DMatrixHandle train = data.get();
   std::shared_ptr<void> booster = new_booster(&train, 1);
@@ -65,7 +67,8 @@ bool TreePredictorImpl::fit_directly(const GraphBatch& batch, const torch::Tenso
   set_param(booster.get(), "seed", std::to_string(seed % 2147483647u));
   for (int round = 0; round < config.trees; ++round) {
     throw_if_stop_requested("in predictor training at tree " + std::to_string(round + 1));
-    xgb_check(XGBoosterUpdateOneIter(booster.get(), round, train), "boosting round " + std::to_string(round + 1));
+    xgb_check(XGBoosterUpdateOneIter(booster.get(), round, train),
+              "boosting round " + std::to_string(round + 1));
   }
   booster_ = std::move(booster);
   return true;
@@ -78,7 +81,9 @@ torch::Tensor TreePredictorImpl::forward(const GraphBatch& batch) {
   bst_ulong length = 0;
   const float* values = nullptr;
   xgb_check(XGBoosterPredict(booster_.get(), data.get(), 0, 0, 0, &length, &values), "prediction");
-  return torch::from_blob(const_cast<float*>(values), {static_cast<int64_t>(length)}, torch::kFloat32).clone();
+  return torch::from_blob(const_cast<float*>(values), {static_cast<int64_t>(length)},
+                          torch::kFloat32)
+      .clone();
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> TreePredictorImpl::saved_state() const {

@@ -25,8 +25,10 @@ std::unique_ptr<SearchSpace> make_search_space(const Config& config) {
     }
     std::unique_ptr<SearchSpace> space = entry.make(config);
     if (!config.latency_table.empty() && !space->has_latency()) {
-      throw ConfigError("latency_table (" + config.latency_table + "): latency tables describe the "
-                        "layerwise space only, not " + config.search_space);
+      throw ConfigError("latency_table (" + config.latency_table +
+                        "): latency tables describe the "
+                        "layerwise space only, not " +
+                        config.search_space);
     }
     return space;
   }

@@ -10,10 +10,12 @@ std::string Constraints::violation(const Cost& cost) const {
     return format_fixed(cost.macs_m, 6) + " M MACs > macs_budget " + format_number(macs_m);
   }
   if (params_m > 0 && static_cast<double>(cost.params) / 1e6 > params_m) {
-    return std::to_string(cost.params) + " parameters > params_budget " + format_number(params_m) + " M";
+    return std::to_string(cost.params) + " parameters > params_budget " + format_number(params_m) +
+           " M";
   }
   if (latency_ms > 0 && cost.latency_ms > latency_ms) {
-    return format_fixed(cost.latency_ms, 4) + " ms > latency_budget_ms " + format_number(latency_ms);
+    return format_fixed(cost.latency_ms, 4) + " ms > latency_budget_ms " +
+           format_number(latency_ms);
   }
   return {};
 }
@@ -33,21 +35,23 @@ void check_feasible(const SearchSpace& space, const Constraints& constraints) {
     }
     const double least = space.cost(space.cheapest(CostMeasure::kLatency)).latency_ms;
     if (least > constraints.latency_ms) {
-      throw ConfigError("latency_budget_ms (" + format_number(constraints.latency_ms) + "): must be >= " +
-                        format_fixed(least, 4) + ", the lowest latency (ms) any architecture of the " +
+      throw ConfigError("latency_budget_ms (" + format_number(constraints.latency_ms) +
+                        "): must be >= " + format_fixed(least, 4) +
+                        ", the lowest latency (ms) any architecture of the " +
                         "space has by the latency table");
     }
   }
   if (constraints.macs_m > 0 && space.min_macs_m() > constraints.macs_m) {
-    throw ConfigError("macs_budget (" + format_number(constraints.macs_m) + "): must be >= " +
-                      format_fixed(space.min_macs_m(), 6) +
+    throw ConfigError("macs_budget (" + format_number(constraints.macs_m) +
+                      "): must be >= " + format_fixed(space.min_macs_m(), 6) +
                       ", the fewest MACs (millions) any architecture of the space has");
   }
   if (constraints.params_m > 0) {
-    const double least = static_cast<double>(space.cost(space.cheapest(CostMeasure::kParams)).params) / 1e6;
+    const double least =
+        static_cast<double>(space.cost(space.cheapest(CostMeasure::kParams)).params) / 1e6;
     if (least > constraints.params_m) {
-      throw ConfigError("params_budget (" + format_number(constraints.params_m) + "): must be >= " +
-                        format_fixed(least, 6) +
+      throw ConfigError("params_budget (" + format_number(constraints.params_m) +
+                        "): must be >= " + format_fixed(least, 6) +
                         ", the fewest parameters (millions) any architecture of the space has");
     }
   }

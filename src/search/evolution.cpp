@@ -9,8 +9,8 @@
 #include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/seed.hpp"
-#include "gnas/common/text.hpp"
 #include "gnas/common/stop.hpp"
+#include "gnas/common/text.hpp"
 
 namespace gnas {
 namespace {
@@ -21,7 +21,8 @@ std::vector<Architecture> first_population(const SearchSpace& space, const Const
                                            std::size_t count, int max_attempts, Rng& rng) {
   std::vector<Architecture> population;
   std::vector<Architecture> fallback;
-  for (const CostMeasure measure : {CostMeasure::kMacs, CostMeasure::kParams, CostMeasure::kLatency}) {
+  for (const CostMeasure measure :
+       {CostMeasure::kMacs, CostMeasure::kParams, CostMeasure::kLatency}) {
     const Architecture cheap = space.cheapest(measure);
     if (complies(space, constraints, cheap)) fallback.push_back(cheap);
   }
@@ -36,11 +37,12 @@ std::vector<Architecture> first_population(const SearchSpace& space, const Const
     }
     if (found) continue;
     if (fallback.empty()) {
-      throw ConfigError("macs_budget (" + format_number(constraints.macs_m) + "), params_budget (" +
-                        format_number(constraints.params_m) + ") and latency_budget_ms (" +
-                        format_number(constraints.latency_ms) + "): no architecture of the space met " +
-                        "all of them in " + std::to_string(max_attempts) + " draws, and neither the " +
-                        "cheapest by MACs, nor by parameters, nor by latency does; relax one of them");
+      throw ConfigError(
+          "macs_budget (" + format_number(constraints.macs_m) + "), params_budget (" +
+          format_number(constraints.params_m) + ") and latency_budget_ms (" +
+          format_number(constraints.latency_ms) + "): no architecture of the space met " +
+          "all of them in " + std::to_string(max_attempts) + " draws, and neither the " +
+          "cheapest by MACs, nor by parameters, nor by latency does; relax one of them");
     }
     population.push_back(fallback[i % fallback.size()]);
   }
@@ -49,8 +51,8 @@ std::vector<Architecture> first_population(const SearchSpace& space, const Const
 
 // DESIGN 1.7, the original's GA; `result` holds the scored first population.
 void evolve_original(const SearchSpace& space, const Constraints& constraints,
-                     const EvolutionOptions& options, Scorer& scorer, SearchResult& result, Rng& rng,
-                     Clock::time_point start) {
+                     const EvolutionOptions& options, Scorer& scorer, SearchResult& result,
+                     Rng& rng, Clock::time_point start) {
   const auto population = static_cast<std::size_t>(options.population);
   const auto pool = static_cast<std::size_t>(options.parents);
   std::vector<Scored> current = result.explored;
@@ -110,10 +112,10 @@ SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
   const auto population = static_cast<std::size_t>(options.population);
   const auto pool = static_cast<std::size_t>(options.parents);
 
-  record_generation(result, 0,
-                    scorer.score(first_population(space, constraints, population,
-                                                  options.max_attempts, rng)),
-                    pool, start);
+  record_generation(
+      result, 0,
+      scorer.score(first_population(space, constraints, population, options.max_attempts, rng)),
+      pool, start);
 
   if (options.original) {
     evolve_original(space, constraints, options, scorer, result, rng, start);
@@ -131,9 +133,9 @@ SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
       for (int attempt = 0; attempt < options.max_attempts && !found; ++attempt) {
         const Architecture& a = result.top[rng.below(result.top.size())].arch;
         first = &a;
-        Architecture child = i < crossed
-                                 ? space.crossover(a, result.top[rng.below(result.top.size())].arch, rng)
-                                 : space.mutate(a, options.mutation_prob, rng);
+        Architecture child =
+            i < crossed ? space.crossover(a, result.top[rng.below(result.top.size())].arch, rng)
+                        : space.mutate(a, options.mutation_prob, rng);
         if (complies(space, constraints, child)) {
           children.push_back(std::move(child));
           found = true;
@@ -173,9 +175,10 @@ std::vector<Scored> pareto_front(std::vector<Scored> explored, CostMeasure measu
 ParetoResult pareto_search(const SearchSpace& space, const Constraints& constraints, int budgets,
                            const EvolutionOptions& options, const Fitness& fitness) {
   if (!space.has_cost() || constraints.macs_m <= 0) {
-    throw ConfigError("evolution.pareto: needs a search space with a cost model and macs_budget > 0 "
-                      "(the front spans budgets up to it); search_space " + space.name() +
-                      ", macs_budget " + format_number(constraints.macs_m));
+    throw ConfigError(
+        "evolution.pareto: needs a search space with a cost model and macs_budget > 0 "
+        "(the front spans budgets up to it); search_space " +
+        space.name() + ", macs_budget " + format_number(constraints.macs_m));
   }
   ParetoResult result;
   std::unordered_set<Architecture, ArchitectureHash> seen;

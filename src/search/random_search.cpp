@@ -28,8 +28,8 @@ SearchResult random_search(const SearchSpace& space, const Constraints& constrai
   int generation = 0;
   auto flush = [&] {
     if (batch.empty()) return;
-    throw_if_stop_requested("in the random search after " + std::to_string(drawn.size() - batch.size()) +
-                            " architectures");
+    throw_if_stop_requested("in the random search after " +
+                            std::to_string(drawn.size() - batch.size()) + " architectures");
     record_generation(result, generation++, scorer.score(batch),
                       static_cast<std::size_t>(options.parents), start);
     batch.clear();
@@ -43,8 +43,9 @@ SearchResult random_search(const SearchSpace& space, const Constraints& constrai
   }
   flush();
   if (result.explored.empty()) {
-    throw ConfigError("macs_budget (" + format_number(constraints.macs_m) + "): random search drew " +
-                      "no architecture within the constraints in " + std::to_string(attempts) +
+    throw ConfigError("macs_budget (" + format_number(constraints.macs_m) +
+                      "): random search drew " + "no architecture within the constraints in " +
+                      std::to_string(attempts) +
                       " draws; raise the budget or evolution.max_attempts");
   }
   result.seconds = seconds_since(start);

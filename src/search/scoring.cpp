@@ -11,7 +11,8 @@ namespace {
 
 void merge_top(std::vector<Scored>& top, const std::vector<Scored>& candidates, std::size_t k) {
   for (const auto& c : candidates) {
-    const bool known = std::any_of(top.begin(), top.end(), [&](const Scored& t) { return t.arch == c.arch; });
+    const bool known =
+        std::any_of(top.begin(), top.end(), [&](const Scored& t) { return t.arch == c.arch; });
     if (!known) top.push_back(c);
   }
   std::sort(top.begin(), top.end(), better);

@@ -54,7 +54,8 @@ std::vector<Architecture> read_architectures(const std::string& path, const Sear
   }
   const auto column = table.find_column("arch");
   if (!column) {
-    throw DataError(path + ": expected a header with an 'arch' column (the project's CSV) or the "
+    throw DataError(path +
+                    ": expected a header with an 'arch' column (the project's CSV) or the "
                     "columns 0..N*N-1 of an adjacency-matrix file");
   }
   std::vector<Architecture> archs;
@@ -85,7 +86,8 @@ void write_architecture_csv(const std::string& path, const SearchSpace& space,
   write_file_atomic(path, format_csv({"id", "arch", "macs_m", "params", "source"}, rows));
 }
 
-std::vector<std::string> read_architecture_sources(const std::string& path, std::size_t sample_count) {
+std::vector<std::string> read_architecture_sources(const std::string& path,
+                                                   std::size_t sample_count) {
   const CsvTable table = read_csv(path);
   const auto column = table.find_column("source");
   std::vector<std::string> sources;

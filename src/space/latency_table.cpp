@@ -13,7 +13,7 @@ namespace gnas {
 
 namespace {
 
-const std::vector<std::string> kHeader{"part",   "layer",      "op",        "in_channels",
+const std::vector<std::string> kHeader{"part",         "layer",  "op",         "in_channels",
                                        "out_channels", "stride", "input_size", "latency_ms"};
 
 std::string shape_text(int in_channels, int out_channels, int stride, int size) {
@@ -35,7 +35,8 @@ LatencyTable::LatencyTable(std::vector<LatencyEntry> entries, const MacroShape& 
   const std::size_t layers = shape.layers.size();
   std::optional<double> fixed;
   std::vector<std::optional<double>> add(layers);
-  std::vector<std::vector<std::optional<double>>> ops(layers, std::vector<std::optional<double>>(shape.ops.size()));
+  std::vector<std::vector<std::optional<double>>> ops(
+      layers, std::vector<std::optional<double>>(shape.ops.size()));
   for (const auto& e : entries_) {
     if (e.latency_ms < 0 || !std::isfinite(e.latency_ms)) {
       throw DataError(origin + ": latency_ms (" + format_number(e.latency_ms) + ") of a " + e.part +
@@ -45,20 +46,23 @@ LatencyTable::LatencyTable(std::vector<LatencyEntry> entries, const MacroShape& 
       fixed = e.latency_ms;
       if (!e.op.empty()) runtime_ = e.op;
       if (runtime_ != "libtorch" && runtime_ != "opencv") {
-        throw DataError(origin + ": the fixed row names runtime '" + runtime_ + "'; it must be libtorch or opencv");
+        throw DataError(origin + ": the fixed row names runtime '" + runtime_ +
+                        "'; it must be libtorch or opencv");
       }
       continue;
     }
     if (e.part != "add" && e.part != "op") {
       throw DataError(origin + ": part '" + e.part + "' must be fixed, add or op");
     }
-    if (e.layer < 1 || static_cast<std::size_t>(e.layer) > layers) continue;  // another space's layer
+    if (e.layer < 1 || static_cast<std::size_t>(e.layer) > layers)
+      continue;  // another space's layer
     const std::size_t l = static_cast<std::size_t>(e.layer) - 1;
     const int in = shape.in_channels(l), out = shape.layers[l].out_channels;
     const int stride = shape.layers[l].stride, size = shape.feature_size(l);
     const int out_size = shape.feature_size(l + 1);
     const bool is_add = e.part == "add";
-    const std::string want = is_add ? shape_text(out, out, 1, out_size) : shape_text(in, out, stride, size);
+    const std::string want =
+        is_add ? shape_text(out, out, 1, out_size) : shape_text(in, out, stride, size);
     const std::string have = shape_text(e.in_channels, e.out_channels, e.stride, e.input_size);
     std::size_t k = 0;
     if (!is_add) {
@@ -67,8 +71,9 @@ LatencyTable::LatencyTable(std::vector<LatencyEntry> entries, const MacroShape& 
     }
     if (have != want) {
       throw DataError(origin + ": the " + (is_add ? "add" : "op " + e.op) + " row of layer " +
-                      std::to_string(e.layer) + " was measured at " + have + "; this space's layer has " +
-                      want + " (profile this space with evaluate --profile-latency)");
+                      std::to_string(e.layer) + " was measured at " + have +
+                      "; this space's layer has " + want +
+                      " (profile this space with evaluate --profile-latency)");
     }
     (is_add ? add[l] : ops[l][k]) = e.latency_ms;
   }
@@ -81,7 +86,8 @@ LatencyTable::LatencyTable(std::vector<LatencyEntry> entries, const MacroShape& 
     for (std::size_t k = 0; k < shape.ops.size(); ++k) {
       if (!ops[l][k]) {
         const std::string name(op_name(shape.ops[k]));
-        throw DataError(origin + ": no row for op " + name + " of layer " + std::to_string(l + 1) + " (" +
+        throw DataError(origin + ": no row for op " + name + " of layer " + std::to_string(l + 1) +
+                        " (" +
                         shape_text(shape.in_channels(l), shape.layers[l].out_channels,
                                    shape.layers[l].stride, shape.feature_size(l)) +
                         "); profile this space with evaluate --profile-latency");
@@ -91,7 +97,8 @@ LatencyTable::LatencyTable(std::vector<LatencyEntry> entries, const MacroShape& 
   }
 }
 
-LatencyTable LatencyTable::load(const std::string& path, const MacroShape& shape, const std::string& runtime) {
+LatencyTable LatencyTable::load(const std::string& path, const MacroShape& shape,
+                                const std::string& runtime) {
   const CsvTable csv = read_csv(path);
   if (csv.header != kHeader) {
     std::string want;
@@ -119,14 +126,17 @@ LatencyTable LatencyTable::load(const std::string& path, const MacroShape& shape
   }
   LatencyTable table(std::move(entries), shape, path);
   if (table.runtime() != runtime) {
-    throw DataError(path + ": the table was measured on " + table.runtime() + " and latency.runtime is " + runtime +
-                    "; profile this runtime with evaluate --profile-latency or set latency.runtime: " +
-                    table.runtime());
+    throw DataError(
+        path + ": the table was measured on " + table.runtime() + " and latency.runtime is " +
+        runtime +
+        "; profile this runtime with evaluate --profile-latency or set latency.runtime: " +
+        table.runtime());
   }
   return table;
 }
 
-LatencyTable LatencyTable::calibrated(const std::vector<Architecture>& archs, const std::vector<double>& measured_ms,
+LatencyTable LatencyTable::calibrated(const std::vector<Architecture>& archs,
+                                      const std::vector<double>& measured_ms,
                                       const MacroShape& shape, LatencyCalibration* fit) const {
   // measured - adds = fixed + scale * ops + e * extra: least squares on the three unknowns.
   const std::size_t k_ops = shape.ops.size();
@@ -164,7 +174,8 @@ LatencyTable LatencyTable::calibrated(const std::vector<Architecture>& archs, co
       a[r][3] += x[i][r] * y[i];
     }
   }
-  const std::string why = origin_ + ": the calibration's " + std::to_string(archs.size()) + " timed networks ";
+  const std::string why =
+      origin_ + ": the calibration's " + std::to_string(archs.size()) + " timed networks ";
   double column_size[3] = {};  // a pivot this much smaller than its column's entries is zero
   for (int c = 0; c < 3; ++c) {
     for (int r = 0; r < 3; ++r) column_size[c] = std::max(column_size[c], std::abs(a[r][c]));
@@ -175,7 +186,9 @@ LatencyTable LatencyTable::calibrated(const std::vector<Architecture>& archs, co
       if (std::abs(a[r][c]) > std::abs(a[pivot][c])) pivot = r;
     }
     if (!(std::abs(a[pivot][c]) > 1e-12 * column_size[c])) {
-      throw DataError(why + "do not determine the fit (at least 3 with different op counts and op costs are needed)");
+      throw DataError(
+          why +
+          "do not determine the fit (at least 3 with different op counts and op costs are needed)");
     }
     std::swap(a[c], a[pivot]);
     for (int r = 0; r < 3; ++r) {
@@ -189,9 +202,11 @@ LatencyTable LatencyTable::calibrated(const std::vector<Architecture>& archs, co
   result.scale = a[1][3] / a[1][1];
   result.per_extra_op_ms = a[2][3] / a[2][2];
   result.networks = archs.size();
-  if (!std::isfinite(result.fixed_ms) || !std::isfinite(result.scale) || !std::isfinite(result.per_extra_op_ms)) {
-    throw DataError(why + "give a fit that is not a number (fixed " + format_number(result.fixed_ms) + ", scale " +
-                    format_number(result.scale) + ", per extra op " + format_number(result.per_extra_op_ms) + ")");
+  if (!std::isfinite(result.fixed_ms) || !std::isfinite(result.scale) ||
+      !std::isfinite(result.per_extra_op_ms)) {
+    throw DataError(why + "give a fit that is not a number (fixed " +
+                    format_number(result.fixed_ms) + ", scale " + format_number(result.scale) +
+                    ", per extra op " + format_number(result.per_extra_op_ms) + ")");
   }
   if (!(result.scale > 0)) {
     throw DataError(why + "fit the ops' scale " + format_number(result.scale) +

@@ -21,15 +21,15 @@ std::string LayerwiseSpace::fingerprint() const {
   }
   // Everything the cost-carrying features (per-node MACs, log MACs and parameters, synflow)
   // depend on: a predictor fit at 28x28x1 must not load silently into a 32x32x3 configuration.
-  fp += ";input=" + std::to_string(shape_.input_size) + "x" + std::to_string(shape_.input_channels) +
-        ";stem=" + std::to_string(shape_.stem_channels) + ";head=" +
-        std::to_string(shape_.head_channels) + ";classes=" + std::to_string(shape_.classes);
+  fp += ";input=" + std::to_string(shape_.input_size) + "x" +
+        std::to_string(shape_.input_channels) + ";stem=" + std::to_string(shape_.stem_channels) +
+        ";head=" + std::to_string(shape_.head_channels) +
+        ";classes=" + std::to_string(shape_.classes);
   return fp;
 }
 
 std::string LayerwiseSpace::gene_label(std::size_t i) const {
-  return "layer" + std::to_string(i / num_ops() + 1) + "." +
-         op_name(shape_.ops[i % num_ops()]);
+  return "layer" + std::to_string(i / num_ops() + 1) + "." + op_name(shape_.ops[i % num_ops()]);
 }
 
 std::string LayerwiseSpace::invalid_reason(const Architecture& arch) const {
@@ -75,8 +75,7 @@ std::string LayerwiseSpace::format(const Architecture& arch) const {
 
 Architecture LayerwiseSpace::parse(std::string_view text) const {
   const std::string rule = "expected " + std::to_string(num_layers()) + " groups of " +
-                           std::to_string(num_ops()) +
-                           " bits (0/1, ops_name order) joined by '-'";
+                           std::to_string(num_ops()) + " bits (0/1, ops_name order) joined by '-'";
   const std::size_t expected_length = num_layers() * (num_ops() + 1) - 1;
   if (text.size() != expected_length) {
     throw DataError("architecture '" + std::string(text) + "': " + rule);
@@ -117,7 +116,8 @@ ArchGraph LayerwiseSpace::graph(const Architecture& arch) const {
   g.features.assign(static_cast<std::size_t>(n) * 3, 1.0f);
   for (int s = 0; s < n; ++s) {
     float degree = 0;
-    for (int t = 0; t < n; ++t) degree += s != t ? g.adjacency[static_cast<std::size_t>(s) * n + t] : 0;
+    for (int t = 0; t < n; ++t)
+      degree += s != t ? g.adjacency[static_cast<std::size_t>(s) * n + t] : 0;
     g.features[static_cast<std::size_t>(s) * 3] = degree;
   }
   return g;
@@ -194,8 +194,9 @@ Architecture LayerwiseSpace::from_adjacency(const std::vector<float>& matrix) co
   const std::size_t k_ops = num_ops();
   const std::size_t n = num_layers() * (k_ops + 1) + 1;
   if (matrix.size() != n * n) {
-    throw DataError("adjacency matrix has " + std::to_string(matrix.size()) + " values, the space's " +
-                    std::to_string(n) + "-node graph needs " + std::to_string(n * n));
+    throw DataError("adjacency matrix has " + std::to_string(matrix.size()) +
+                    " values, the space's " + std::to_string(n) + "-node graph needs " +
+                    std::to_string(n * n));
   }
   Architecture arch;
   arch.genes.assign(gene_count(), 0);

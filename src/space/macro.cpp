@@ -86,12 +86,10 @@ MacroCost macro_cost(const MacroShape& shape) {
   const int last_channels = shape.in_channels(shape.layers.size());
   cost.stem_head.macs = conv_macs(shape.input_size, shape.stem_channels, 3, shape.input_channels) +
                         conv_macs(head_size, shape.head_channels, 1, last_channels);
-  cost.stem_head.params = conv_params(shape.stem_channels, 3, shape.input_channels) +
-                          2 * shape.stem_channels +
-                          conv_params(shape.head_channels, 1, last_channels) +
-                          2 * shape.head_channels +
-                          static_cast<std::int64_t>(shape.head_channels) * shape.classes +
-                          shape.classes;
+  cost.stem_head.params =
+      conv_params(shape.stem_channels, 3, shape.input_channels) + 2 * shape.stem_channels +
+      conv_params(shape.head_channels, 1, last_channels) + 2 * shape.head_channels +
+      static_cast<std::int64_t>(shape.head_channels) * shape.classes + shape.classes;
   for (std::size_t l = 0; l < shape.layers.size(); ++l) {
     std::vector<PartCost> layer;
     for (OpKind kind : shape.ops) {

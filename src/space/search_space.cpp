@@ -5,9 +5,7 @@
 
 namespace gnas {
 
-std::string SearchSpace::value_label(std::size_t, int value) const {
-  return std::to_string(value);
-}
+std::string SearchSpace::value_label(std::size_t, int value) const { return std::to_string(value); }
 
 Architecture SearchSpace::from_adjacency(const std::vector<float>&) const {
   throw DataError("adjacency-matrix files exist only for the layerwise space, not for " + name());
@@ -22,7 +20,8 @@ Architecture SearchSpace::mutate(const Architecture& arch, double rate, Rng& rng
   Architecture child = arch;
   for (std::size_t i = 0; i < child.genes.size(); ++i) {
     if (rng.bernoulli(rate)) {
-      child.genes[i] = static_cast<std::uint8_t>(rng.below(static_cast<std::uint64_t>(gene_values(i))));
+      child.genes[i] =
+          static_cast<std::uint8_t>(rng.below(static_cast<std::uint64_t>(gene_values(i))));
     }
   }
   return child;
@@ -59,7 +58,8 @@ Architecture sample_within_budget(const SearchSpace& space, double macs_budget, 
 const MacroShape& require_macro_shape(const SearchSpace& space, const std::string& what) {
   const MacroShape* shape = space.macro_shape();
   if (shape == nullptr) {
-    throw ConfigError("search_space (" + space.name() + "): " + what + " needs the layer-wise macro "
+    throw ConfigError("search_space (" + space.name() + "): " + what +
+                      " needs the layer-wise macro "
                       "network, which this space does not have");
   }
   return *shape;

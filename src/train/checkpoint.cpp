@@ -29,8 +29,8 @@ std::vector<EpochRecord> history_from(const torch::Tensor& t) {
   std::vector<EpochRecord> history;
   const auto a = t.accessor<double, 2>();
   for (int64_t i = 0; i < t.size(0); ++i) {
-    history.push_back({static_cast<int>(a[i][0]), a[i][1], a[i][2], a[i][3], a[i][4], a[i][5],
-                       a[i][6], a[i][7]});
+    history.push_back(
+        {static_cast<int>(a[i][0]), a[i][1], a[i][2], a[i][3], a[i][4], a[i][5], a[i][6], a[i][7]});
   }
   return history;
 }
@@ -84,7 +84,8 @@ std::vector<EpochRecord> load_checkpoint(const std::string& path, nn::Network& n
   try {
     archive.load_from(path, device);
   } catch (const c10::Error& e) {
-    throw DataError(path + ": not a gnas checkpoint (" + std::string(e.what_without_backtrace()) + ")");
+    throw DataError(path + ": not a gnas checkpoint (" + std::string(e.what_without_backtrace()) +
+                    ")");
   }
   c10::IValue arch, seed;
   archive.read("arch", arch);

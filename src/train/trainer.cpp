@@ -42,17 +42,22 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(nn::Network& net, const 
 class Progress {
  public:
   Progress(spdlog::logger& log, std::string label, int64_t batches, int print_freq)
-      : log_(log), label_(std::move(label)), batches_(batches), print_freq_(print_freq),
-        tty_(::isatty(STDERR_FILENO) != 0), start_(Clock::now()) {}
+      : log_(log),
+        label_(std::move(label)),
+        batches_(batches),
+        print_freq_(print_freq),
+        tty_(::isatty(STDERR_FILENO) != 0),
+        start_(Clock::now()) {}
 
   void update(int64_t done_batches, int64_t images) {
     const double elapsed = seconds_since(start_);
     const double rate = images / std::max(elapsed, 1e-9);
-    const double eta = elapsed / static_cast<double>(done_batches) *
-                       static_cast<double>(batches_ - done_batches);
+    const double eta =
+        elapsed / static_cast<double>(done_batches) * static_cast<double>(batches_ - done_batches);
     char line[200];
     std::snprintf(line, sizeof line, "%s %3.0f%%  %.0f img/s  ETA %.0f s", label_.c_str(),
-                  100.0 * static_cast<double>(done_batches) / static_cast<double>(batches_), rate, eta);
+                  100.0 * static_cast<double>(done_batches) / static_cast<double>(batches_), rate,
+                  eta);
     if (tty_) {
       std::fprintf(stderr, "\r%-78s", line);
       std::fflush(stderr);
@@ -86,7 +91,8 @@ double learning_rate(const Config& config, int epoch, int64_t batches_per_epoch)
     return 0.5 * lr * (1 + std::cos(M_PI * epoch / config.epochs));
   }
   if (config.lr_scheduler == LrScheduler::kCosineOriginal) {
-    const double t_max = static_cast<double>(config.epochs) * static_cast<double>(batches_per_epoch);
+    const double t_max =
+        static_cast<double>(config.epochs) * static_cast<double>(batches_per_epoch);
     return 0.5 * lr * (1 + std::cos(M_PI * epoch / t_max));
   }
   return lr * std::pow(config.decay_ratio, epoch / config.step_size);
@@ -134,9 +140,9 @@ void recalibrate_batchnorm(nn::Network& net, data::Loader& loader, int64_t batch
 }
 
 TrainResult train_architecture(const MacroShape& shape, const Architecture& arch,
-                               const Config& config, const data::Splits& splits, torch::Device device,
-                               const TrainRunOptions& options, spdlog::logger& log,
-                               nn::Network* trained) {
+                               const Config& config, const data::Splits& splits,
+                               torch::Device device, const TrainRunOptions& options,
+                               spdlog::logger& log, nn::Network* trained) {
   torch::manual_seed(options.seed);
   nn::Network net(shape, arch);
   net->to(device);
@@ -146,7 +152,8 @@ TrainResult train_architecture(const MacroShape& shape, const Architecture& arch
 }
 
 TrainResult train_network(nn::Network& net, const Config& config, const data::Splits& splits,
-                          torch::Device device, const TrainRunOptions& options, spdlog::logger& log) {
+                          torch::Device device, const TrainRunOptions& options,
+                          spdlog::logger& log) {
   const auto start = Clock::now();
   if (config.channels_last) net->to_channels_last();
   auto optimizer = make_optimizer(net, config);
@@ -156,18 +163,20 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
   // labels.bn_recalibration: training images as evaluation sees them (no augmentation); built
   // only when asked for (on a GPU it holds a second copy of the training split)
   std::optional<data::Loader> calibration_loader;
-  if (config.labels.bn_recalibration > 0) calibration_loader.emplace(splits.train, config, device, false);
+  if (config.labels.bn_recalibration > 0)
+    calibration_loader.emplace(splits.train, config, device, false);
   const std::string ckpt = checkpoint_path(config, options.run);
   const std::string epochs_csv = RunLayout(config).epochs_csv(options.run);
 
   TrainResult result;
   if (options.resume && fs::exists(ckpt)) {
-    result.history = load_checkpoint(ckpt, net, *optimizer, generator, {options.arch, options.seed}, device);
+    result.history =
+        load_checkpoint(ckpt, net, *optimizer, generator, {options.arch, options.seed}, device);
     result.resumed_from = static_cast<int>(result.history.size());
     log.info("[train] {}: resumed from {} after epoch {}", options.run, ckpt, result.resumed_from);
   }
-  const auto loss_options = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(
-      config.label_smoothing);
+  const auto loss_options =
+      torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(config.label_smoothing);
   int64_t trained_images = 0;
   double train_seconds = 0;
   for (int epoch = result.resumed_from; epoch < config.epochs; ++epoch) {
@@ -176,8 +185,10 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
     const int64_t batches = train_loader.start_epoch(generator);
     const double lr = learning_rate(config, epoch, batches);
     for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
-    Progress progress(log, options.run + " epoch " + std::to_string(epoch + 1) + "/" +
-                               std::to_string(config.epochs), batches, config.print_freq);
+    Progress progress(
+        log,
+        options.run + " epoch " + std::to_string(epoch + 1) + "/" + std::to_string(config.epochs),
+        batches, config.print_freq);
     double loss_sum = 0;
     int64_t correct = 0, seen = 0;
     for (int64_t b = 0; b < batches; ++b) {
@@ -208,17 +219,23 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
       recalibrate_batchnorm(net, *calibration_loader, config.labels.bn_recalibration, own);
     }
     const auto [top1, top5] = evaluate_accuracy(net, eval_loader, generator);
-    EpochRecord record{epoch + 1, lr, loss_sum / static_cast<double>(seen),
-                       static_cast<double>(correct) / static_cast<double>(seen), top1, top5,
-                       seconds_since(epoch_start), static_cast<double>(seen) / train_phase};
+    EpochRecord record{epoch + 1,
+                       lr,
+                       loss_sum / static_cast<double>(seen),
+                       static_cast<double>(correct) / static_cast<double>(seen),
+                       top1,
+                       top5,
+                       seconds_since(epoch_start),
+                       static_cast<double>(seen) / train_phase};
     trained_images += seen;
     train_seconds += train_phase;
     result.history.push_back(record);
-    log.info("[train] {} epoch {}/{}: lr {:.6g} loss {:.4f} train top-1 {:.4f} {} top-1 {:.4f} "
-             "top-5 {:.4f} ({:.1f} s, {:.0f} img/s)",
-             options.run, record.epoch, config.epochs, lr, record.train_loss,
-             record.train_top1, splits.eval_is_validation ? "val" : "test", top1, top5,
-             record.seconds, record.images_per_second);
+    log.info(
+        "[train] {} epoch {}/{}: lr {:.6g} loss {:.4f} train top-1 {:.4f} {} top-1 {:.4f} "
+        "top-5 {:.4f} ({:.1f} s, {:.0f} img/s)",
+        options.run, record.epoch, config.epochs, lr, record.train_loss, record.train_top1,
+        splits.eval_is_validation ? "val" : "test", top1, top5, record.seconds,
+        record.images_per_second);
     write_epochs_csv(epochs_csv, result.history);
     save_checkpoint(ckpt, net, *optimizer, generator, result.history, {options.arch, options.seed});
   }

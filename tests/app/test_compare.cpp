@@ -14,6 +14,7 @@
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/text.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
@@ -67,7 +68,8 @@ TEST(Compare, PutsSamplesRandomSearchAndEvolutionTogetherWithTrueAccuracies) {
   EXPECT_EQ(r.entries[41].source, "evolution");
   for (const auto& e : r.entries) EXPECT_TRUE(e.true_accuracy) << e.source;  // the table knows all
   const CsvTable csv = read_csv(r.csv);
-  EXPECT_EQ(csv.header, (std::vector<std::string>{"source", "arch", "macs_m", "params", "accuracy", "kind"}));
+  EXPECT_EQ(csv.header,
+            (std::vector<std::string>{"source", "arch", "macs_m", "params", "accuracy", "kind"}));
   EXPECT_EQ(csv.rows.size(), 42u);
   EXPECT_TRUE(std::filesystem::exists(r.plot));
   const YAML::Node summary = YAML::LoadFile(dir.file("logs/evaluate_compare_summary.yml"));

@@ -4,11 +4,12 @@
 #include <sstream>
 
 #include "gnas/app/evaluate_architectures.hpp"
-#include "gnas/app/fidelity.hpp"
 #include "gnas/app/export_onnx.hpp"
+#include "gnas/app/fidelity.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
@@ -26,21 +27,23 @@ TEST(Evaluate, FidelityRanksTheCheapLabelsAgainstTheLongOnes) {
   test::TempDir dir;
   Config config = fast_config(dir);
   config.path_to_train_data = dir.file("cheap.csv");
-  write_file_atomic(config.path_to_train_data,
-                    "id,arch,mean\n0,110000-011101-111111-111111-011101,0.50\n"
-                    "1,100000-100000-100000-100000-100000,0.40\n2,111111-111111-111111-111111-111111,0.60\n"
-                    "3,010000-010000-010000-010000-010000,0.45\n");
+  write_file_atomic(
+      config.path_to_train_data,
+      "id,arch,mean\n0,110000-011101-111111-111111-011101,0.50\n"
+      "1,100000-100000-100000-100000-100000,0.40\n2,111111-111111-111111-111111-111111,0.60\n"
+      "3,010000-010000-010000-010000-010000,0.45\n");
   const std::string long_file = dir.file("long.csv");
   // the same order but for the last two, 2..5 points higher; one architecture only here
-  write_file_atomic(long_file,
-                    "id,arch,mean\n0,110000-011101-111111-111111-011101,0.53\n"
-                    "1,100000-100000-100000-100000-100000,0.44\n2,111111-111111-111111-111111-111111,0.65\n"
-                    "3,010000-010000-010000-010000-010000,0.42\n4,001000-001000-001000-001000-001000,0.9\n");
+  write_file_atomic(
+      long_file,
+      "id,arch,mean\n0,110000-011101-111111-111111-011101,0.53\n"
+      "1,100000-100000-100000-100000-100000,0.44\n2,111111-111111-111111-111111-111111,0.65\n"
+      "3,010000-010000-010000-010000-010000,0.42\n4,001000-001000-001000-001000-001000,0.9\n");
   spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
   std::ostringstream out;
   const FidelityResult r = run_fidelity(config, long_file, log, out);
   EXPECT_EQ(r.n, 4u);
-  EXPECT_NEAR(r.kendall_tau, 4.0 / 6.0, 1e-9);  // 5 of 6 pairs agree
+  EXPECT_NEAR(r.kendall_tau, 4.0 / 6.0, 1e-9);    // 5 of 6 pairs agree
   EXPECT_NEAR(r.median_difference, 0.035, 1e-9);  // -0.03, 0.03, 0.04, 0.05
   EXPECT_TRUE(std::filesystem::exists(dir.file("logs/evaluate_fidelity_summary.yml")));
   EXPECT_THROW(run_fidelity(config, config.path_to_train_data, log, out), UsageError);
@@ -99,10 +102,10 @@ TEST(Evaluate, TimesNasBench201Cells) {
   config.macs_budget = 0;
   config.classes = 100;
   config.benchmark_table = dir.write("table.csv", "arch,test_acc\n");
-  const std::string file = dir.write(
-      "cells.csv",
-      "id,arch\n0,|none~0|+|none~0|none~1|+|none~0|none~1|none~2|\n"
-      "1,|skip_connect~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|nor_conv_3x3~0|none~1|skip_connect~2|\n");
+  const std::string file = dir.write("cells.csv",
+                                     "id,arch\n0,|none~0|+|none~0|none~1|+|none~0|none~1|none~2|\n"
+                                     "1,|skip_connect~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|nor_conv_"
+                                     "3x3~0|none~1|skip_connect~2|\n");
   spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
   std::ostringstream out;
   const auto result = run_evaluate_architectures(config, file, log, out);
@@ -127,8 +130,9 @@ TEST(Evaluate, ExportsAndTimesNasBench201CellsOnOpenCv) {
   config.search_space = "nasbench201";
   config.macs_budget = 0;
   config.benchmark_table = dir.write("table.csv", "arch,test_acc\n");
-  const std::string file = dir.write(
-      "cells.csv", "id,arch\n0,|skip_connect~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|nor_conv_3x3~0|none~1|none~2|\n");
+  const std::string file = dir.write("cells.csv",
+                                     "id,arch\n0,|skip_connect~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|"
+                                     "nor_conv_3x3~0|none~1|none~2|\n");
   spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
   std::ostringstream out;
   ExportOnnxOptions options;
@@ -147,7 +151,8 @@ TEST(Evaluate, BadFileIsADataErrorAndWritesNothing) {
   const Config config = fast_config(dir);
   spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
   std::ostringstream out;
-  const std::string ragged = dir.write("ragged.csv", "id,arch\n0,111111-111111-111111-111111-111111,9\n");
+  const std::string ragged =
+      dir.write("ragged.csv", "id,arch\n0,111111-111111-111111-111111-111111,9\n");
   try {
     run_evaluate_architectures(config, ragged, log, out);
     FAIL();

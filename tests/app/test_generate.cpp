@@ -11,12 +11,15 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/space/layerwise_space.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
 namespace {
 
-spdlog::logger quiet_logger() { return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>()); }
+spdlog::logger quiet_logger() {
+  return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+}
 
 TEST(Generate, WritesDistinctArchitecturesWithCostsAndASummary) {
   test::TempDir dir;
@@ -44,7 +47,8 @@ TEST(Generate, WritesDistinctArchitecturesWithCostsAndASummary) {
 
   const YAML::Node summary = YAML::LoadFile(dir.file("logs/generate_summary.yml"));
   EXPECT_EQ(summary["count"].as<int>(), 300);
-  EXPECT_DOUBLE_EQ(summary["macs_min_m"].as<double>(), std::stod(format_fixed(result.macs_min_m, 6)));
+  EXPECT_DOUBLE_EQ(summary["macs_min_m"].as<double>(),
+                   std::stod(format_fixed(result.macs_min_m, 6)));
   EXPECT_LE(result.macs_min_m, result.macs_median_m);
   EXPECT_LE(result.macs_median_m, result.macs_max_m);
   EXPECT_GT(summary["op_usage"]["layer3"]["sep_conv_5x5"].as<int>(), 100);
@@ -94,7 +98,8 @@ TEST(Generate, PrescreenKeepsTheCandidatesTheProxiesRankBest) {
   config.search_space = "nasbench201";
   config.macs_budget = 0;
   config.input_size = 16;
-  config.benchmark_table = dir.write("table.csv", "arch,test_acc\n");  // benchmark mode: stand-in batch
+  config.benchmark_table =
+      dir.write("table.csv", "arch,test_acc\n");  // benchmark mode: stand-in batch
   config.sample_count = 4;
   config.sampling.prescreen = 12;
   config.proxies.names = {ProxyKind::kSynflow};
@@ -108,14 +113,16 @@ TEST(Generate, PrescreenKeepsTheCandidatesTheProxiesRankBest) {
   std::vector<double> kept_scores, dropped_scores;
   std::vector<std::string> kept;
   for (const auto& row : table.rows) {
-    (row[chosen] == "1" ? kept_scores : dropped_scores).push_back(parse_double(row[synflow], "synflow"));
+    (row[chosen] == "1" ? kept_scores : dropped_scores)
+        .push_back(parse_double(row[synflow], "synflow"));
     if (row[chosen] == "1") kept.push_back(row[0]);
   }
   ASSERT_EQ(kept.size(), 4u);
   EXPECT_GE(*std::min_element(kept_scores.begin(), kept_scores.end()),
             *std::max_element(dropped_scores.begin(), dropped_scores.end()));
   const CsvTable written = read_csv(config.path_to_architecture);
-  for (std::size_t i = 0; i < kept.size(); ++i) EXPECT_EQ(written.rows[i][written.column("arch")], kept[i]);
+  for (std::size_t i = 0; i < kept.size(); ++i)
+    EXPECT_EQ(written.rows[i][written.column("arch")], kept[i]);
 }
 
 TEST(Generate, PrescreenSmallerThanTheSampleIsAConfigError) {
@@ -123,8 +130,10 @@ TEST(Generate, PrescreenSmallerThanTheSampleIsAConfigError) {
     load_config_text("sample_count: 10\nsampling:\n  prescreen: 5\n", "t.yml");
     FAIL() << "accepted";
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("sampling.prescreen (5): must be 0 or >= sample_count (10)"),
-              std::string::npos) << e.what();
+    EXPECT_NE(
+        std::string(e.what()).find("sampling.prescreen (5): must be 0 or >= sample_count (10)"),
+        std::string::npos)
+        << e.what();
   }
 }
 

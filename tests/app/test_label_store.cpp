@@ -5,6 +5,7 @@
 #include "gnas/app/label_store.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {

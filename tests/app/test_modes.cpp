@@ -1,5 +1,3 @@
-#include "gnas/app/modes.hpp"
-
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -7,7 +5,9 @@
 #include <set>
 #include <string>
 
+#include "gnas/app/modes.hpp"
 #include "gnas/common/errors.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
@@ -17,12 +17,15 @@ namespace {
 // summary or resolved config.
 TEST(Modes, EveryModeHasItsOwnName) {
   std::set<std::string> names;
-  for (auto m : {GenerateMode::kSample, GenerateMode::kRefine, GenerateMode::kVerify}) names.insert(outputs_name(m));
+  for (auto m : {GenerateMode::kSample, GenerateMode::kRefine, GenerateMode::kVerify})
+    names.insert(outputs_name(m));
   for (auto m : {TrainMode::kLabels, TrainMode::kFinal}) names.insert(outputs_name(m));
-  for (auto m : {EvolutionMode::kEvolution, EvolutionMode::kRandomSearch}) names.insert(outputs_name(m));
-  for (auto m : {EvaluateMode::kArchitectures, EvaluateMode::kPredictor, EvaluateMode::kLearningCurve,
-                 EvaluateMode::kProfileLatency, EvaluateMode::kCompare, EvaluateMode::kReport,
-                 EvaluateMode::kProxies, EvaluateMode::kFidelity, EvaluateMode::kExportOnnx}) {
+  for (auto m : {EvolutionMode::kEvolution, EvolutionMode::kRandomSearch})
+    names.insert(outputs_name(m));
+  for (auto m :
+       {EvaluateMode::kArchitectures, EvaluateMode::kPredictor, EvaluateMode::kLearningCurve,
+        EvaluateMode::kProfileLatency, EvaluateMode::kCompare, EvaluateMode::kReport,
+        EvaluateMode::kProxies, EvaluateMode::kFidelity, EvaluateMode::kExportOnnx}) {
     EXPECT_EQ(outputs_name(m).rfind("evaluate_", 0), 0u) << outputs_name(m);
     names.insert(outputs_name(m));
   }
@@ -74,38 +77,55 @@ std::string usage_error(const std::function<void()>& f) { return test::error_of<
 
 TEST(Modes, TrainFlagsChooseOneMode) {
   EXPECT_EQ(train_mode(train_flags({"load_architecture", "train_data"})), TrainMode::kLabels);
-  EXPECT_EQ(train_mode(train_flags({"load_architecture", "train_data", "shard"})), TrainMode::kLabels);
+  EXPECT_EQ(train_mode(train_flags({"load_architecture", "train_data", "shard"})),
+            TrainMode::kLabels);
   EXPECT_EQ(train_mode(train_flags({"load_architecture"})), TrainMode::kFinal);
   EXPECT_EQ(train_mode(train_flags({"load_architecture", "best_labelled"})), TrainMode::kFinal);
-  EXPECT_NE(usage_error([] { train_mode(train_flags({"train_data"})); }).find("--load-architecture"), std::string::npos);
-  EXPECT_NE(usage_error([] { train_mode(train_flags({"load_architecture", "train_data", "index"})); })
-                .find("--train-data labels every architecture"),
+  EXPECT_NE(
+      usage_error([] { train_mode(train_flags({"train_data"})); }).find("--load-architecture"),
+      std::string::npos);
+  EXPECT_NE(usage_error([] {
+              train_mode(train_flags({"load_architecture", "train_data", "index"}));
+            }).find("--train-data labels every architecture"),
             std::string::npos);
-  EXPECT_NE(usage_error([] { train_mode(train_flags({"load_architecture", "shard"})); }).find("--shard only applies"),
+  EXPECT_NE(usage_error([] {
+              train_mode(train_flags({"load_architecture", "shard"}));
+            }).find("--shard only applies"),
             std::string::npos);
-  EXPECT_NE(usage_error([] { train_mode(train_flags({"load_architecture", "arch_file", "best_labelled"})); })
-                .find("drop --arch-file/--index"),
+  EXPECT_NE(usage_error([] {
+              train_mode(train_flags({"load_architecture", "arch_file", "best_labelled"}));
+            }).find("drop --arch-file/--index"),
             std::string::npos);
 }
 
 TEST(Modes, EvaluateFlagsChooseExactlyOneMode) {
   EXPECT_EQ(evaluate_mode(evaluate_flags({"arch_file"})), EvaluateMode::kArchitectures);
-  EXPECT_EQ(evaluate_mode(evaluate_flags({"arch_file", "no_latency"})), EvaluateMode::kArchitectures);
+  EXPECT_EQ(evaluate_mode(evaluate_flags({"arch_file", "no_latency"})),
+            EvaluateMode::kArchitectures);
   EXPECT_EQ(evaluate_mode(evaluate_flags({"compare"})), EvaluateMode::kCompare);
   // With --proxies or --export-onnx, --arch-file names the architectures: not a second mode.
   EXPECT_EQ(evaluate_mode(evaluate_flags({"arch_file", "proxies"})), EvaluateMode::kProxies);
-  EXPECT_EQ(evaluate_mode(evaluate_flags({"arch_file", "export_onnx", "index"})), EvaluateMode::kExportOnnx);
+  EXPECT_EQ(evaluate_mode(evaluate_flags({"arch_file", "export_onnx", "index"})),
+            EvaluateMode::kExportOnnx);
   EXPECT_EQ(evaluate_mode(evaluate_flags({"fidelity"})), EvaluateMode::kFidelity);
   EXPECT_EQ(evaluate_mode(evaluate_flags({"profile_latency"})), EvaluateMode::kProfileLatency);
-  EXPECT_NE(usage_error([] { evaluate_mode(evaluate_flags({})); }).find("give exactly one of"), std::string::npos);
-  EXPECT_NE(usage_error([] { evaluate_mode(evaluate_flags({"predictor", "compare"})); }).find("give exactly one of"),
+  EXPECT_NE(usage_error([] { evaluate_mode(evaluate_flags({})); }).find("give exactly one of"),
             std::string::npos);
-  EXPECT_NE(usage_error([] { evaluate_mode(evaluate_flags({"arch_file", "compare"})); }).find("give exactly one of"),
+  EXPECT_NE(usage_error([] {
+              evaluate_mode(evaluate_flags({"predictor", "compare"}));
+            }).find("give exactly one of"),
             std::string::npos);
-  EXPECT_NE(usage_error([] { evaluate_mode(evaluate_flags({"compare", "index"})); }).find("--index goes with --export-onnx"),
+  EXPECT_NE(usage_error([] {
+              evaluate_mode(evaluate_flags({"arch_file", "compare"}));
+            }).find("give exactly one of"),
             std::string::npos);
-  EXPECT_NE(usage_error([] { evaluate_mode(evaluate_flags({"proxies", "no_latency"})); })
-                .find("--no-latency goes with --arch-file"),
+  EXPECT_NE(usage_error([] {
+              evaluate_mode(evaluate_flags({"compare", "index"}));
+            }).find("--index goes with --export-onnx"),
+            std::string::npos);
+  EXPECT_NE(usage_error([] {
+              evaluate_mode(evaluate_flags({"proxies", "no_latency"}));
+            }).find("--no-latency goes with --arch-file"),
             std::string::npos);
 }
 

@@ -15,6 +15,7 @@
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/space/layerwise_space.hpp"
+
 #include "synthetic_data.hpp"
 
 namespace gnas {
@@ -25,9 +26,9 @@ namespace fs = std::filesystem;
 // Runs the pipeline with the executables beside this test binary; returns the exit status.
 int pipeline(const std::string& config, const std::string& run, const std::string& log) {
   const fs::path bin = fs::read_symlink("/proc/self/exe").parent_path();
-  const std::string command = "GNAS_BIN='" + bin.string() + "' bash '" GNAS_SOURCE_DIR
-                              "/scripts/pipeline.sh' '" + config + "' --run " + run + " > '" + log +
-                              "' 2>&1";
+  const std::string command = "GNAS_BIN='" + bin.string() +
+                              "' bash '" GNAS_SOURCE_DIR "/scripts/pipeline.sh' '" + config +
+                              "' --run " + run + " > '" + log + "' 2>&1";
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -42,7 +43,8 @@ void expect_links_exist(const std::string& run) {
   const std::string html = read_file(run + "/report.html");
   const std::regex href("href=\"([^\"]+)\"");
   int links = 0;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), href); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), href); it != std::sregex_iterator();
+       ++it) {
     EXPECT_TRUE(fs::exists(run + "/" + (*it)[1].str())) << (*it)[1].str();
     ++links;
   }
@@ -60,21 +62,28 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
   probe.head_channels = 32;
   probe.classes = 10;
   const LayerwiseSpace space(MacroShape::from_config(probe));
-  const double budget = space.min_macs_m() + 0.5 * (space.cost(space.parse("111-111")).macs_m - space.min_macs_m());
-  const std::string cfg = dir.write("tiny.yml", "dataset: cifar10\nclasses: 10\ndataset_dir: " + dir.file("data") +
-      "\nlog_dir: " + dir.file("logs") + "\ndevice: cpu\nnum_threads: 1\n"
-      "ops_name: [skip, sep_conv_3x3, dil_conv_3x3]\nl_cfgs: [[8, 1], [16, 2]]\nstem_channels: 8\n"
-      "head_channels: 32\nepochs: 1\nbatch_size: 50\nrepeats: 1\nprint_freq: 100\n"
-      "macs_budget: " + format_number(budget) + "\nsample_count: 3\n"
-      "search: {rounds: 1, per_round: 1, verify: 0, pick: evolved}\n"
-      "predictor: {hidden: 16, blocks: 2, epochs: 10, test_count: 0}\n"
-      "evolution: {generations: 10}\nlatency: {warmup: 0, repeats: 1}\n");
+  const double budget =
+      space.min_macs_m() + 0.5 * (space.cost(space.parse("111-111")).macs_m - space.min_macs_m());
+  const std::string cfg = dir.write(
+      "tiny.yml", "dataset: cifar10\nclasses: 10\ndataset_dir: " + dir.file("data") +
+                      "\nlog_dir: " + dir.file("logs") +
+                      "\ndevice: cpu\nnum_threads: 1\n"
+                      "ops_name: [skip, sep_conv_3x3, dil_conv_3x3]\nl_cfgs: [[8, 1], [16, "
+                      "2]]\nstem_channels: 8\n"
+                      "head_channels: 32\nepochs: 1\nbatch_size: 50\nrepeats: 1\nprint_freq: 100\n"
+                      "macs_budget: " +
+                      format_number(budget) +
+                      "\nsample_count: 3\n"
+                      "search: {rounds: 1, per_round: 1, verify: 0, pick: evolved}\n"
+                      "predictor: {hidden: 16, blocks: 2, epochs: 10, test_count: 0}\n"
+                      "evolution: {generations: 10}\nlatency: {warmup: 0, repeats: 1}\n");
   const std::string run = dir.file("logs/runs/e2e");
   ASSERT_EQ(pipeline(cfg, "e2e", dir.file("first.log")), 0) << tail_of(dir.file("first.log"));
 
-  for (const char* f : {"run.yml", "architecture.csv", "train_data.csv", "predictor.pt", "evolution_architecture.csv",
-                        "random_search_architecture.csv", "final_model.pt", "compare.csv", "compare.svg",
-                        "report.html", "training_curves.svg", "evolution_progress.svg", "generate_config.yml",
+  for (const char* f : {"run.yml", "architecture.csv", "train_data.csv", "predictor.pt",
+                        "evolution_architecture.csv", "random_search_architecture.csv",
+                        "final_model.pt", "compare.csv", "compare.svg", "report.html",
+                        "training_curves.svg", "evolution_progress.svg", "generate_config.yml",
                         "train.log", "train_predictor_summary.yml", "evolution_summary.yml"}) {
     EXPECT_TRUE(fs::exists(run + "/" + f)) << f;
   }
@@ -125,7 +134,9 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
     }
   }
   EXPECT_EQ(repicked["arch"].as<std::string>(), best_arch);
-  EXPECT_NE(read_file(dir.file("first.log")).find("pipeline: train --load-architecture --train-data"), std::string::npos)
+  EXPECT_NE(
+      read_file(dir.file("first.log")).find("pipeline: train --load-architecture --train-data"),
+      std::string::npos)
       << tail_of(dir.file("first.log"));
 }
 
@@ -148,10 +159,13 @@ std::string write_benchmark_table(test::TempDir& dir) {
 TEST(Pipeline, BenchmarkModeOnAGeneratedTable) {
   test::TempDir dir;
   const std::string table = write_benchmark_table(dir);
-  const std::string cfg = dir.write("nb.yml", "search_space: nasbench201\nbenchmark_table: " + table +
-      "\nmacs_budget: 0\nrepeats: 1\nlog_dir: " + dir.file("logs") + "\nnum_threads: 1\nsample_count: 20\n"
-      "search: {rounds: 2, per_round: 5, verify: 3}\npredictor: {hidden: 16, blocks: 2, epochs: 20, test_count: 0}\n"
-      "evolution: {generations: 30}\n");
+  const std::string cfg =
+      dir.write("nb.yml", "search_space: nasbench201\nbenchmark_table: " + table +
+                              "\nmacs_budget: 0\nrepeats: 1\nlog_dir: " + dir.file("logs") +
+                              "\nnum_threads: 1\nsample_count: 20\n"
+                              "search: {rounds: 2, per_round: 5, verify: 3}\npredictor: {hidden: "
+                              "16, blocks: 2, epochs: 20, test_count: 0}\n"
+                              "evolution: {generations: 30}\n");
   const std::string run = dir.file("logs/runs/nb");
   ASSERT_EQ(pipeline(cfg, "nb", dir.file("log")), 0) << tail_of(dir.file("log"));
   const CsvTable labels = read_csv(run + "/train_data.csv");
@@ -176,10 +190,13 @@ namespace {
 TEST(Pipeline, InProcessASecondRunSkipsEveryStep) {
   test::TempDir dir;
   const std::string table = write_benchmark_table(dir);
-  const std::string cfg = dir.write("nb.yml", "search_space: nasbench201\nbenchmark_table: " + table +
-      "\nmacs_budget: 0\nrepeats: 1\nlog_dir: " + dir.file("logs") + "\nnum_threads: 1\nsample_count: 12\n"
-      "search: {rounds: 1, per_round: 3, verify: 2}\npredictor: {hidden: 16, blocks: 2, epochs: 10, test_count: 0}\n"
-      "evolution: {generations: 10}\n");
+  const std::string cfg =
+      dir.write("nb.yml", "search_space: nasbench201\nbenchmark_table: " + table +
+                              "\nmacs_budget: 0\nrepeats: 1\nlog_dir: " + dir.file("logs") +
+                              "\nnum_threads: 1\nsample_count: 12\n"
+                              "search: {rounds: 1, per_round: 3, verify: 2}\npredictor: {hidden: "
+                              "16, blocks: 2, epochs: 10, test_count: 0}\n"
+                              "evolution: {generations: 10}\n");
   std::ostringstream first, second, third;
   const PipelineResult a = run_pipeline({cfg, {}, "inproc"}, first);
   EXPECT_EQ(a.ran(), a.steps.size()) << first.str();
@@ -191,7 +208,8 @@ TEST(Pipeline, InProcessASecondRunSkipsEveryStep) {
   EXPECT_EQ(b.steps.size(), a.steps.size());
   EXPECT_EQ(b.ran(), 0u) << second.str();
   // Another answer: only the final lookup, the comparison and the report run again.
-  const PipelineResult c = run_pipeline({cfg, {"search.pick=evolved", "search.verify=0"}, "inproc"}, third);
+  const PipelineResult c =
+      run_pipeline({cfg, {"search.pick=evolved", "search.verify=0"}, "inproc"}, third);
   std::vector<std::string> ran;
   for (const auto& s : c.steps) {
     if (s.ran) ran.push_back(s.step + " " + s.flags);

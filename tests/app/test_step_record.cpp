@@ -5,6 +5,7 @@
 #include "gnas/app/summary.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/run_layout.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
@@ -46,7 +47,8 @@ TEST(RunLayout, NamesEveryFileOfARunInItsFolder) {
   EXPECT_EQ(layout.predictor_in(), layout.predictor_out());
   EXPECT_EQ(layout.train_data(Shard::parse("1/3")), "logs/runs/r/train_data.shard1of3.csv");
   EXPECT_EQ(layout.train_failures(Shard{}), "logs/runs/r/train_failures.csv");
-  EXPECT_EQ(layout.label_agreement(Shard::parse("0/2")), "logs/runs/r/label_agreement.shard0of2.csv");
+  EXPECT_EQ(layout.label_agreement(Shard::parse("0/2")),
+            "logs/runs/r/label_agreement.shard0of2.csv");
   EXPECT_EQ(layout.random_search_architecture(), "logs/runs/r/random_search_architecture.csv");
   EXPECT_EQ(layout.evolution_explored(), "logs/runs/r/evolution_explored.csv");
   EXPECT_EQ(layout.summary("train_final"), "logs/runs/r/train_final_summary.yml");

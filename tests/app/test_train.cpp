@@ -1,14 +1,13 @@
 #include <gtest/gtest.h>
-
-#include <sstream>
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/sinks/null_sink.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <torch/script.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
 #include "gnas/app/label_agreement.hpp"
 #include "gnas/app/train.hpp"
@@ -17,6 +16,7 @@
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/space/layerwise_space.hpp"
+
 #include "synthetic_data.hpp"
 
 namespace gnas {
@@ -24,14 +24,15 @@ namespace {
 
 using test::TempDir;
 
-spdlog::logger quiet() { return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>()); }
+spdlog::logger quiet() {
+  return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+}
 
 Config label_config(const TempDir& dir) {
   Config c = test::tiny_training_config(dir);
   c.epochs = 1;
   c.repeats = 2;
-  write_file_atomic(c.path_to_architecture,
-                    "id,arch\n0,110-011\n1,001-100\n2,111-111\n");
+  write_file_atomic(c.path_to_architecture, "id,arch\n0,110-011\n1,001-100\n2,111-111\n");
   return c;
 }
 
@@ -43,8 +44,9 @@ TEST(TrainData, LabelsEveryArchitectureAndSkipsThemOnRestart) {
   EXPECT_EQ(first.trained, 3);
   EXPECT_EQ(first.output, c.path_to_train_data);
   const CsvTable table = read_csv(c.path_to_train_data);
-  EXPECT_EQ(table.header, (std::vector<std::string>{"id", "arch", "top1_1", "top1_2", "mean",
-                                                    "macs_m", "params", "seconds", "seed", "source"}));
+  EXPECT_EQ(table.header,
+            (std::vector<std::string>{"id", "arch", "top1_1", "top1_2", "mean", "macs_m", "params",
+                                      "seconds", "seed", "source"}));
   ASSERT_EQ(table.rows.size(), 3u);
   for (const auto& row : table.rows) {
     const double mean = std::stod(row[4]);
@@ -137,7 +139,8 @@ TEST(TrainData, ReportsTheAgreementOfTheRepeats) {
   EXPECT_EQ(summary["label_agreement_n"].as<int>(), 3);
   const CsvTable table = read_csv(c.path_to_train_data);
   std::vector<double> spread;
-  for (const auto& row : table.rows) spread.push_back(std::abs(std::stod(row[2]) - std::stod(row[3])));
+  for (const auto& row : table.rows)
+    spread.push_back(std::abs(std::stod(row[2]) - std::stod(row[3])));
   std::sort(spread.begin(), spread.end());
   EXPECT_NEAR(summary["label_spread_median"].as<double>(), spread[1], 1e-4);
   const auto agreement = measure_label_agreement(c);
@@ -252,7 +255,8 @@ TEST(TrainFinal, ExportsATorchScriptModelThatReloads) {
   const torch::Tensor y = model.forward({torch::randn({2, 1, 12, 12})}).toTensor();
   EXPECT_EQ(y.sizes(), (std::vector<int64_t>{2, 4}));
   const YAML::Node summary = YAML::LoadFile(dir.file("logs/train_final_summary.yml"));
-  for (const char* key : {"best_top1", "final_top1", "macs_m", "params", "seconds", "images_per_second"}) {
+  for (const char* key :
+       {"best_top1", "final_top1", "macs_m", "params", "seconds", "images_per_second"}) {
     EXPECT_TRUE(summary[key]) << key;
   }
   options.index = 3;

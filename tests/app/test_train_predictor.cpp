@@ -9,6 +9,7 @@
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
+
 #include "predictor/synthetic.hpp"
 #include "test_util.hpp"
 
@@ -56,7 +57,8 @@ TEST(TrainPredictorStep, TrainsOnShardsAndWritesItsReport) {
   EXPECT_NEAR(summary["kendall_tau"].as<double>(), r.metrics.kendall_tau, 1e-6);
 
   // evaluate --predictor on the test rows alone reproduces train_predictor's numbers.
-  const std::string test_rows = f.dir.write("test_rows.csv", test::labelled_csv(f.space, f.data, 80, 100));
+  const std::string test_rows =
+      f.dir.write("test_rows.csv", test::labelled_csv(f.space, f.data, 80, 100));
   std::ostringstream out;
   const EvaluatePredictorResult e =
       run_evaluate_predictor(f.config, {{test_rows}, 200}, f.log, out);

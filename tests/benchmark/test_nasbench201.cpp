@@ -16,6 +16,7 @@
 #include "gnas/predictor/labels.hpp"
 #include "gnas/search/evolution.hpp"
 #include "gnas/space/arch_io.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
@@ -32,7 +33,8 @@ std::vector<Architecture> all_archs() {
     Architecture a;
     int c = code;
     a.genes.assign(6, 0);
-    for (int e = 5; e >= 0; --e, c /= 5) a.genes[static_cast<std::size_t>(e)] = static_cast<std::uint8_t>(c % 5);
+    for (int e = 5; e >= 0; --e, c /= 5)
+      a.genes[static_cast<std::size_t>(e)] = static_cast<std::uint8_t>(c % 5);
     out.push_back(a);
   }
   return out;
@@ -43,22 +45,27 @@ std::vector<Architecture> all_archs() {
 double known_accuracy(const Architecture& a) {
   static const double op_score[5] = {0.0, 1.0, 2.0, 3.0, 0.5};
   double acc = 70;
-  for (std::size_t e = 0; e < 6; ++e) acc += (1.0 + 0.1 * static_cast<double>(e)) * op_score[a.genes[e]];
+  for (std::size_t e = 0; e < 6; ++e)
+    acc += (1.0 + 0.1 * static_cast<double>(e)) * op_score[a.genes[e]];
   if (a.genes[0] == 0 && a.genes[1] == 0) acc -= 5;  // node 1 and node 2 both cut from the input
   return acc;
 }
 
 std::string table_csv(const std::vector<Architecture>& archs) {
   std::vector<std::vector<std::string>> rows;
-  for (const auto& a : archs) rows.push_back({kSpace.format(a), format_fixed(known_accuracy(a), 4)});
+  for (const auto& a : archs)
+    rows.push_back({kSpace.format(a), format_fixed(known_accuracy(a), 4)});
   return format_csv({"arch", "test_acc"}, rows);
 }
 
-spdlog::logger quiet() { return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>()); }
+spdlog::logger quiet() {
+  return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+}
 
 TEST(NasBench201Space, ReadsAndWritesTheStandardString) {
   const std::string text =
-      "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|";
+      "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_"
+      "connect~2|";
   const Architecture a = kSpace.parse(text);
   EXPECT_EQ(a, genes({3, 3, 4, 1, 3, 1}));
   EXPECT_EQ(kSpace.format(a), text);
@@ -85,14 +92,17 @@ TEST(NasBench201Space, RejectsMalformedStringsNamingTheRule) {
     return std::string("no error");
   };
   EXPECT_NE(message("|none~0|+|none~0|none~1|").find("has 2 node groups"), std::string::npos);
-  EXPECT_NE(message("|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|").find("'conv~0' is not op~input"),
-            std::string::npos);
-  EXPECT_NE(message("|none~1|+|none~0|none~1|+|none~0|none~1|none~2|").find("must read from node 0"),
-            std::string::npos);
+  EXPECT_NE(
+      message("|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|").find("'conv~0' is not op~input"),
+      std::string::npos);
+  EXPECT_NE(
+      message("|none~1|+|none~0|none~1|+|none~0|none~1|none~2|").find("must read from node 0"),
+      std::string::npos);
   EXPECT_NE(message("|none~0|+|none~0|+|none~0|none~1|none~2|").find("node 2 needs 2 inputs"),
             std::string::npos);
-  EXPECT_NE(message("none~0|+|none~0|none~1|+|none~0|none~1|none~2|").find("start and end with '|'"),
-            std::string::npos);
+  EXPECT_NE(
+      message("none~0|+|none~0|none~1|+|none~0|none~1|none~2|").find("start and end with '|'"),
+      std::string::npos);
   EXPECT_NE(kSpace.invalid_reason(genes({0, 0, 5, 0, 0, 0})).find("gene 2 (5)"), std::string::npos);
   EXPECT_NE(kSpace.invalid_reason(genes({0, 0})).find("has 2 genes"), std::string::npos);
 }
@@ -108,7 +118,8 @@ TEST(NasBench201Space, SamplesEveryOpUniformly) {
   for (int c : count) EXPECT_NEAR(c, 6000, 300);  // 30,000 genes / 5 ops
   const Architecture parent = kSpace.sample(rng);
   EXPECT_EQ(kSpace.mutate(parent, 0.0, rng), parent);
-  const Architecture child = kSpace.crossover(genes({1, 1, 1, 1, 1, 1}), genes({2, 2, 2, 2, 2, 2}), rng);
+  const Architecture child =
+      kSpace.crossover(genes({1, 1, 1, 1, 1, 1}), genes({2, 2, 2, 2, 2, 2}), rng);
   EXPECT_EQ(child.genes.front(), 1);
   EXPECT_EQ(child.genes.back(), 2);
 }
@@ -144,16 +155,20 @@ TEST(BenchmarkTable, LooksUpRanksAndNamesWhatIsMissing) {
   EXPECT_DOUBLE_EQ(table.best(), best);
   EXPECT_EQ(table.rank(best), 1u);
   EXPECT_DOUBLE_EQ(table.percentile(best), 100.0);
-  EXPECT_EQ(table.rank(table.sorted().back()), 300u - static_cast<std::size_t>(std::count(
-      table.sorted().begin(), table.sorted().end(), table.sorted().back())) + 1);
+  EXPECT_EQ(table.rank(table.sorted().back()),
+            300u -
+                static_cast<std::size_t>(std::count(table.sorted().begin(), table.sorted().end(),
+                                                    table.sorted().back())) +
+                1);
   EXPECT_EQ(table.rank(0.0), 301u);
   EXPECT_NEAR(table.accuracy(some[7], "x"), known_accuracy(some[7]), 1e-4);
   try {
     table.accuracy(archs[400], kSpace.format(archs[400]));
     FAIL() << "no error";
   } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("has no row for architecture " + kSpace.format(archs[400])),
-              std::string::npos);
+    EXPECT_NE(
+        std::string(e.what()).find("has no row for architecture " + kSpace.format(archs[400])),
+        std::string::npos);
   }
   const auto load_error = [&](const std::string& csv) {
     try {
@@ -164,11 +179,16 @@ TEST(BenchmarkTable, LooksUpRanksAndNamesWhatIsMissing) {
     return std::string("no error");
   };
   const std::string row = kSpace.format(archs[1]);
-  EXPECT_NE(load_error("arch,acc\n" + row + ",90\n").find("needs the columns arch,test_acc"), std::string::npos);
-  EXPECT_NE(load_error("arch,test_acc\n" + row + ",190\n").find("bad.csv:2: test_acc '190' must be"), std::string::npos);
-  EXPECT_NE(load_error("arch,test_acc\n" + row + ",90\n" + row + ",91\n").find("bad.csv:3: architecture"),
+  EXPECT_NE(load_error("arch,acc\n" + row + ",90\n").find("needs the columns arch,test_acc"),
             std::string::npos);
-  EXPECT_NE(load_error("arch,test_acc\n|x~0|,90\n").find("bad.csv:2: architecture '|x~0|'"), std::string::npos);
+  EXPECT_NE(
+      load_error("arch,test_acc\n" + row + ",190\n").find("bad.csv:2: test_acc '190' must be"),
+      std::string::npos);
+  EXPECT_NE(
+      load_error("arch,test_acc\n" + row + ",90\n" + row + ",91\n").find("bad.csv:3: architecture"),
+      std::string::npos);
+  EXPECT_NE(load_error("arch,test_acc\n|x~0|,90\n").find("bad.csv:2: architecture '|x~0|'"),
+            std::string::npos);
 }
 
 // The evolution engine finds the known optimum without a budget, and under a MACs budget (the
@@ -241,7 +261,8 @@ TEST(BenchmarkMode, TrainLooksLabelsUpAsFractionsAndSkipsDoneOnes) {
     FAIL() << "no error";
   } catch (const DataError& e) {
     EXPECT_NE(std::string(e.what()).find("has no row for architecture " + kSpace.format(archs[2])),
-              std::string::npos) << e.what();
+              std::string::npos)
+        << e.what();
   }
   EXPECT_EQ(read_csv(partial.path_to_train_data).rows.size(), 2u);
 }
@@ -267,7 +288,8 @@ TEST(BenchmarkMode, RefinementAddsTheBestPredictedUnlabelledAndFinalReportsRank)
     const Architecture a = kSpace.parse(row[1]);
     if (!first.count(a)) ranked.emplace_back(std::stod(row[2]), a);
   }
-  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
   for (std::size_t i = 0; i < 5; ++i) {
     EXPECT_EQ(archs[60 + i], ranked[i].second) << i;
     EXPECT_FALSE(first.count(archs[60 + i]));
@@ -275,7 +297,8 @@ TEST(BenchmarkMode, RefinementAddsTheBestPredictedUnlabelledAndFinalReportsRank)
   EXPECT_EQ(run_refine(f.config, 1, f.log).added.size(), 0u);  // repeated: nothing new
   EXPECT_EQ(run_train_data(f.config, {}, f.log).trained, 5);   // only the new ones
   // Every row says why it is there, in architecture.csv and in the labels.
-  const std::vector<std::string> sources = read_architecture_sources(f.config.path_to_architecture, static_cast<std::size_t>(f.config.sample_count));
+  const std::vector<std::string> sources = read_architecture_sources(
+      f.config.path_to_architecture, static_cast<std::size_t>(f.config.sample_count));
   ASSERT_EQ(sources.size(), 65u);
   EXPECT_EQ(sources[59], "sampled");
   EXPECT_EQ(sources[60], "refine1");
@@ -290,7 +313,8 @@ TEST(BenchmarkMode, RefinementAddsTheBestPredictedUnlabelledAndFinalReportsRank)
   EXPECT_NEAR(final_result.true_accuracy, known_accuracy(searched) / 100.0, 1e-6);
   std::size_t better = 0;
   for (const auto& a : all_archs()) {
-    better += std::stod(format_fixed(known_accuracy(a), 4)) > std::stod(format_fixed(known_accuracy(searched), 4));
+    better += std::stod(format_fixed(known_accuracy(a), 4)) >
+              std::stod(format_fixed(known_accuracy(searched), 4));
   }
   EXPECT_EQ(final_result.rank, better + 1);
   const YAML::Node summary = YAML::LoadFile(f.dir.file("logs/train_final_summary.yml"));

@@ -8,6 +8,7 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
@@ -37,8 +38,10 @@ TEST(Config, ShippedConfigEqualsTheDefaults) {
 
 TEST(Config, EveryShippedConfigLoads) {
   int count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(GNAS_SOURCE_DIR) + "/config")) {
-    if (entry.path().extension() != ".yml" || entry.path().filename() == "optim_state.yml") continue;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(GNAS_SOURCE_DIR) + "/config")) {
+    if (entry.path().extension() != ".yml" || entry.path().filename() == "optim_state.yml")
+      continue;
     SCOPED_TRACE(entry.path().string());
     EXPECT_NO_THROW(load_config(entry.path().string()));
     ++count;
@@ -63,19 +66,26 @@ TEST(Config, EmptyFileDirectoryAndDuplicateKeysAreRefused) {
     return std::string("accepted");
   };
   const std::string empty = dir.write("empty.yml", "# nothing here\n");
-  EXPECT_EQ(message(empty), empty + ": the configuration file is empty (no keys); start from "
-                                    "config/config.yml, or name at least one key");
+  EXPECT_EQ(message(empty), empty +
+                                ": the configuration file is empty (no keys); start from "
+                                "config/config.yml, or name at least one key");
   EXPECT_NE(message(dir.write("braces.yml", "{}\n")).find("is empty"), std::string::npos);
   std::filesystem::create_directories(dir.file("cfgdir"));
-  EXPECT_EQ(message(dir.file("cfgdir")), dir.file("cfgdir") + ": is a directory, not a configuration file");
+  EXPECT_EQ(message(dir.file("cfgdir")),
+            dir.file("cfgdir") + ": is a directory, not a configuration file");
   const std::string twice = dir.write("twice.yml", "epochs: 2\nseed: 1\nepochs: 5\n");
-  EXPECT_EQ(message(twice), twice + ":3: key 'epochs' is given twice (also on line 1); keep one of them");
+  EXPECT_EQ(message(twice),
+            twice + ":3: key 'epochs' is given twice (also on line 1); keep one of them");
   // nested, and in an included file
   dir.write("inc/optim.yml", "optimizer: sgd\nlr: 0.1\nlr: 0.2\n");
-  const std::string outer = dir.write("inc/main.yml", "epochs: 3\noptim_state: !include optim.yml\n");
-  EXPECT_EQ(message(outer), dir.file("inc/optim.yml") + ":3: key 'lr' is given twice (also on line 2); keep one of them");
-  const std::string nested = dir.write("nested.yml", "labels:\n  agreement_check: 3\n  agreement_check: 4\n");
-  EXPECT_NE(message(nested).find(":3: key 'agreement_check' is given twice (also on line 2)"), std::string::npos);
+  const std::string outer =
+      dir.write("inc/main.yml", "epochs: 3\noptim_state: !include optim.yml\n");
+  EXPECT_EQ(message(outer), dir.file("inc/optim.yml") +
+                                ":3: key 'lr' is given twice (also on line 2); keep one of them");
+  const std::string nested =
+      dir.write("nested.yml", "labels:\n  agreement_check: 3\n  agreement_check: 4\n");
+  EXPECT_NE(message(nested).find(":3: key 'agreement_check' is given twice (also on line 2)"),
+            std::string::npos);
 }
 
 TEST(Config, IncludeIsResolvedRelativeToTheIncludingFile) {
@@ -120,7 +130,8 @@ TEST(Config, UnknownKeysAreAllListedWithTheClosestKnownKey) {
 }
 
 TEST(Config, WrongTypesNameKeyValueAndRule) {
-  EXPECT_EQ(error_of("epochs: abc\n"), "test.yml: invalid configuration:\n  epochs (abc): must be an integer");
+  EXPECT_EQ(error_of("epochs: abc\n"),
+            "test.yml: invalid configuration:\n  epochs (abc): must be an integer");
   EXPECT_EQ(error_of("cuda: maybe\n"),
             "test.yml: invalid configuration:\n  cuda (maybe): must be true or false");
   EXPECT_EQ(error_of("macs_budget: [1]\n"),
@@ -168,13 +179,16 @@ TEST(Config, SearchAndPredictorSwitchesNameKeyValueAndRule) {
             "  predictor.graph_features[2] (graf): appears more than once");
   EXPECT_EQ(error_of("sample_count: 10\nlabels:\n  agreement_check: 11\n  bn_recalibration: -1\n"),
             "test.yml: invalid configuration:\n"
-            "  labels.agreement_check (11): must be <= sample_count (10): the check retrains labelled architectures\n"
+            "  labels.agreement_check (11): must be <= sample_count (10): the check retrains "
+            "labelled architectures\n"
             "  labels.bn_recalibration (-1): must be >= 0");
   EXPECT_EQ(error_of("labels:\n  agreement_check: 2\n"),
             "test.yml: invalid configuration:\n"
-            "  labels.agreement_check (2): must be 0 or >= 3 (a rank agreement needs three architectures)");
+            "  labels.agreement_check (2): must be 0 or >= 3 (a rank agreement needs three "
+            "architectures)");
   EXPECT_EQ(error_of("evolution:\n  variant: darts\n"),
-            "test.yml: invalid configuration:\n  evolution.variant (darts): must be one of gnas, original");
+            "test.yml: invalid configuration:\n  evolution.variant (darts): must be one of gnas, "
+            "original");
 }
 
 TEST(Config, LayersMayBeMappings) {
@@ -213,7 +227,8 @@ TEST(Config, SetOverridesTheFile) {
 TEST(Config, SetIsValidatedLikeTheFile) {
   EXPECT_EQ(error_of("", {"epoc=1"}), "--set: unknown key 'epoc' (did you mean 'epochs'?)");
   EXPECT_EQ(error_of("", {"epochs"}), "--set epochs: expected dotted.key=value");
-  EXPECT_EQ(error_of("", {"epochs=-1"}), "test.yml: invalid configuration:\n  epochs (-1): must be >= 1");
+  EXPECT_EQ(error_of("", {"epochs=-1"}),
+            "test.yml: invalid configuration:\n  epochs (-1): must be >= 1");
   EXPECT_EQ(error_of("", {"latency.repeats=x"}),
             "test.yml: invalid configuration:\n  latency.repeats (x): must be an integer");
 }
@@ -268,8 +283,7 @@ TEST(Config, DeclaredRulesAreShownAndApplied) {
       EXPECT_EQ(k.type, "cifar10 | cifar100 | fashion_mnist | mnist");
     }
   }
-  EXPECT_EQ(rule_of("proxies.names"),
-            "must name at least one proxy; no repeats");
+  EXPECT_EQ(rule_of("proxies.names"), "must name at least one proxy; no repeats");
   EXPECT_EQ(rule_of("cuda"), "");
   const auto errors = [](const std::string& yaml) {
     try {
@@ -279,20 +293,24 @@ TEST(Config, DeclaredRulesAreShownAndApplied) {
     }
     return std::string("(loaded)");
   };
-  EXPECT_NE(errors("optim_state: {momentum: 1}\n").find("optim_state.momentum (1): must be in [0, 1)"),
+  EXPECT_NE(
+      errors("optim_state: {momentum: 1}\n").find("optim_state.momentum (1): must be in [0, 1)"),
+      std::string::npos);
+  EXPECT_NE(errors("dataset: svhn\n")
+                .find("dataset (svhn): must be one of cifar10, cifar100, fashion_mnist, mnist"),
             std::string::npos);
-  EXPECT_NE(errors("dataset: svhn\n").find("dataset (svhn): must be one of cifar10, cifar100, fashion_mnist, mnist"),
-            std::string::npos);
-  EXPECT_NE(errors("proxies: {names: [snip, snip]}\n").find("proxies.names[1] (snip): appears more than once"),
+  EXPECT_NE(errors("proxies: {names: [snip, snip]}\n")
+                .find("proxies.names[1] (snip): appears more than once"),
             std::string::npos);
 }
 
 // Equality is made from the key list, so every key takes part: one changed value is a change.
 TEST(Config, EqualityComparesEveryKey) {
   const Config defaults;
-  for (const char* set : {"seed=1", "optim_state.lr=0.2", "labels.bn_recalibration=3",
-                                 "l_cfgs=[[16,1]]", "predictor.graph_features=[cost]",
-                                 "search.rounds=2", "lr_scheduler=cosine", "latency.runtime=opencv", "proxies.batch_size=8"}) {
+  for (const char* set :
+       {"seed=1", "optim_state.lr=0.2", "labels.bn_recalibration=3", "l_cfgs=[[16,1]]",
+        "predictor.graph_features=[cost]", "search.rounds=2", "lr_scheduler=cosine",
+        "latency.runtime=opencv", "proxies.batch_size=8"}) {
     EXPECT_FALSE(load_config_text("seed: 0\n", "t.yml", {set}) == defaults) << set;
   }
   EXPECT_TRUE(load_config_text("seed: 0\n", "t.yml") == defaults);
@@ -316,7 +334,8 @@ TEST(Config, ReadmeKeyTableIsTheGeneratedOne) {
   ASSERT_NE(readme.find(begin), std::string::npos) << "README.md has no " << begin << " marker";
   ASSERT_NE(to, std::string::npos) << "README.md has no " << end << " marker";
   EXPECT_EQ(readme.substr(from + 1, to - from - 1), config_keys_markdown())
-      << "README.md's key table is not the code's: paste `build/bin/generate --keys-table` between the markers";
+      << "README.md's key table is not the code's: paste `build/bin/generate --keys-table` between "
+         "the markers";
   for (const auto& k : config_keys()) {
     EXPECT_NE(readme.find("`" + k.key + "`"), std::string::npos) << k.key << " is not in README.md";
   }
@@ -336,7 +355,8 @@ TEST(Config, AStringThatIsNotUtf8IsRefused) {
     load_config_text(text, "fuzz.yml");
     FAIL();
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("path_to_train_data (logs"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("path_to_train_data (logs"), std::string::npos)
+        << e.what();
     EXPECT_NE(std::string(e.what()).find("): must be UTF-8 text"), std::string::npos) << e.what();
   }
   const Config unicode = load_config_text("log_dir: \"logs/\u00e9t\u00e9 \U0001F600\"\n", "t.yml");
@@ -347,12 +367,12 @@ TEST(Text, Utf8Validation) {
   EXPECT_TRUE(is_utf8(""));
   EXPECT_TRUE(is_utf8("plain ascii"));
   EXPECT_TRUE(is_utf8("\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));
-  EXPECT_FALSE(is_utf8("\xFF"));               // never a UTF-8 byte
-  EXPECT_FALSE(is_utf8("a\x80"));              // continuation without a lead
-  EXPECT_FALSE(is_utf8("\xC3"));               // cut short
-  EXPECT_FALSE(is_utf8("\xC0\xAF"));           // overlong '/'
-  EXPECT_FALSE(is_utf8("\xED\xA0\x80"));       // a surrogate
-  EXPECT_FALSE(is_utf8("\xF4\x90\x80\x80"));   // beyond U+10FFFF
+  EXPECT_FALSE(is_utf8("\xFF"));              // never a UTF-8 byte
+  EXPECT_FALSE(is_utf8("a\x80"));             // continuation without a lead
+  EXPECT_FALSE(is_utf8("\xC3"));              // cut short
+  EXPECT_FALSE(is_utf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(is_utf8("\xED\xA0\x80"));      // a surrogate
+  EXPECT_FALSE(is_utf8("\xF4\x90\x80\x80"));  // beyond U+10FFFF
 }
 
 }  // namespace

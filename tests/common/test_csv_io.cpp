@@ -6,6 +6,7 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/text.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
@@ -49,7 +50,8 @@ TEST(Io, AtomicWriteReplacesAndLeavesNoTemporaryFile) {
   write_file_atomic(path, "second");
   EXPECT_EQ(read_file(path), "second");
   int files = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.file("sub"))) ++files;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.file("sub")))
+    ++files;
   EXPECT_EQ(files, 1);
   EXPECT_THROW(read_file(dir.file("missing")), DataError);
 }

@@ -1,9 +1,8 @@
-#include "gnas/common/seed.hpp"
-
 #include <gtest/gtest.h>
 
 #include <set>
 
+#include "gnas/common/seed.hpp"
 #include "gnas/space/rng.hpp"
 
 namespace gnas {
@@ -12,8 +11,9 @@ namespace {
 TEST(DeriveSeed, DistinctPerPurposeIndexAndSeed) {
   std::set<std::uint64_t> seen;
   for (std::uint64_t seed : {0u, 1u, 2u}) {
-    for (auto purpose : {SeedPurpose::kSampling, SeedPurpose::kEvolution, SeedPurpose::kRandomSearch,
-                         SeedPurpose::kPredictor, SeedPurpose::kLabelTraining}) {
+    for (auto purpose :
+         {SeedPurpose::kSampling, SeedPurpose::kEvolution, SeedPurpose::kRandomSearch,
+          SeedPurpose::kPredictor, SeedPurpose::kLabelTraining}) {
       for (std::uint64_t a = 0; a < 4; ++a) {
         for (std::uint64_t b = 0; b < 3; ++b) {
           const std::uint64_t s = derive_seed(seed, purpose, a, b);

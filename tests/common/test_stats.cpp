@@ -1,6 +1,6 @@
-#include "gnas/common/stats.hpp"
-
 #include <gtest/gtest.h>
+
+#include "gnas/common/stats.hpp"
 
 namespace gnas {
 namespace {

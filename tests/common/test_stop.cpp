@@ -1,5 +1,3 @@
-#include "gnas/common/stop.hpp"
-
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -8,6 +6,8 @@
 #include "gnas/app/cli.hpp"
 #include "gnas/app/train.hpp"
 #include "gnas/common/io.hpp"
+#include "gnas/common/stop.hpp"
+
 #include "synthetic_data.hpp"
 #include "test_util.hpp"
 
@@ -40,12 +40,12 @@ TEST(Stop, AStepExitsWith128PlusTheSignal) {
   write_file_atomic(c.path_to_architecture, "id,arch\n0,110-011\n1,001-100\n");
   const std::string cfg = dir.write("c.yml", to_yaml(c));
   const char* argv[] = {"train", "--cfg", cfg.c_str()};
-  const int code = app::run_main(3, const_cast<char**>(argv), "train", "test",
-                                 [](CLI::App&) {},
-                                 [&](const app::StepContext& ctx) {
-                                   std::raise(SIGINT);
-                                   run_train_data(ctx.config, {}, *ctx.log);
-                                 });
+  const int code = app::run_main(
+      3, const_cast<char**>(argv), "train", "test", [](CLI::App&) {},
+      [&](const app::StepContext& ctx) {
+        std::raise(SIGINT);
+        run_train_data(ctx.config, {}, *ctx.log);
+      });
   clear_stop_request();
   EXPECT_EQ(code, 128 + SIGINT);
   EXPECT_FALSE(std::filesystem::exists(c.path_to_train_data));  // stopped before the first label

@@ -15,7 +15,8 @@ std::size_t occurrences(const std::string& text, const std::string& what) {
 TEST(SvgPlot, TicksAreRoundValuesCoveringTheRange) {
   const auto unit = nice_ticks(0, 1);
   ASSERT_EQ(unit.size(), 6u);
-  for (std::size_t i = 0; i < unit.size(); ++i) EXPECT_NEAR(unit[i], 0.2 * static_cast<double>(i), 1e-12);
+  for (std::size_t i = 0; i < unit.size(); ++i)
+    EXPECT_NEAR(unit[i], 0.2 * static_cast<double>(i), 1e-12);
   const auto t = nice_ticks(0.47, 0.61);
   ASSERT_FALSE(t.empty());
   EXPECT_GE(t.front(), 0.47);

@@ -3,6 +3,7 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/data/dataset.hpp"
 #include "gnas/data/loader.hpp"
+
 #include "synthetic_data.hpp"
 
 namespace gnas {
@@ -37,8 +38,9 @@ TEST(Dataset, TruncatedOrMissingFilesNameTheFile) {
   const std::string batch = dir.file("cifar-10-batches-bin/data_batch_3.bin");
   std::filesystem::resize_file(batch, 3073 * 2 + 100);
   EXPECT_EQ(error_of([&] { data::read_cifar(dir.path(), false, true); }),
-            batch + ": 6246 bytes is not a whole number of 3073-byte records (label, 3072 "
-                    "pixels): truncated or not a CIFAR binary file");
+            batch +
+                ": 6246 bytes is not a whole number of 3073-byte records (label, 3072 "
+                "pixels): truncated or not a CIFAR binary file");
   std::filesystem::remove(batch);
   EXPECT_EQ(error_of([&] { data::read_cifar(dir.path(), false, true); }), batch + ": no such file");
   EXPECT_EQ(error_of([&] { data::read_cifar(dir.path(), true, true); }),
@@ -63,10 +65,12 @@ TEST(Dataset, MisSizedIdxFilesSayWhatWasExpected) {
   test::write_idx(dir.path(), 10, 5, 28, false);
   const std::string images = dir.file("train-images-idx3-ubyte");
   std::filesystem::resize_file(images, 16 + 784 * 9);
-  EXPECT_EQ(error_of([&] { data::read_idx(images, dir.file("train-labels-idx1-ubyte")); }),
-            images + ": the header promises 10 images of 28x28 (7856 bytes), the file has 7072 bytes");
+  EXPECT_EQ(
+      error_of([&] { data::read_idx(images, dir.file("train-labels-idx1-ubyte")); }),
+      images + ": the header promises 10 images of 28x28 (7856 bytes), the file has 7072 bytes");
   EXPECT_EQ(error_of([&] {
-              data::read_idx(dir.file("t10k-labels-idx1-ubyte"), dir.file("train-labels-idx1-ubyte"));
+              data::read_idx(dir.file("t10k-labels-idx1-ubyte"),
+                             dir.file("train-labels-idx1-ubyte"));
             }),
             dir.file("t10k-labels-idx1-ubyte") +
                 ": not an IDX image file (expected magic number 2051 and a 16-byte header)");
@@ -75,9 +79,11 @@ TEST(Dataset, MisSizedIdxFilesSayWhatWasExpected) {
   test::write_idx(gz.path(), 50, 5, 28, true);
   const std::string gz_images = gz.file("train-images-idx3-ubyte.gz");
   std::filesystem::resize_file(gz_images, std::filesystem::file_size(gz_images) / 2);
-  EXPECT_NE(error_of([&] { data::read_idx(gz_images, gz.file("train-labels-idx1-ubyte.gz")); })
-                .find(gz_images + ": cannot decompress (unexpected end of the gzip stream): truncated"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] {
+        data::read_idx(gz_images, gz.file("train-labels-idx1-ubyte.gz"));
+      }).find(gz_images + ": cannot decompress (unexpected end of the gzip stream): truncated"),
+      std::string::npos);
 }
 
 TEST(Dataset, SplitsApplySubsetsPaddingAndValidation) {
@@ -117,7 +123,8 @@ TEST(Dataset, ContradictionsWithTheConfigAreConfigErrors) {
     EXPECT_EQ(message.rfind(file, 0), 0u) << message;
     EXPECT_NE(message.find(": record "), std::string::npos) << message;
     EXPECT_NE(message.find(" (0-based) holds label "), std::string::npos) << message;
-    EXPECT_NE(message.find(", outside 0..2 of classes (3); classes: "), std::string::npos) << message;
+    EXPECT_NE(message.find(", outside 0..2 of classes (3); classes: "), std::string::npos)
+        << message;
   }
   c = test::tiny_training_config(dir);
   c.input_size = 10;
@@ -125,7 +132,8 @@ TEST(Dataset, ContradictionsWithTheConfigAreConfigErrors) {
             "input_size (10): must be at least the data set's 12x12 images");
   c.dataset_dir = dir.file("nowhere");
   const std::string missing = error_of([&] { data::load_splits(c); });
-  EXPECT_NE(missing.find("train-images-idx3-ubyte[.gz]: no such file"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("train-images-idx3-ubyte[.gz]: no such file"), std::string::npos)
+      << missing;
 }
 
 TEST(Loader, EvaluationBatchesAreTheNormalisedImagesInOrder) {
@@ -138,7 +146,8 @@ TEST(Loader, EvaluationBatchesAreTheNormalisedImagesInOrder) {
   EXPECT_EQ(loader.start_epoch(gen), 2);
   auto [x, y] = loader.batch(1, gen);
   EXPECT_EQ(x.sizes(), (std::vector<int64_t>{14, 1, 12, 12}));
-  const torch::Tensor expected = (s.eval.images.narrow(0, 50, 14).to(torch::kFloat32) / 255 - 0.2) / 0.3;
+  const torch::Tensor expected =
+      (s.eval.images.narrow(0, 50, 14).to(torch::kFloat32) / 255 - 0.2) / 0.3;
   EXPECT_TRUE(torch::allclose(x, expected, 1e-5, 1e-5));
   EXPECT_TRUE(torch::equal(y, s.eval.labels.narrow(0, 50, 14)));
 }
@@ -168,7 +177,15 @@ TEST(Loader, TrainingBatchesAreShuffledCroppedAndFlippedDeterministically) {
   at::Generator g = at::detail::createCPUGenerator(5);
   plain.start_epoch(g);
   const auto [xp, yp] = plain.batch(0, g);
-  const torch::Tensor raw = (s.train.images.index_select(0, torch::randperm(256, at::detail::createCPUGenerator(5), torch::kInt64).narrow(0, 0, 255)).to(torch::kFloat32) / 255 - 0.2) / 0.3;
+  const torch::Tensor raw =
+      (s.train.images
+               .index_select(0,
+                             torch::randperm(256, at::detail::createCPUGenerator(5), torch::kInt64)
+                                 .narrow(0, 0, 255))
+               .to(torch::kFloat32) /
+           255 -
+       0.2) /
+      0.3;
   EXPECT_TRUE(torch::allclose(xp, raw, 1e-5, 1e-5));
 }
 

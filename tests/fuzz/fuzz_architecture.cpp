@@ -2,10 +2,11 @@
 // The first byte picks the space; the rest is the string.
 #include <memory>
 
-#include "fuzz_input.hpp"
 #include "gnas/common/config.hpp"
 #include "gnas/registry/search_spaces.hpp"
 #include "gnas/space/search_space.hpp"
+
+#include "fuzz_input.hpp"
 
 namespace {
 const gnas::SearchSpace& space(bool nasbench201) {

@@ -2,10 +2,11 @@
 // layer-wise space, with their `source` column.
 #include <memory>
 
-#include "fuzz_input.hpp"
 #include "gnas/common/config.hpp"
 #include "gnas/registry/search_spaces.hpp"
 #include "gnas/space/arch_io.hpp"
+
+#include "fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::unique_ptr<gnas::SearchSpace> space = gnas::make_search_space(gnas::Config{});

@@ -1,10 +1,11 @@
 // The NAS-Bench-201 accuracy table (arch,test_acc).
 #include <memory>
 
-#include "fuzz_input.hpp"
 #include "gnas/benchmark/table.hpp"
 #include "gnas/common/config.hpp"
 #include "gnas/registry/search_spaces.hpp"
+
+#include "fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::unique_ptr<gnas::SearchSpace> space = [] {

@@ -2,8 +2,9 @@
 // is test.bin of a data set folder.
 #include <filesystem>
 
-#include "fuzz_input.hpp"
 #include "gnas/data/dataset.hpp"
+
+#include "fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string root = [] {

@@ -1,6 +1,7 @@
 // The config loader on arbitrary YAML text (syntax, duplicate keys, types, ranges, overrides).
-#include "fuzz_input.hpp"
 #include "gnas/common/config.hpp"
+
+#include "fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text = gnas::fuzz::as_text(data, size);

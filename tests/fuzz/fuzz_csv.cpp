@@ -1,6 +1,7 @@
 // The CSV parser every table goes through (quoting, widths, line numbers).
-#include "fuzz_input.hpp"
 #include "gnas/common/csv.hpp"
+
+#include "fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text = gnas::fuzz::as_text(data, size);
@@ -11,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (row.size() != table.header.size()) __builtin_trap();
     }
     // What format_csv writes parses back to the same table.
-    const gnas::CsvTable again = gnas::parse_csv(gnas::format_csv(table.header, table.rows), "again.csv");
+    const gnas::CsvTable again =
+        gnas::parse_csv(gnas::format_csv(table.header, table.rows), "again.csv");
     if (again.header != table.header || again.rows != table.rows) __builtin_trap();
   });
 }

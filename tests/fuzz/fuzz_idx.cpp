@@ -3,8 +3,9 @@
 // the rest.
 #include <algorithm>
 
-#include "fuzz_input.hpp"
 #include "gnas/data/dataset.hpp"
+
+#include "fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;

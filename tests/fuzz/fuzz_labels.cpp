@@ -1,10 +1,11 @@
 // Label files (train_data.csv and its shards): columns, numbers, the fraction/percent decision.
 #include <memory>
 
-#include "fuzz_input.hpp"
 #include "gnas/common/config.hpp"
 #include "gnas/predictor/labels.hpp"
 #include "gnas/registry/search_spaces.hpp"
+
+#include "fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::unique_ptr<gnas::SearchSpace> space = gnas::make_search_space(gnas::Config{});

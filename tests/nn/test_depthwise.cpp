@@ -1,9 +1,8 @@
-#include "gnas/nn/depthwise.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "gnas/nn/depthwise.hpp"
 #include "gnas/nn/ops.hpp"
 
 namespace gnas {
@@ -18,9 +17,9 @@ Grads gradients(const torch::Tensor& x0, const torch::Tensor& w0, int64_t s, int
                 bool ours) {
   torch::Tensor x = x0.clone().requires_grad_(true);
   torch::Tensor w = w0.clone().requires_grad_(true);
-  const torch::Tensor y =
-      ours ? nn::depthwise_conv2d(x, w, s, p, d)
-           : torch::conv2d(x, w, {}, at::IntArrayRef{s}, at::IntArrayRef{p}, at::IntArrayRef{d}, w.size(0));
+  const torch::Tensor y = ours ? nn::depthwise_conv2d(x, w, s, p, d)
+                               : torch::conv2d(x, w, {}, at::IntArrayRef{s}, at::IntArrayRef{p},
+                                               at::IntArrayRef{d}, w.size(0));
   torch::manual_seed(7);
   (y * torch::randn_like(y)).sum().backward();
   return {y.detach(), x.grad(), w.grad()};
@@ -80,7 +79,8 @@ TEST(Depthwise, PaddingBelowSameAndZeroPadding) {
 
 TEST(Depthwise, WeightGradientIsTheSameOnEveryRun) {
   torch::manual_seed(5);
-  const torch::Tensor x = torch::randn({16, 8, 14, 14}).contiguous(torch::MemoryFormat::ChannelsLast);
+  const torch::Tensor x =
+      torch::randn({16, 8, 14, 14}).contiguous(torch::MemoryFormat::ChannelsLast);
   const torch::Tensor w = torch::randn({8, 1, 7, 7});
   const Grads a = gradients(x, w, 1, 6, 2, true);
   const Grads b = gradients(x, w, 1, 6, 2, true);
@@ -102,7 +102,8 @@ TEST(Depthwise, DilatedOpTrainsThroughItWithLibTorchsGradients) {
   torch::Tensor h = torch::relu(x);
   std::vector<torch::Tensor> params = op->parameters();
   const torch::Tensor depthwise = params[0];
-  h = torch::conv2d(h, depthwise, {}, at::IntArrayRef{2}, at::IntArrayRef{4}, at::IntArrayRef{2}, 6);
+  h = torch::conv2d(h, depthwise, {}, at::IntArrayRef{2}, at::IntArrayRef{4}, at::IntArrayRef{2},
+                    6);
   for (const auto& child : op->modules(/*include_self=*/false)) {
     if (auto* c = child->as<torch::nn::Conv2dImpl>(); c != nullptr && c->options.groups() == 1) {
       h = c->forward(h);

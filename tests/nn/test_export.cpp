@@ -7,6 +7,7 @@
 #include "gnas/common/io.hpp"
 #include "gnas/nn/export.hpp"
 #include "gnas/space/layerwise_space.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
@@ -22,7 +23,8 @@ TEST(Export, TorchScriptGivesTheNetworksLogits) {
     c.classes = 10;
     const MacroShape shape = MacroShape::from_config(c);
     const LayerwiseSpace space(shape);
-    for (const char* text : {"111111-111111-111111-111111-111111", "100000-100000-010001-000110-100000"}) {
+    for (const char* text :
+         {"111111-111111-111111-111111-111111", "100000-100000-010001-000110-100000"}) {
       torch::manual_seed(1);
       nn::Network net(shape, space.parse(text));
       net->train();
@@ -51,7 +53,8 @@ TEST(Export, FrozenTorchScriptFoldsBatchNormAndGivesTheNetworksLogits) {
   c.classes = 10;
   const MacroShape shape = MacroShape::from_config(c);
   const LayerwiseSpace space(shape);
-  for (const char* text : {"111111-111111-111111-111111-111111", "100000-100000-010001-000110-100000"}) {
+  for (const char* text :
+       {"111111-111111-111111-111111-111111", "100000-100000-010001-000110-100000"}) {
     torch::manual_seed(2);
     nn::Network net(shape, space.parse(text));
     net->train();
@@ -60,7 +63,8 @@ TEST(Export, FrozenTorchScriptFoldsBatchNormAndGivesTheNetworksLogits) {
       for (int i = 0; i < 3; ++i) net->forward(torch::randn({4, 3, 32, 32}));
     }
     const std::string path = dir.file("frozen.pt");
-    const nn::FrozenExport e = nn::export_frozen_torchscript(net, shape, space.parse(text), path, 5, 3);
+    const nn::FrozenExport e =
+        nn::export_frozen_torchscript(net, shape, space.parse(text), path, 5, 3);
     EXPECT_TRUE(net->is_training());  // restored
     EXPECT_LE(e.relative_difference, nn::kExportTolerance) << text;
     torch::jit::Module loaded = torch::jit::load(path);
@@ -87,7 +91,8 @@ TEST(Export, FrozenTorchScriptFoldsBatchNormAndGivesTheNetworksLogits) {
     }
   }
   const std::string kept = dir.write("kept.pt", "previous");
-  EXPECT_THROW(nn::export_frozen_torchscript(broken, shape, space.parse("100000-100000-100000-100000-100000"), kept, 5),
+  EXPECT_THROW(nn::export_frozen_torchscript(
+                   broken, shape, space.parse("100000-100000-100000-100000-100000"), kept, 5),
                DataError);
   EXPECT_EQ(read_file(kept), "previous");
 }

@@ -28,7 +28,8 @@ TEST(NasBench201Cost, MatchesTheReferenceCounts) {
     double macs_m;
   };
   const Case cases[] = {
-      {"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|",
+      {"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_"
+       "3x3~2|",
        1537396, 220.119040},
       {"|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", 79156, 7.782400},
       {"|skip_connect~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|nor_conv_3x3~0|none~1|skip_connect~2|",
@@ -49,8 +50,8 @@ TEST(NasBench201Cost, MatchesTheReferenceCounts) {
 TEST(NasBench201Cost, EqualsCountsTakenFromTheModule) {
   torch::manual_seed(0);
   Rng rng(3);
-  for (const CellNetworkShape shape : {CellNetworkShape{32, 3, 10}, CellNetworkShape{28, 1, 10},
-                                       CellNetworkShape{16, 3, 100}}) {
+  for (const CellNetworkShape shape :
+       {CellNetworkShape{32, 3, 10}, CellNetworkShape{28, 1, 10}, CellNetworkShape{16, 3, 100}}) {
     const NasBench201Space space(shape);
     for (int i = 0; i < 8; ++i) {
       const Architecture arch = space.sample(rng);
@@ -67,8 +68,8 @@ TEST(NasBench201Network, ForwardAndBackward) {
   torch::manual_seed(0);
   const CellNetworkShape shape{28, 1, 10};
   const NasBench201Space space(shape);
-  nn::NasBench201Network net(
-      shape, space.parse("|nor_conv_3x3~0|+|avg_pool_3x3~0|skip_connect~1|+|nor_conv_1x1~0|none~1|nor_conv_3x3~2|"));
+  nn::NasBench201Network net(shape, space.parse("|nor_conv_3x3~0|+|avg_pool_3x3~0|skip_connect~1|+|"
+                                                "nor_conv_1x1~0|none~1|nor_conv_3x3~2|"));
   const torch::Tensor y = net->forward(torch::randn({2, 1, 28, 28}));
   ASSERT_EQ(y.sizes(), (std::vector<int64_t>{2, 10}));
   y.pow(2).sum().backward();

@@ -9,6 +9,7 @@
 #include "gnas/nn/network.hpp"
 #include "gnas/nn/space_network.hpp"
 #include "gnas/space/layerwise_space.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
@@ -88,8 +89,9 @@ TEST(Network, StateNamesFollowTheOriginal) {
   for (const auto& p : net->named_parameters()) names.insert(p.key());
   for (const auto& b : net->named_buffers()) names.insert(b.key());
   for (const char* expected :
-       {"first.conv.weight", "first.bn.running_var", "stages.1.ops.0.op.1.weight", "stages.1.ops.2.op.7.bias", "stages.2.ops.0.conv_1.weight",
-        "stages.2.ops.0.bn.weight", "stages.4.ops.3.op.3.running_mean", "last_stage.0.weight",
+       {"first.conv.weight", "first.bn.running_var", "stages.1.ops.0.op.1.weight",
+        "stages.1.ops.2.op.7.bias", "stages.2.ops.0.conv_1.weight", "stages.2.ops.0.bn.weight",
+        "stages.4.ops.3.op.3.running_mean", "last_stage.0.weight",
         "last_stage.1.num_batches_tracked", "classifier.bias"}) {
     EXPECT_TRUE(names.count(expected)) << expected;
   }
@@ -169,7 +171,8 @@ TEST(Network, LatencyTimerInterleavesItsRuns) {
   config.repeats = 3;
   std::vector<int> order;
   const nn::LatencyTimer timer(config);
-  const std::vector<double> ms = timer.time_ms({[&] { order.push_back(0); }, [&] { order.push_back(1); }});
+  const std::vector<double> ms =
+      timer.time_ms({[&] { order.push_back(0); }, [&] { order.push_back(1); }});
   EXPECT_EQ(order, (std::vector<int>{0, 1, 0, 0, 1, 1, 0, 1}));
   EXPECT_EQ(ms.size(), 2u);
 }
@@ -186,7 +189,8 @@ namespace {
 TEST(Network, OneChannelInputRunsChannelsLast) {
   nn::Stem stem(1, 16);
   stem->set_channels_last(true);
-  const torch::Tensor h = stem->forward(torch::randn({2, 1, 8, 8}).contiguous(torch::MemoryFormat::ChannelsLast));
+  const torch::Tensor h =
+      stem->forward(torch::randn({2, 1, 8, 8}).contiguous(torch::MemoryFormat::ChannelsLast));
   EXPECT_TRUE(h.is_contiguous(torch::MemoryFormat::ChannelsLast));
   EXPECT_FALSE(h.is_contiguous());
 
@@ -198,7 +202,8 @@ TEST(Network, OneChannelInputRunsChannelsLast) {
   const torch::Tensor x = torch::randn({2, 1, 28, 28});
   const torch::Tensor before = net->forward(x);
   net->to_channels_last();
-  EXPECT_TRUE(torch::allclose(net->forward(x.contiguous(torch::MemoryFormat::ChannelsLast)), before, 1e-4, 1e-5));
+  EXPECT_TRUE(torch::allclose(net->forward(x.contiguous(torch::MemoryFormat::ChannelsLast)), before,
+                              1e-4, 1e-5));
 }
 
 }  // namespace

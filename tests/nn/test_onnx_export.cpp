@@ -3,11 +3,12 @@
 #include <cmath>
 #include <filesystem>
 
+#include "gnas/benchmark/nasbench201.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/nn/onnx_export.hpp"
-#include "gnas/benchmark/nasbench201.hpp"
 #include "gnas/space/layerwise_space.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
@@ -29,12 +30,14 @@ nn::Network trained_like(const MacroShape& shape, const Architecture& arch, std:
   torch::NoGradGuard no_grad;
   for (auto& p : net->named_parameters()) {
     if (p.key().find("bn") != std::string::npos || p.key().find("op.3") != std::string::npos ||
-        p.key().find("op.7") != std::string::npos || p.key().find("last_stage.1") != std::string::npos) {
+        p.key().find("op.7") != std::string::npos ||
+        p.key().find("last_stage.1") != std::string::npos) {
       p.value().uniform_(0.5, 1.5);
     }
   }
   net->train();
-  for (int i = 0; i < 3; ++i) net->forward(torch::randn({4, shape.input_channels, shape.input_size, shape.input_size}));
+  for (int i = 0; i < 3; ++i)
+    net->forward(torch::randn({4, shape.input_channels, shape.input_size, shape.input_size}));
   return net;
 }
 
@@ -57,7 +60,8 @@ TEST(OnnxExport, OpenCvComputesTheNetworksLogitsForEveryOpAndSize) {
       const std::string path = dir.file("model.onnx");
       const nn::OnnxExport e = nn::export_onnx(net, shape, arch, text, path, 7);
       EXPECT_TRUE(std::filesystem::exists(path));
-      EXPECT_LE(e.relative_difference, nn::kExportTolerance) << text << " at " << size << "x" << size;
+      EXPECT_LE(e.relative_difference, nn::kExportTolerance)
+          << text << " at " << size << "x" << size;
       EXPECT_EQ(e.check_batch, 4);
       EXPECT_TRUE(net->is_training()) << "the network's mode is restored";
     }
@@ -75,12 +79,14 @@ TEST(OnnxExport, FoldsBatchNormAndRecordsTheArchitecture) {
   nn::Network net = trained_like(shape, arch, 5);
   const std::string path = dir.file("final_model.onnx");
   for (const int64_t batch : {1, 3}) {
-    EXPECT_LE(nn::export_onnx(net, shape, arch, text, path, 11, batch).relative_difference, nn::kExportTolerance);
+    EXPECT_LE(nn::export_onnx(net, shape, arch, text, path, 11, batch).relative_difference,
+              nn::kExportTolerance);
   }
   const std::string bytes = read_file(path);
   EXPECT_EQ(bytes.find("BatchNormalization"), std::string::npos);
-  for (const char* expected : {"images", "logits", "batch", "gnas.architecture", text.c_str(), "gnas.seed",
-                               "gnas.version", "gnas.input", "3x32x32", "Conv", "Gemm"}) {
+  for (const char* expected :
+       {"images", "logits", "batch", "gnas.architecture", text.c_str(), "gnas.seed", "gnas.version",
+        "gnas.input", "3x32x32", "Conv", "Gemm"}) {
     EXPECT_NE(bytes.find(expected), std::string::npos) << expected;
   }
 }
@@ -119,14 +125,16 @@ TEST(OnnxExport, OpenCvComputesNasBench201CellsLogits) {
         const torch::Tensor y = net->forward(torch::randn({4, channels, size, size}));
         const torch::Tensor from_features = y - net->named_parameters()["classifier.bias"];
         if (genes != std::vector<std::uint8_t>(6, 0)) {
-          EXPECT_GT(from_features.abs().max().item<double>(), 0.1 * y.abs().max().item<double>()) << size;
+          EXPECT_GT(from_features.abs().max().item<double>(), 0.1 * y.abs().max().item<double>())
+              << size;
         }
         net->train();
       }
       const std::string text = space.format(arch);
       const std::string path = dir.file("cell.onnx");
       const nn::OnnxExport e = nn::export_onnx(net, shape, arch, text, path, 9);
-      EXPECT_LE(e.relative_difference, nn::kExportTolerance) << text << " at " << size << "x" << size;
+      EXPECT_LE(e.relative_difference, nn::kExportTolerance)
+          << text << " at " << size << "x" << size;
       EXPECT_TRUE(net->is_training());
       const std::string bytes = read_file(path);
       EXPECT_EQ(bytes.find("BatchNormalization"), std::string::npos) << text;
@@ -138,7 +146,8 @@ TEST(OnnxExport, OpenCvComputesNasBench201CellsLogits) {
 // The original's searched network with the original's own trained tensors (../shared/data).
 TEST(OnnxExport, TheOriginalsSearchedNetworkWithItsWeights) {
   const std::string shared = test::shared_data_dir();
-  if (shared.empty()) GTEST_SKIP() << "../shared/data is absent: the original's tensors are not here";
+  if (shared.empty())
+    GTEST_SKIP() << "../shared/data is absent: the original's tensors are not here";
   const MacroShape shape = shape_of(32, 3, 100);
   const LayerwiseSpace space(shape);
   const std::string text = "111000-011101-111111-111111-011101";

@@ -14,6 +14,7 @@
 #include "gnas/nn/proxies.hpp"
 #include "gnas/space/arch_io.hpp"
 #include "gnas/space/layerwise_space.hpp"
+
 #include "synthetic_data.hpp"
 #include "test_util.hpp"
 
@@ -29,12 +30,14 @@ nn::ProxyBatch noise_batch(int64_t b, int64_t channels, int64_t size, int64_t cl
   return {torch::randn({b, channels, size, size}), torch::randint(classes, {b}, torch::kInt64)};
 }
 
-spdlog::logger quiet() { return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>()); }
+spdlog::logger quiet() {
+  return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+}
 
 TEST(Proxies, AreFiniteAndDeterministicInBothSpaces) {
   const NasBench201Space cells(CellNetworkShape{16, 3, 10});
-  const Architecture cell =
-      cells.parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|");
+  const Architecture cell = cells.parse(
+      "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|");
   Config c;
   c.input_size = 12;
   c.l_cfgs = {{8, 1}, {16, 2}};
@@ -43,7 +46,8 @@ TEST(Proxies, AreFiniteAndDeterministicInBothSpaces) {
   const LayerwiseSpace layers(MacroShape::from_config(c));
   const Architecture net = layers.parse("110-011");
   for (const auto& [space, arch, size] :
-       {std::tuple<const SearchSpace*, Architecture, int64_t>{&cells, cell, 16}, {&layers, net, 12}}) {
+       {std::tuple<const SearchSpace*, Architecture, int64_t>{&cells, cell, 16},
+        {&layers, net, 12}}) {
     SCOPED_TRACE(space->name());
     const nn::ProxyBatch batch = noise_batch(8, 3, size, 10);
     const std::vector<double> a = nn::score_proxies(*space, arch, batch, kAll, 5);
@@ -66,7 +70,8 @@ TEST(Proxies, SynflowRanksAConvCellAboveAnEmptyOne) {
   const auto score = [&](const char* arch) {
     return nn::score_proxies(space, space.parse(arch), batch, {nn::ProxyKind::kSynflow}, 1)[0];
   };
-  EXPECT_GT(score("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|"),
+  EXPECT_GT(score("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+                  "nor_conv_3x3~2|"),
             10 * score("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"));
 }
 
@@ -76,8 +81,9 @@ TEST(Proxies, NwotOfIdenticalImagesIsMinusInfinity) {
   const NasBench201Space space(CellNetworkShape{16, 3, 10});
   nn::ProxyBatch batch = noise_batch(4, 3, 16, 10);
   batch.images = batch.images.narrow(0, 0, 1).repeat({4, 1, 1, 1});
-  const double nwot = nn::score_proxies(space, space.parse("|skip_connect~0|+|nor_conv_3x3~0|none~1|+|nor_conv_1x1~0|none~1|none~2|"),
-                                        batch, {nn::ProxyKind::kNwot}, 1)[0];
+  const double nwot = nn::score_proxies(
+      space, space.parse("|skip_connect~0|+|nor_conv_3x3~0|none~1|+|nor_conv_1x1~0|none~1|none~2|"),
+      batch, {nn::ProxyKind::kNwot}, 1)[0];
   EXPECT_TRUE(std::isinf(nwot) && nwot < 0) << nwot;
 }
 
@@ -92,14 +98,15 @@ TEST(Proxies, EvaluateWritesTheTableAndTheAgreementWithLabels) {
                                         space.parse("011-111"), space.parse("111-010")};
   const std::string arch_file = dir.file("archs.csv");
   write_architecture_csv(arch_file, space, archs);
-  const std::string labels = dir.write("labels.csv",
-      "arch,test_acc\n100-100,50\n110-011,60\n011-111,70\n");
+  const std::string labels =
+      dir.write("labels.csv", "arch,test_acc\n100-100,50\n110-011,60\n011-111,70\n");
   spdlog::logger log = quiet();
   std::ostringstream out;
   const ProxiesResult r = run_proxies(config, {arch_file, {labels}}, log, out);
   ASSERT_EQ(r.scores.size(), 4u);
   EXPECT_FALSE(r.stand_in);
-  EXPECT_EQ(r.columns, (std::vector<std::string>{"params", "macs_m", "synflow", "nwot", "grad_norm", "snip", "zico"}));
+  EXPECT_EQ(r.columns, (std::vector<std::string>{"params", "macs_m", "synflow", "nwot", "grad_norm",
+                                                 "snip", "zico"}));
   EXPECT_EQ(r.scores[1][0], static_cast<double>(space.cost(archs[1]).params));
   const CsvTable table = read_csv(r.output);
   ASSERT_EQ(table.rows.size(), 4u);

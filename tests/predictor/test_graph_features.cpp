@@ -1,23 +1,22 @@
-#include "gnas/predictor/graph_features.hpp"
-
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
+#include <torch/torch.h>
 
 #include <cmath>
 #include <csignal>
 #include <filesystem>
 
-#include <torch/torch.h>
-
 #include "gnas/benchmark/nasbench201.hpp"
 #include "gnas/common/config.hpp"
 #include "gnas/common/csv.hpp"
-#include "gnas/common/io.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/io.hpp"
 #include "gnas/common/stop.hpp"
+#include "gnas/predictor/graph_features.hpp"
 #include "gnas/predictor/predictor.hpp"
 #include "gnas/predictor/training.hpp"
 #include "gnas/space/layerwise_space.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
@@ -37,7 +36,8 @@ float feature(const SearchSpace& space, const Architecture& arch, const std::str
 TEST(GraphFeatures, CountsTheCellsPathsByOpType) {
   const NasBench201Space space;
   const Architecture all_skip = space.parse(
-      "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|");
+      "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_"
+      "connect~2|");
   // 0->3, 0->1->3, 0->2->3, 0->1->2->3: four paths, the shortest through one op.
   EXPECT_FLOAT_EQ(feature(space, all_skip, "log_paths_s2"), std::log1p(4.0f));
   EXPECT_FLOAT_EQ(feature(space, all_skip, "min_path_s2"), 1);
@@ -81,9 +81,11 @@ TEST(GraphFeatures, SynflowIsDeterministicAndLeavesTheRandomStreamAlone) {
   const std::vector<GraphFeatureSet> sets{GraphFeatureSet::kSynflow};
   EXPECT_EQ(graph_feature_names(space, sets), std::vector<std::string>{"log_synflow"});
   const Architecture convs = space.parse(
-      "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|");
+      "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_"
+      "3x3~2|");
   const Architecture pools = space.parse(
-      "|avg_pool_3x3~0|+|avg_pool_3x3~0|avg_pool_3x3~1|+|avg_pool_3x3~0|avg_pool_3x3~1|avg_pool_3x3~2|");
+      "|avg_pool_3x3~0|+|avg_pool_3x3~0|avg_pool_3x3~1|+|avg_pool_3x3~0|avg_pool_3x3~1|avg_pool_"
+      "3x3~2|");
   torch::manual_seed(5);
   const torch::Tensor expected = torch::rand({4});
   torch::manual_seed(5);
@@ -142,7 +144,8 @@ TEST(GraphFeatures, ZicoIsDeterministicAndCachedInItsOwnFile) {
   const std::vector<GraphFeatureSet> sets{GraphFeatureSet::kSynflow, GraphFeatureSet::kZico};
   EXPECT_EQ(graph_feature_names(space, sets), (std::vector<std::string>{"log_synflow", "zico"}));
   const Architecture convs = space.parse(
-      "|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
+      "|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_"
+      "1x1~2|");
   torch::manual_seed(7);
   const torch::Tensor expected = torch::rand({4});
   torch::manual_seed(7);
@@ -192,16 +195,20 @@ TEST(GraphFeatures, PredictorRoundTripsWithItsFeatureStandardisation) {
   LabelledSet data;
   for (int i = 0; i < 40; ++i) {
     data.archs.push_back(space.sample(rng));
-    data.labels.push_back(0.5 + 0.01 * static_cast<double>(space.cost(data.archs.back()).params) / 1e5);
+    data.labels.push_back(0.5 +
+                          0.01 * static_cast<double>(space.cost(data.archs.back()).params) / 1e5);
   }
   PredictorConfig pc;
   pc.graph_features = {GraphFeatureSet::kGraf, GraphFeatureSet::kCost, GraphFeatureSet::kSynflow};
   pc.epochs = 3;
-  auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto log =
+      std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
   const FitResult fit = fit_predictor(pc, 0, space, data, *log);
   const PredictorSpec& spec = fit.predictor.spec();
   ASSERT_EQ(spec.feature_mean.size(),
-            graph_feature_names(space, {GraphFeatureSet::kGraf, GraphFeatureSet::kCost, GraphFeatureSet::kSynflow}).size());
+            graph_feature_names(
+                space, {GraphFeatureSet::kGraf, GraphFeatureSet::kCost, GraphFeatureSet::kSynflow})
+                .size());
   EXPECT_GT(spec.feature_scale[spec.feature_scale.size() - 1], 0);
   const test::TempDir dir;
   const auto path = dir.file("predictor.pt");
@@ -223,11 +230,14 @@ TEST(GraphFeatures, EnsembleSpreadIsZeroForOneNetworkAndPositiveForSeveral) {
   }
   PredictorConfig pc;
   pc.epochs = 2;
-  auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
-  const auto one = fit_predictor(pc, 0, space, data, *log).predictor.predict_spread(space, data.archs);
+  auto log =
+      std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  const auto one =
+      fit_predictor(pc, 0, space, data, *log).predictor.predict_spread(space, data.archs);
   for (const double s : one.std) EXPECT_EQ(s, 0);
   pc.ensemble = 3;
-  const auto three = fit_predictor(pc, 0, space, data, *log).predictor.predict_spread(space, data.archs);
+  const auto three =
+      fit_predictor(pc, 0, space, data, *log).predictor.predict_spread(space, data.archs);
   double total = 0;
   for (const double s : three.std) total += s;
   EXPECT_GT(total, 0);

@@ -38,9 +38,9 @@ TEST(Metrics, MaeAndPrecisionAtK) {
   EXPECT_DOUBLE_EQ(mean_absolute_error({0.5, 0.6}, {0.4, 0.9}), 0.2);
   const std::vector<double> truth{0.9, 0.8, 0.7, 0.1, 0.2, 0.3};
   const std::vector<double> predicted{0.1, 0.8, 0.7, 0.9, 0.2, 0.3};
-  EXPECT_DOUBLE_EQ(precision_at_k(truth, predicted, 2), 0.5);         // {0, 1} vs {3, 1}
-  EXPECT_DOUBLE_EQ(precision_at_k(truth, predicted, 3), 2.0 / 3.0);   // {0, 1, 2} vs {3, 1, 2}
-  EXPECT_DOUBLE_EQ(precision_at_k(truth, predicted, 10), 1.0);        // k capped at n
+  EXPECT_DOUBLE_EQ(precision_at_k(truth, predicted, 2), 0.5);        // {0, 1} vs {3, 1}
+  EXPECT_DOUBLE_EQ(precision_at_k(truth, predicted, 3), 2.0 / 3.0);  // {0, 1, 2} vs {3, 1, 2}
+  EXPECT_DOUBLE_EQ(precision_at_k(truth, predicted, 10), 1.0);       // k capped at n
   const RankMetrics m = rank_metrics(truth, truth);
   EXPECT_DOUBLE_EQ(m.kendall_tau, 1.0);
   EXPECT_DOUBLE_EQ(m.precision_at_5, 1.0);

@@ -13,6 +13,7 @@
 #include "gnas/predictor/models.hpp"
 #include "gnas/predictor/predictor.hpp"
 #include "gnas/predictor/training.hpp"
+
 #include "predictor/synthetic.hpp"
 #include "test_util.hpp"
 
@@ -24,7 +25,9 @@ LayerwiseSpace default_space() {
   return LayerwiseSpace(MacroShape::from_config(defaults));
 }
 
-spdlog::logger quiet() { return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>()); }
+spdlog::logger quiet() {
+  return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+}
 
 // Small and quick: the tests check behaviour, not the default's quality.
 PredictorConfig small_config() {
@@ -58,13 +61,14 @@ TEST(PredictorEncoding, ShapesFollowTheSpace) {
 // DESIGN 1.6: aggregate = D^-1/2 M^T D^-1/2 X, M = adjacency with the identity added again.
 TEST(PredictorGnn, PropagationIsTheOriginalsNormalisedAggregation) {
   // 3 nodes, edges 0 -> 1 -> 2, self loops: M = A + I has diagonal 2, d = (3, 3, 2).
-  const torch::Tensor a = torch::tensor({1.f, 1.f, 0.f, 0.f, 1.f, 1.f, 0.f, 0.f, 1.f}).view({1, 3, 3});
+  const torch::Tensor a =
+      torch::tensor({1.f, 1.f, 0.f, 0.f, 1.f, 1.f, 0.f, 0.f, 1.f}).view({1, 3, 3});
   const torch::Tensor p = gcn_propagation(a)[0];
-  EXPECT_NEAR(p[0][0].item<float>(), 2.0 / 3.0, 1e-6);              // self: 2 / sqrt(3 * 3)
-  EXPECT_NEAR(p[1][0].item<float>(), 1.0 / 3.0, 1e-6);              // node 1 hears node 0
-  EXPECT_NEAR(p[2][1].item<float>(), 1.0 / std::sqrt(6.0), 1e-6);   // 1 / sqrt(3 * 2)
-  EXPECT_NEAR(p[2][2].item<float>(), 1.0, 1e-6);                    // 2 / sqrt(2 * 2)
-  EXPECT_EQ(p[0][1].item<float>(), 0.0f);                           // no flow backwards
+  EXPECT_NEAR(p[0][0].item<float>(), 2.0 / 3.0, 1e-6);             // self: 2 / sqrt(3 * 3)
+  EXPECT_NEAR(p[1][0].item<float>(), 1.0 / 3.0, 1e-6);             // node 1 hears node 0
+  EXPECT_NEAR(p[2][1].item<float>(), 1.0 / std::sqrt(6.0), 1e-6);  // 1 / sqrt(3 * 2)
+  EXPECT_NEAR(p[2][2].item<float>(), 1.0, 1e-6);                   // 2 / sqrt(2 * 2)
+  EXPECT_EQ(p[0][1].item<float>(), 0.0f);                          // no flow backwards
 }
 
 TEST(PredictorGnn, ForwardBackwardAndShapes) {
@@ -78,7 +82,8 @@ TEST(PredictorGnn, ForwardBackwardAndShapes) {
     PredictorNet& net = *predictor.members()[0];
     Rng rng(2);
     const std::vector<Architecture> archs{space.sample(rng), space.sample(rng)};
-    const torch::Tensor out = net.forward(encode_architectures(space, archs, NodeFeatures::kDegree));
+    const torch::Tensor out =
+        net.forward(encode_architectures(space, archs, NodeFeatures::kDegree));
     ASSERT_EQ(out.sizes(), (std::vector<int64_t>{2})) << option_name(type);
     EXPECT_TRUE((out > 0).all().item<bool>() && (out < 1).all().item<bool>()) << option_name(type);
     out.sum().backward();
@@ -151,10 +156,10 @@ TEST(PredictorFile, SaveLoadRoundTripAndSpaceCheck) {
     Predictor::load(path, other_space);
     FAIL();
   } catch (const DataError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              path + ": the predictor was trained on the search space '" + space.fingerprint() +
-                  "', the configuration's is '" + other_space.fingerprint() +
-                  "'; train a predictor for this space");
+    EXPECT_EQ(std::string(e.what()), path + ": the predictor was trained on the search space '" +
+                                         space.fingerprint() + "', the configuration's is '" +
+                                         other_space.fingerprint() +
+                                         "'; train a predictor for this space");
   }
   const std::string junk = dir.write("junk.pt", "not a torch file");
   EXPECT_THROW(Predictor::load(junk, space), DataError);
@@ -165,7 +170,8 @@ TEST(PredictorFile, SaveLoadRoundTripAndSpaceCheck) {
     FAIL();
   } catch (const DataError& e) {
     const std::string message = e.what();
-    EXPECT_EQ(message.rfind(cut + ": not a predictor file (torch.save format): ", 0), 0u) << message;
+    EXPECT_EQ(message.rfind(cut + ": not a predictor file (torch.save format): ", 0), 0u)
+        << message;
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   }
   EXPECT_THROW(Predictor::load(dir.file("none.pt"), space), DataError);
@@ -180,7 +186,8 @@ TEST(PredictorFile, AZipDirectoryPointingPastTheFileIsRefused) {
     Predictor::load(path, default_space());
     FAIL();
   } catch (const DataError& e) {
-    EXPECT_EQ(std::string(e.what()).rfind(path + ": not a predictor file (torch.save format): ", 0), 0u)
+    EXPECT_EQ(std::string(e.what()).rfind(path + ": not a predictor file (torch.save format): ", 0),
+              0u)
         << e.what();
   }
 }
@@ -200,27 +207,30 @@ TEST(PredictorLabels, ReadsShardsPercentsAndRejectsBadRows) {
     EXPECT_NEAR(read.labels[i], set.labels[i], 1e-6);  // the percent shard divided by 100
   }
   EXPECT_THROW(read_labelled({a, a}, space), DataError);  // the same architectures twice
-  const std::string bad = dir.write(
-      "bad.csv", "arch,mean\n111000-011101-111111-111111-011101,high\n");
+  const std::string bad =
+      dir.write("bad.csv", "arch,mean\n111000-011101-111111-111111-011101,high\n");
   try {
     read_labelled({bad}, space);
     FAIL();
   } catch (const DataError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              bad + ":2: mean 'high' must be an accuracy, a fraction in [0, 1] or a percent in [0, 100]");
+    EXPECT_EQ(
+        std::string(e.what()),
+        bad + ":2: mean 'high' must be an accuracy, a fraction in [0, 1] or a percent in [0, 100]");
   }
   EXPECT_THROW(labelled_data_files(dir.file("none.csv")), DataError);
   // a file of fractions with one stray label above 1: neither reading, not percents
   const std::string mixed = dir.write(
-      "mixed.csv", "arch,mean\n111000-011101-111111-111111-011101,0.23\n"
-                   "100000-100000-100000-100000-100000,1.5\n010000-010000-010000-010000-010000,0.31\n");
+      "mixed.csv",
+      "arch,mean\n111000-011101-111111-111111-011101,0.23\n"
+      "100000-100000-100000-100000-100000,1.5\n010000-010000-010000-010000-010000,0.31\n");
   try {
     read_labelled({mixed}, space);
     FAIL();
   } catch (const DataError& e) {
     EXPECT_EQ(std::string(e.what()),
-              mixed + ": 1 of 3 mean labels are above 1 (line 3) while the rest read as fractions: a "
-                      "file holds fractions in [0, 1] or percents, not both; fix those lines");
+              mixed +
+                  ": 1 of 3 mean labels are above 1 (line 3) while the rest read as fractions: a "
+                  "file holds fractions in [0, 1] or percents, not both; fix those lines");
   }
 
   const TrainTestSplit last = split_train_test(read, 2, false, 0);
@@ -280,13 +290,15 @@ TEST(PredictorTraining, NonFiniteLossOrPredictionIsAnError) {
   LabelledSet data = test::synthetic_set(space, 30, 11);
   auto log = quiet();
   PredictorConfig c = small_config();
-  c.variant = PredictorVariant::kOriginal;  // raw targets: nothing normalises the extreme label away
+  c.variant =
+      PredictorVariant::kOriginal;  // raw targets: nothing normalises the extreme label away
   data.labels[3] = 1e300;
   try {
     fit_predictor(c, 7, space, data, log);
     FAIL();
   } catch (const DataError& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("predictor training: the loss became ", 0), 0u) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind("predictor training: the loss became ", 0), 0u)
+        << e.what();
   }
   Predictor predictor(spec_from_config(small_config(), space));
   predictor.spec().target_scale = std::nan("");  // as a damaged file could hold
@@ -297,7 +309,9 @@ TEST(PredictorTraining, NonFiniteLossOrPredictionIsAnError) {
     predictor.predict(space, archs);
     FAIL();
   } catch (const DataError& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("predictor: the prediction for " + space.format(archs[0]) + " is nan", 0), 0u)
+    EXPECT_EQ(std::string(e.what()).rfind(
+                  "predictor: the prediction for " + space.format(archs[0]) + " is nan", 0),
+              0u)
         << e.what();
   }
 }
@@ -373,8 +387,10 @@ TEST(PredictorTrees, ADamagedOrForeignModelIsRefused) {
   const torch::Tensor model = state[0].second;
 
   const auto refusal = [&](const std::map<std::string, torch::Tensor>& bad, int64_t graph_dim) {
-    TreePredictorImpl tree(
-        PredictorNetOptions().type(PredictorType::kXgboost).gene_dim(flat_encoding_dim(space)).graph_dim(graph_dim));
+    TreePredictorImpl tree(PredictorNetOptions()
+                               .type(PredictorType::kXgboost)
+                               .gene_dim(flat_encoding_dim(space))
+                               .graph_dim(graph_dim));
     try {
       tree.load_state(bad);
     } catch (const DataError& e) {
@@ -388,9 +404,10 @@ TEST(PredictorTrees, ADamagedOrForeignModelIsRefused) {
   EXPECT_EQ(refusal({{"model", model.narrow(0, 0, model.numel() / 2)}}, 0)
                 .rfind("XGBoost: cannot read the tree model: ", 0),
             0u);
-  EXPECT_EQ(refusal({{"model", model}}, 3),
-            "cannot load the tree model: it reads " + std::to_string(flat_encoding_dim(space)) +
-                " features, the predictor's encoding has " + std::to_string(flat_encoding_dim(space) + 3));
+  EXPECT_EQ(refusal({{"model", model}}, 3), "cannot load the tree model: it reads " +
+                                                std::to_string(flat_encoding_dim(space)) +
+                                                " features, the predictor's encoding has " +
+                                                std::to_string(flat_encoding_dim(space) + 3));
   EXPECT_EQ(refusal({{"model", model}}, 0), "accepted");
 }
 

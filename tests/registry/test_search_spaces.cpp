@@ -6,6 +6,7 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/registry/search_spaces.hpp"
 #include "gnas/space/macro.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {

@@ -26,7 +26,8 @@ std::vector<Architecture> all_valid(const SearchSpace& space) {
   const std::size_t n = space.gene_count();
   for (std::uint32_t bits = 0; bits < (1U << n); ++bits) {
     Architecture a;
-    for (std::size_t i = 0; i < n; ++i) a.genes.push_back(static_cast<std::uint8_t>((bits >> i) & 1U));
+    for (std::size_t i = 0; i < n; ++i)
+      a.genes.push_back(static_cast<std::uint8_t>((bits >> i) & 1U));
     if (space.is_valid(a)) out.push_back(a);
   }
   return out;
@@ -35,7 +36,8 @@ std::vector<Architecture> all_valid(const SearchSpace& space) {
 // A known fitness: fixed weights per gene plus one interaction, so that the constrained optimum
 // is a knapsack-like choice, not simply the most expensive architecture.
 double known_fitness(const Architecture& a) {
-  static const double w[12] = {0.30, 0.52, 0.61, 0.44, 0.25, 0.70, 0.66, 0.35, 0.20, 0.48, 0.90, 0.41};
+  static const double w[12] = {0.30, 0.52, 0.61, 0.44, 0.25, 0.70,
+                               0.66, 0.35, 0.20, 0.48, 0.90, 0.41};
   double f = 0;
   for (std::size_t i = 0; i < a.genes.size(); ++i) f += w[i] * a.genes[i];
   return f + 0.5 * a.genes[1] * a.genes[10];
@@ -90,7 +92,8 @@ TEST(Evolution, FindsTheConstrainedOptimumOfEveryBudget) {
 
 TEST(Evolution, RespectsAParameterBudgetToo) {
   const LayerwiseSpace space = small_space();
-  const double least = static_cast<double>(space.cost(space.cheapest(CostMeasure::kParams)).params) / 1e6;
+  const double least =
+      static_cast<double>(space.cost(space.cheapest(CostMeasure::kParams)).params) / 1e6;
   const Constraints constraints{0, least * 1.02};
   CountingFitness counter;
   const SearchResult r = evolve(space, constraints, EvolutionOptions{}, counter.function());
@@ -158,7 +161,8 @@ TEST(RandomSearch, SpendsItsQueriesOnDistinctArchitecturesWithinTheBudget) {
   const LayerwiseSpace space = small_space();
   const double budget = (space.min_macs_m() + space.cost(space.parse("1111-1111-1111")).macs_m) / 2;
   CountingFitness counter;
-  const SearchResult r = random_search(space, {budget, 0}, 200, EvolutionOptions{}, counter.function());
+  const SearchResult r =
+      random_search(space, {budget, 0}, 200, EvolutionOptions{}, counter.function());
   EXPECT_EQ(r.queries, 200u);
   const std::set<Architecture> unique(counter.seen.begin(), counter.seen.end());
   EXPECT_EQ(unique.size(), 200u);
@@ -187,8 +191,9 @@ TEST(Pareto, KeepsOnlyTheArchitecturesNoCheaperOneBeats) {
   auto point = [](std::uint8_t id, double macs, double fitness) {
     return Scored{Architecture{{id}}, fitness, Cost{macs, 0}};
   };
-  const std::vector<Scored> front = pareto_front({point(1, 5, 0.50), point(2, 4, 0.60), point(3, 6, 0.55),
-                                                  point(4, 7, 0.70), point(5, 7, 0.65), point(6, 3, 0.40)});
+  const std::vector<Scored> front =
+      pareto_front({point(1, 5, 0.50), point(2, 4, 0.60), point(3, 6, 0.55), point(4, 7, 0.70),
+                    point(5, 7, 0.65), point(6, 3, 0.40)});
   ASSERT_EQ(front.size(), 3u);
   EXPECT_EQ(front[0].arch.genes[0], 6);
   EXPECT_EQ(front[1].arch.genes[0], 2);

@@ -9,14 +9,15 @@
 #include "gnas/app/profile_latency.hpp"
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
-#include "gnas/common/text.hpp"
 #include "gnas/common/seed.hpp"
+#include "gnas/common/text.hpp"
 #include "gnas/nn/latency_profile.hpp"
 #include "gnas/registry/search_spaces.hpp"
 #include "gnas/search/evolution.hpp"
-#include "gnas/space/rng.hpp"
 #include "gnas/space/latency_table.hpp"
 #include "gnas/space/layerwise_space.hpp"
+#include "gnas/space/rng.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
@@ -46,20 +47,24 @@ std::string hand_table(const MacroShape& s) {
     const std::string out = std::to_string(s.layers[l].out_channels);
     rows.push_back({"add", layer, "", out, out, "1", std::to_string(s.feature_size(l + 1)), "0.5"});
     for (std::size_t k = 0; k < s.ops.size(); ++k) {
-      rows.push_back({"op", layer, op_name(s.ops[k]),
-                      std::to_string(s.in_channels(l)), out, std::to_string(s.layers[l].stride),
-                      std::to_string(s.feature_size(l)), format_number(static_cast<double>((l + 1) * (k + 1)))});
+      rows.push_back({"op", layer, op_name(s.ops[k]), std::to_string(s.in_channels(l)), out,
+                      std::to_string(s.layers[l].stride), std::to_string(s.feature_size(l)),
+                      format_number(static_cast<double>((l + 1) * (k + 1)))});
     }
   }
-  return format_csv({"part", "layer", "op", "in_channels", "out_channels", "stride", "input_size", "latency_ms"}, rows);
+  return format_csv(
+      {"part", "layer", "op", "in_channels", "out_channels", "stride", "input_size", "latency_ms"},
+      rows);
 }
 
 TEST(LatencyTable, PredictsFixedPlusOpsPlusAdds) {
   test::TempDir dir;
   const MacroShape shape = MacroShape::from_config(small_config(dir));
-  const LayerwiseSpace space(shape, LatencyTable::load(dir.write("t.csv", hand_table(shape)), shape));
+  const LayerwiseSpace space(shape,
+                             LatencyTable::load(dir.write("t.csv", hand_table(shape)), shape));
   ASSERT_TRUE(space.has_latency());
-  // layer 1: skip + dil (1 + 3 + add 0.5); layer 2: sep (4); layer 3: all three (3 + 6 + 9 + 2 adds)
+  // layer 1: skip + dil (1 + 3 + add 0.5); layer 2: sep (4); layer 3: all three (3 + 6 + 9 + 2
+  // adds)
   const Architecture a = space.parse("101-010-111");
   EXPECT_DOUBLE_EQ(space.cost(a).latency_ms, 1 + 4.5 + 4 + 19);
   EXPECT_EQ(space.format(space.cheapest(CostMeasure::kLatency)), "100-100-100");
@@ -78,7 +83,8 @@ TEST(LatencyTable, BadTablesNameTheRowAndTheRule) {
     }
     return std::string("no error");
   };
-  EXPECT_NE(error("a,b\n1,2\n").find("a latency table has the columns part,layer,op"), std::string::npos);
+  EXPECT_NE(error("a,b\n1,2\n").find("a latency table has the columns part,layer,op"),
+            std::string::npos);
   const auto lines = split(good, '\n');
   std::string no_fixed, no_op, wrong_shape, negative;
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -90,24 +96,32 @@ TEST(LatencyTable, BadTablesNameTheRowAndTheRule) {
     negative += (line.rfind("fixed", 0) == 0 ? "fixed,,,,,,,-1" : line) + "\n";
   }
   EXPECT_NE(error(no_fixed).find("no `fixed` row"), std::string::npos);
-  EXPECT_NE(error(no_op).find("no row for op dil_conv_3x3 of layer 2 (in 8, out 16, stride 2, input 8)"),
-            std::string::npos) << error(no_op);
-  EXPECT_NE(error(wrong_shape).find("the op skip row of layer 3 was measured at in 16, out 16, stride 1, input 2"),
-            std::string::npos) << error(wrong_shape);
+  EXPECT_NE(
+      error(no_op).find("no row for op dil_conv_3x3 of layer 2 (in 8, out 16, stride 2, input 8)"),
+      std::string::npos)
+      << error(no_op);
+  EXPECT_NE(
+      error(wrong_shape)
+          .find("the op skip row of layer 3 was measured at in 16, out 16, stride 1, input 2"),
+      std::string::npos)
+      << error(wrong_shape);
   EXPECT_NE(error(negative).find("must be a number >= 0"), std::string::npos);
-  EXPECT_NE(error(good + "op,1,skip,8,8,1,x,1\n").find("input_size ('x'): must be a number"), std::string::npos);
+  EXPECT_NE(error(good + "op,1,skip,8,8,1,x,1\n").find("input_size ('x'): must be a number"),
+            std::string::npos);
 }
 
 TEST(LatencyTable, EvolutionMeetsALatencyBudgetAndFailsFastBelowTheMinimum) {
   test::TempDir dir;
   const MacroShape shape = MacroShape::from_config(small_config(dir));
-  const LayerwiseSpace space(shape, LatencyTable::load(dir.write("t.csv", hand_table(shape)), shape));
+  const LayerwiseSpace space(shape,
+                             LatencyTable::load(dir.write("t.csv", hand_table(shape)), shape));
   // Fitness: more ops is better, so the budget is what binds.
   const Fitness fitness = [](const std::vector<Architecture>& archs) {
     std::vector<double> out;
     for (const auto& a : archs) {
       double f = 0;
-      for (std::size_t i = 0; i < a.genes.size(); ++i) f += a.genes[i] * (1.0 + 0.1 * static_cast<double>(i));
+      for (std::size_t i = 0; i < a.genes.size(); ++i)
+        f += a.genes[i] * (1.0 + 0.1 * static_cast<double>(i));
       out.push_back(f);
     }
     return out;
@@ -118,7 +132,8 @@ TEST(LatencyTable, EvolutionMeetsALatencyBudgetAndFailsFastBelowTheMinimum) {
   for (std::uint32_t bits = 0; bits < 512; ++bits) {
     Architecture a;
     for (int i = 0; i < 9; ++i) a.genes.push_back(static_cast<std::uint8_t>((bits >> i) & 1U));
-    if (space.is_valid(a) && space.cost(a).latency_ms <= 20.0) best = std::max(best, fitness({a})[0]);
+    if (space.is_valid(a) && space.cost(a).latency_ms <= 20.0)
+      best = std::max(best, fitness({a})[0]);
   }
   EXPECT_DOUBLE_EQ(r.best().fitness, best);
   for (const auto& e : r.explored) EXPECT_LE(e.cost.latency_ms, 20.0);
@@ -126,7 +141,8 @@ TEST(LatencyTable, EvolutionMeetsALatencyBudgetAndFailsFastBelowTheMinimum) {
     check_feasible(space, {0, 0, 6.5});  // the minimum is 1 + 1 + 2 + 3 = 7
     FAIL() << "no error";
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("latency_budget_ms (6.5): must be >= 7.0000"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("latency_budget_ms (6.5): must be >= 7.0000"),
+              std::string::npos)
         << e.what();
   }
   EXPECT_THROW(check_feasible(LayerwiseSpace(shape), {0, 0, 10}), ConfigError);  // no table
@@ -154,12 +170,14 @@ TEST(LatencyTable, ProfiledTableLoadsBackAndPredictsWholeNetworks) {
   const LatencyTable table = LatencyTable::load(r.output, shape);
   EXPECT_EQ(table.entries().size(), 1u + 3u * (3u + 1u));  // fixed, and per layer 3 ops + add
   for (std::size_t l = 0; l < 3; ++l) {
-    for (std::size_t k = 1; k < 3; ++k) EXPECT_GT(table.op_ms(l, k), 0.0);  // (skip may be the identity)
+    for (std::size_t k = 1; k < 3; ++k)
+      EXPECT_GT(table.op_ms(l, k), 0.0);  // (skip may be the identity)
   }
   const YAML::Node summary = YAML::LoadFile(dir.file("logs/evaluate_profile_latency_summary.yml"));
   EXPECT_EQ(summary["mode"].as<std::string>(), "profile_latency");
-  for (const char* key : {"check_mean_abs_error", "check_within_10_percent", "check_spearman",
-                          "check_timed_alone_mean_abs_error", "calibration_scale", "profile_seconds"}) {
+  for (const char* key :
+       {"check_mean_abs_error", "check_within_10_percent", "check_spearman",
+        "check_timed_alone_mean_abs_error", "calibration_scale", "profile_seconds"}) {
     EXPECT_TRUE(summary[key]) << key;
   }
   EXPECT_EQ(summary["runtime"].as<std::string>(), "libtorch");
@@ -171,7 +189,8 @@ TEST(LatencyTable, ProfiledTableLoadsBackAndPredictsWholeNetworks) {
   run_evaluate_architectures(config, archs, log, out);
   const CsvTable csv = read_csv(dir.file("logs/evaluate_architectures.csv"));
   EXPECT_EQ(csv.header.back(), "table_latency_ms");
-  EXPECT_NEAR(std::stod(csv.rows[0].back()), space->cost(space->parse("111-111-111")).latency_ms, 1e-3);
+  EXPECT_NEAR(std::stod(csv.rows[0].back()), space->cost(space->parse("111-111-111")).latency_ms,
+              1e-3);
 }
 
 // Whole-network latencies made from a known fit of the hand table: calibrated() recovers it.
@@ -182,7 +201,8 @@ TEST(LatencyTable, CalibrationRecoversTheFitOfTimedNetworks) {
   const LayerwiseSpace space(shape, table);
   std::vector<Architecture> archs;
   std::vector<double> measured;
-  for (const char* text : {"100-100-100", "111-010-001", "011-111-110", "010-001-111", "111-111-111", "001-100-010"}) {
+  for (const char* text :
+       {"100-100-100", "111-010-001", "011-111-110", "010-001-111", "111-111-111", "001-100-010"}) {
     archs.push_back(space.parse(text));
     double ops = 0, extra_cost = 0;
     for (std::size_t l = 0; l < 3; ++l) {
@@ -205,7 +225,8 @@ TEST(LatencyTable, CalibrationRecoversTheFitOfTimedNetworks) {
   EXPECT_EQ(fit.networks, 6u);
   EXPECT_NEAR(fit.mean_abs_error, 0.0, 1e-9);
   const LayerwiseSpace with_fit(shape, calibrated);
-  for (std::size_t i = 0; i < archs.size(); ++i) EXPECT_NEAR(with_fit.cost(archs[i]).latency_ms, measured[i], 1e-9);
+  for (std::size_t i = 0; i < archs.size(); ++i)
+    EXPECT_NEAR(with_fit.cost(archs[i]).latency_ms, measured[i], 1e-9);
   EXPECT_NEAR(calibrated.op_ms(2, 1), 1.5 * table.op_ms(2, 1), 1e-12);
   EXPECT_NEAR(calibrated.add_ms(0), 0.75, 1e-12);
   // What cannot be fitted: one op count only, or a scale that is not > 0.
@@ -236,7 +257,8 @@ TEST(LatencyTable, TheRuntimeIsRecordedAndAnotherOneIsRefused) {
     LatencyTable::load(path, shape, "libtorch");
     FAIL() << "no error";
   } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find(path + ": the table was measured on opencv and latency.runtime is libtorch"),
+    EXPECT_NE(std::string(e.what()).find(
+                  path + ": the table was measured on opencv and latency.runtime is libtorch"),
               std::string::npos)
         << e.what();
   }
@@ -263,7 +285,9 @@ TEST(LatencyTable, ProfilesOnOpenCvAndChecksThere) {
   for (std::size_t l = 0; l < 3; ++l) {
     for (std::size_t k = 1; k < 3; ++k) EXPECT_GT(table.op_ms(l, k), 0.0);
   }
-  EXPECT_EQ(YAML::LoadFile(dir.file("logs/evaluate_profile_latency_summary.yml"))["runtime"].as<std::string>(), "opencv");
+  EXPECT_EQ(YAML::LoadFile(dir.file("logs/evaluate_profile_latency_summary.yml"))["runtime"]
+                .as<std::string>(),
+            "opencv");
   // evaluate --arch-file times on the runtime too.
   config.latency_table = r.output;
   const std::string archs = dir.write("a.csv", "arch\n111-111-111\n");
@@ -287,7 +311,8 @@ TEST(LatencyTable, TheCheckNetworksAreNotTheCalibrationNetworks) {
   Rng rng(derive_seed(config.seed, SeedPurpose::kEvaluate, 1));  // the calibration's draws
   std::set<Architecture> calibration;
   for (int i = 0; i < 40; ++i) calibration.insert(space.sample(rng));
-  for (const Architecture& a : profile.check) EXPECT_EQ(calibration.count(a), 0u) << space.format(a);
+  for (const Architecture& a : profile.check)
+    EXPECT_EQ(calibration.count(a), 0u) << space.format(a);
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
 #include <gtest/gtest.h>
 
 #include <functional>
-
 #include <set>
 
 #include "gnas/common/config.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/space/arch_io.hpp"
 #include "gnas/space/layerwise_space.hpp"
+
 #include "test_util.hpp"
 
 namespace gnas {
@@ -31,8 +31,9 @@ TEST(LayerwiseSpace, TextFormRoundTrips) {
 
 TEST(LayerwiseSpace, ParseRejectsMalformedText) {
   const auto space = default_space();
-  for (const char* bad : {"111000-011101-111111-111111", "111000-011101-111111-111111-0111012",
-                          "111000_011101-111111-111111-011101", "111000-011101-111111-111111-01110x"}) {
+  for (const char* bad :
+       {"111000-011101-111111-111111", "111000-011101-111111-111111-0111012",
+        "111000_011101-111111-111111-011101", "111000-011101-111111-111111-01110x"}) {
     try {
       space.parse(bad);
       ADD_FAILURE() << bad;
@@ -46,7 +47,8 @@ TEST(LayerwiseSpace, ParseRejectsMalformedText) {
     space.parse("111000-000000-111111-111111-011101");
     ADD_FAILURE();
   } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "architecture '111000-000000-111111-111111-011101': layer 2 selects no op");
+    EXPECT_STREQ(e.what(),
+                 "architecture '111000-000000-111111-111111-011101': layer 2 selects no op");
   }
 }
 
@@ -92,11 +94,11 @@ TEST(LayerwiseSpace, GraphFollowsTheOriginalEncoding) {
   ASSERT_EQ(g.feature_dim, 3);
   const auto edge = [&](int s, int t) { return g.adjacency[static_cast<std::size_t>(s) * 36 + t]; };
   for (int i = 0; i < 36; ++i) EXPECT_EQ(edge(i, i), 1.0f);
-  EXPECT_EQ(edge(0, 1), 1.0f);   // layer 1 input -> skip
-  EXPECT_EQ(edge(1, 7), 1.0f);   // skip -> layer 2 input
+  EXPECT_EQ(edge(0, 1), 1.0f);  // layer 1 input -> skip
+  EXPECT_EQ(edge(1, 7), 1.0f);  // skip -> layer 2 input
   EXPECT_EQ(edge(0, 2), 0.0f);
-  EXPECT_EQ(edge(7, 9), 1.0f);   // layer 2 input -> sep_conv_3x3
-  EXPECT_EQ(edge(33, 35), 1.0f); // layer 5 dil_conv_3x3 -> output
+  EXPECT_EQ(edge(7, 9), 1.0f);    // layer 2 input -> sep_conv_3x3
+  EXPECT_EQ(edge(33, 35), 1.0f);  // layer 5 dil_conv_3x3 -> output
   EXPECT_EQ(edge(34, 35), 1.0f);
   int edges = 0;
   for (float v : g.adjacency) edges += v != 0;
@@ -166,8 +168,9 @@ TEST(LayerwiseSpace, BudgetedSamplingStaysWithinTheBudget) {
     sample_within_budget(space, 7.0, 10, rng);
     FAIL();
   } catch (const ConfigError& e) {
-    EXPECT_STREQ(e.what(), "macs_budget (7): must be >= 7.669760, the fewest MACs (millions) any "
-                           "architecture of the space has");
+    EXPECT_STREQ(e.what(),
+                 "macs_budget (7): must be >= 7.669760, the fewest MACs (millions) any "
+                 "architecture of the space has");
   }
 }
 
@@ -195,7 +198,9 @@ TEST(LayerwiseSpace, MutationAndCrossoverKeepTheGenomeShape) {
 TEST(LayerwiseSpace, FingerprintDependsOnTheSpace) {
   const std::string base = LayerwiseSpace(MacroShape::from_config(Config{})).fingerprint();
   const std::vector<std::function<void(Config&)>> changes{
-      [](Config& c) { c.ops_name = {OpKind::kSkip, OpKind::kSepConv3}; },
+      [](Config& c) {
+        c.ops_name = {OpKind::kSkip, OpKind::kSepConv3};
+      },
       [](Config& c) { c.l_cfgs[2].out_channels = 48; },
       [](Config& c) { c.input_size = 28; },  // the per-node MACs features change with these
       [](Config& c) { c.input_channels = 1; },

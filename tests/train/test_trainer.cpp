@@ -11,6 +11,7 @@
 #include "gnas/space/layerwise_space.hpp"
 #include "gnas/train/device.hpp"
 #include "gnas/train/trainer.hpp"
+
 #include "synthetic_data.hpp"
 
 namespace gnas {
@@ -18,7 +19,9 @@ namespace {
 
 using test::TempDir;
 
-spdlog::logger quiet() { return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>()); }
+spdlog::logger quiet() {
+  return spdlog::logger("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+}
 
 struct Trained {
   nn::Network net{nullptr};
@@ -84,9 +87,9 @@ TEST(Trainer, LearnsTheSyntheticTaskAndRecordsEveryEpoch) {
   EXPECT_GE(t.result.final_top5, t.result.final_top1);
   EXPECT_GT(t.result.images_per_second, 0);
   const CsvTable epochs = read_csv(dir.file("logs/run/epochs.csv"));
-  EXPECT_EQ(epochs.header, (std::vector<std::string>{"epoch", "lr", "train_loss", "train_top1",
-                                                     "eval_top1", "eval_top5", "seconds",
-                                                     "images_per_second"}));
+  EXPECT_EQ(epochs.header,
+            (std::vector<std::string>{"epoch", "lr", "train_loss", "train_top1", "eval_top1",
+                                      "eval_top5", "seconds", "images_per_second"}));
   ASSERT_EQ(epochs.rows.size(), 3u);
   EXPECT_EQ(epochs.rows[1][1], "0.1");
   EXPECT_TRUE(std::filesystem::exists(checkpoint_path(c, "run")));

@@ -1,6 +1,7 @@
 #pragma once
 
-// `evaluate --compare`: the random samples, the random-search baseline and the searched answer side by side.
+// `evaluate --compare`: the random samples, the random-search baseline and the searched answer side
+// by side.
 
 #include <spdlog/logger.h>
 
@@ -15,11 +16,12 @@ namespace gnas {
 
 /// One architecture of the comparison.
 struct CompareEntry {
-  std::string source;    ///< sampled (random draws) | refined (refinement rounds) | random_search | evolution
+  std::string
+      source;  ///< sampled (random draws) | refined (refinement rounds) | random_search | evolution
   std::string arch;
   double macs_m = 0;
   std::int64_t params = 0;
-  double accuracy = 0;   ///< fraction
+  double accuracy = 0;         ///< fraction
   bool true_accuracy = false;  ///< a measured (or looked-up) label, else the predictor's value
 };
 

@@ -21,9 +21,9 @@ struct EvaluatePredictorOptions {
 
 struct EvaluatePredictorResult {
   RankMetrics metrics;
-  std::string predictions;        ///< <log_dir>/evaluate_predictions.csv
-  std::string plot;               ///< <log_dir>/evaluate_predictor.svg
-  double graphs_per_second = 0;   ///< batched inference speed (speed_count > 0)
+  std::string predictions;       ///< <log_dir>/evaluate_predictions.csv
+  std::string plot;              ///< <log_dir>/evaluate_predictor.svg
+  double graphs_per_second = 0;  ///< batched inference speed (speed_count > 0)
   double seconds = 0;
 };
 
@@ -37,20 +37,20 @@ EvaluatePredictorResult run_evaluate_predictor(const Config& config,
                                                spdlog::logger& log, std::ostream& out);
 
 struct LearningCurveOptions {
-  std::vector<std::string> data;                ///< as EvaluatePredictorOptions::data
+  std::vector<std::string> data;                   ///< as EvaluatePredictorOptions::data
   std::vector<int> sizes{50, 100, 150, 200, 250};  ///< training-set sizes
 };
 
 struct LearningCurvePoint {
   int n_train = 0;
-  RankMetrics metrics;   ///< on the test split
+  RankMetrics metrics;  ///< on the test split
   double train_seconds = 0;
 };
 
 struct LearningCurveResult {
   std::vector<LearningCurvePoint> points;  ///< the sizes that fit in the data, ascending
   std::size_t n_test = 0;
-  std::string csv;   ///< <log_dir>/learning_curve.csv (n_train, kendall_tau, spearman, mae, seconds)
+  std::string csv;  ///< <log_dir>/learning_curve.csv (n_train, kendall_tau, spearman, mae, seconds)
   std::string plot;  ///< <log_dir>/learning_curve.svg
   double seconds = 0;
 };

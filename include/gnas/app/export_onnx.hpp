@@ -25,9 +25,10 @@ struct ExportOnnxResult {
 /// `evaluate --export-onnx [--arch-file PATH] [--index I]`: row I of the file as an ONNX model
 /// with freshly initialised weights (seeded; BatchNorm at its initial statistics), for latency
 /// work on a deployment runtime; checked by OpenCV's DNN module like the final model
-/// (nn/onnx_export.hpp). Writes <log_dir>/architecture_<I>.onnx and evaluate_export_onnx_summary.yml.
-/// Throws ConfigError for a space whose networks cannot be exported yet, UsageError for an
-/// index out of range, Error when the check fails (nothing written).
+/// (nn/onnx_export.hpp). Writes <log_dir>/architecture_<I>.onnx and
+/// evaluate_export_onnx_summary.yml. Throws ConfigError for a space whose networks cannot be
+/// exported yet, UsageError for an index out of range, Error when the check fails (nothing
+/// written).
 ExportOnnxResult run_export_onnx(const Config& config, const ExportOnnxOptions& options,
                                  spdlog::logger& log, std::ostream& out);
 

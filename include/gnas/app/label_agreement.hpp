@@ -18,8 +18,8 @@
 namespace gnas {
 
 struct LabelAgreement {
-  std::string from;          ///< repeats (top1_1 vs top1_2) | agreement_check (label_agreement*.csv)
-  std::size_t n = 0;         ///< architectures trained twice
+  std::string from;   ///< repeats (top1_1 vs top1_2) | agreement_check (label_agreement*.csv)
+  std::size_t n = 0;  ///< architectures trained twice
   double kendall_tau = 0;
   double spearman = 0;
   double median_spread = 0;  ///< median |difference| of the two trainings' top-1 (fraction)

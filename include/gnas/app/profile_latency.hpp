@@ -1,6 +1,7 @@
 #pragma once
 
-// `evaluate --profile-latency [PATH]`: the layer-wise space's latency table measured on this machine.
+// `evaluate --profile-latency [PATH]`: the layer-wise space's latency table measured on this
+// machine.
 
 #include <spdlog/logger.h>
 
@@ -15,17 +16,17 @@
 namespace gnas {
 
 struct ProfileLatencyResult {
-  std::string output;            ///< the table written
+  std::string output;  ///< the table written
   double fixed_ms = 0;
-  double profile_seconds = 0;    ///< timing the table (ops, fixed part, calibration)
-  LatencyCalibration fit;        ///< networks 0: not calibrated
-  std::size_t check_count = 0;   ///< sampled networks timed whole to check the table
+  double profile_seconds = 0;   ///< timing the table (ops, fixed part, calibration)
+  LatencyCalibration fit;       ///< networks 0: not calibrated
+  std::size_t check_count = 0;  ///< sampled networks timed whole to check the table
   /// The table against the check networks: mean |table - measured| / measured (fraction), the
   /// share within +-10 %, Spearman; `timed_alone` the same for the ops as timed alone.
   struct Check {
     double mean_abs_error = 0, within_10_percent = 0, spearman = 0;
   } check, timed_alone;
-  std::string check_output;      ///< per-network CSV of the check
+  std::string check_output;  ///< per-network CSV of the check
   double seconds = 0;
 };
 

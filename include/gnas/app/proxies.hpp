@@ -18,18 +18,18 @@ struct ProxiesOptions {
 
 /// One proxy's rank agreement with the labels of the scored architectures that have one.
 struct ProxyAgreement {
-  std::string proxy;     ///< a proxies.names entry, or params / macs_m
-  std::size_t n = 0;     ///< labelled architectures with a finite score
+  std::string proxy;  ///< a proxies.names entry, or params / macs_m
+  std::size_t n = 0;  ///< labelled architectures with a finite score
   double spearman = 0;
   double kendall_tau = 0;
 };
 
 struct ProxiesResult {
-  std::vector<std::string> columns;        ///< params, macs_m, then config.proxies.names
-  std::vector<std::vector<double>> scores; ///< per architecture, `columns` order (NaN/inf kept)
-  std::vector<ProxyAgreement> agreement;   ///< with options.data only
-  bool stand_in = false;                   ///< the minibatch is seeded noise (benchmark mode)
-  std::string output;                      ///< <log_dir>/proxies.csv
+  std::vector<std::string> columns;         ///< params, macs_m, then config.proxies.names
+  std::vector<std::vector<double>> scores;  ///< per architecture, `columns` order (NaN/inf kept)
+  std::vector<ProxyAgreement> agreement;    ///< with options.data only
+  bool stand_in = false;                    ///< the minibatch is seeded noise (benchmark mode)
+  std::string output;                       ///< <log_dir>/proxies.csv
   double archs_per_second = 0;
   double seconds = 0;
 };

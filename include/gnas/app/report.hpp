@@ -24,8 +24,8 @@ std::vector<std::string> report_inputs(const Config& config);
 /// random-search baseline), the plots the steps wrote (inlined SVG: predicted vs true, the
 /// comparison, the evolution curve, Pareto fronts) and per-architecture training curves
 /// (<log_dir>/training_curves.svg, written here from every epochs.csv), then links to every file
-/// of the run, and <log_dir>/evaluate_report_summary.yml. Missing pieces are named on the page, not invented. Throws DataError when log_dir
-/// holds no step output at all.
+/// of the run, and <log_dir>/evaluate_report_summary.yml. Missing pieces are named on the page, not
+/// invented. Throws DataError when log_dir holds no step output at all.
 ReportResult run_report(const Config& config, spdlog::logger& log);
 
 }  // namespace gnas

@@ -14,7 +14,8 @@ std::string summary_path(const Config& config, const std::string& step);
 
 /// Writes `<log_dir>/<name>_config.yml` atomically: the resolved configuration, headed by gnas's
 /// version and `origin` (the command line that ran the step).
-void write_resolved_config(const Config& config, const std::string& name, const std::string& origin);
+void write_resolved_config(const Config& config, const std::string& name,
+                           const std::string& origin);
 
 /// What a step consumed and produced, recorded in its summary so that a later run can tell
 /// whether the step is up to date (`up_to_date`).
@@ -40,6 +41,7 @@ std::string file_hash(const std::string& path);
 /// True when `<log_dir>/<name>_summary.yml` records exactly `inputs` (the same paths), every
 /// recorded input and output still has the recorded content, and the configuration's hash is the
 /// recorded one: running the step again would write the same files.
-bool up_to_date(const Config& config, const std::string& name, const std::vector<std::string>& inputs);
+bool up_to_date(const Config& config, const std::string& name,
+                const std::vector<std::string>& inputs);
 
 }  // namespace gnas::app

@@ -26,7 +26,6 @@ struct TrainDataResult {
   double peak_rss_mb = 0;
 };
 
-
 /// Architectures of path_to_architecture (those of `shard`) with neither a label in the shard's
 /// labelled file nor a recorded failure: what `train --train-data` would still train.
 std::size_t count_unlabelled(const Config& config, const Shard& shard = {});
@@ -47,9 +46,10 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
                                spdlog::logger& log);
 
 struct TrainFinalOptions {
-  std::string arch_file;  ///< empty: path_to_architecture
-  int index = 0;          ///< row of arch_file
-  bool best_labelled = false;  ///< instead: the architecture of path_to_train_data with the best label within the budgets
+  std::string arch_file;       ///< empty: path_to_architecture
+  int index = 0;               ///< row of arch_file
+  bool best_labelled = false;  ///< instead: the architecture of path_to_train_data with the best
+                               ///< label within the budgets
   bool resume = false;
 };
 
@@ -62,8 +62,9 @@ struct TrainFinalResult {
   std::int64_t params = 0;
   double seconds = 0;
   double images_per_second = 0;
-  std::string model;       ///< the TorchScript file; empty in benchmark mode
-  std::string frozen_model;  ///< the frozen TorchScript file (BN folded, checked); empty in benchmark mode
+  std::string model;  ///< the TorchScript file; empty in benchmark mode
+  std::string
+      frozen_model;  ///< the frozen TorchScript file (BN folded, checked); empty in benchmark mode
   std::string onnx_model;  ///< the ONNX file (checked by OpenCV); empty in benchmark mode
   // Benchmark mode (benchmark_table set): the table's accuracy instead of a training.
   double true_accuracy = 0;  ///< fraction
@@ -74,8 +75,9 @@ struct TrainFinalResult {
 /// `train --load-architecture`: trains one architecture (row `index` of the file) and exports it
 /// as TorchScript to <log_dir>/final_model.pt, frozen (BN folded, checked) to
 /// <log_dir>/final_model_frozen.pt and as ONNX to <log_dir>/final_model.onnx
-/// (nn/onnx_export.hpp: checked by OpenCV's DNN module); writes <log_dir>/train_final_summary.yml. In benchmark
-/// mode it looks the architecture up instead (summary: true_accuracy, rank, percentile).
+/// (nn/onnx_export.hpp: checked by OpenCV's DNN module); writes <log_dir>/train_final_summary.yml.
+/// In benchmark mode it looks the architecture up instead (summary: true_accuracy, rank,
+/// percentile).
 TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& options,
                                  spdlog::logger& log);
 

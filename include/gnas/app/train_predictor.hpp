@@ -11,12 +11,12 @@
 namespace gnas {
 
 struct TrainPredictorResult {
-  RankMetrics metrics;          ///< on the test split (all 0 without one)
-  std::size_t n_train = 0;      ///< labels trained on (validation included)
+  RankMetrics metrics;      ///< on the test split (all 0 without one)
+  std::size_t n_train = 0;  ///< labels trained on (validation included)
   std::size_t n_test = 0;
-  std::string predictor;        ///< the file saved
-  std::string predictions;      ///< <log_dir>/predictions.csv ("" without a test split)
-  double train_seconds = 0;     ///< fitting alone
+  std::string predictor;     ///< the file saved
+  std::string predictions;   ///< <log_dir>/predictions.csv ("" without a test split)
+  double train_seconds = 0;  ///< fitting alone
   double seconds = 0;
 };
 

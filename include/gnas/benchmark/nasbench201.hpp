@@ -24,7 +24,7 @@ namespace gnas {
 
 /// The input and head of the benchmark's network, which its costs depend on.
 struct CellNetworkShape {
-  int input_size = 32;      ///< input height = width, pixels; a multiple of 4 (two reductions)
+  int input_size = 32;  ///< input height = width, pixels; a multiple of 4 (two reductions)
   int input_channels = 3;
   int classes = 10;
   static constexpr int kStemChannels = 16;  ///< C of the first stage; 2C and 4C follow

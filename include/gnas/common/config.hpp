@@ -53,9 +53,11 @@ GNAS_OPTION_NAMES(Optimizer, {Optimizer::kSgd, "sgd"}, {Optimizer::kAdam, "adam"
                   {Optimizer::kRmsprop, "rmsprop"})
 GNAS_OPTION_NAMES(LrScheduler, {LrScheduler::kStep, "step"}, {LrScheduler::kCosine, "cosine"},
                   {LrScheduler::kCosineOriginal, "cosine_original"})
-GNAS_OPTION_NAMES(DatasetKind, {DatasetKind::kCifar10, "cifar10"}, {DatasetKind::kCifar100, "cifar100"},
+GNAS_OPTION_NAMES(DatasetKind, {DatasetKind::kCifar10, "cifar10"},
+                  {DatasetKind::kCifar100, "cifar100"},
                   {DatasetKind::kFashionMnist, "fashion_mnist"}, {DatasetKind::kMnist, "mnist"})
-GNAS_OPTION_NAMES(LatencyStatistic, {LatencyStatistic::kMin, "min"}, {LatencyStatistic::kMedian, "median"})
+GNAS_OPTION_NAMES(LatencyStatistic, {LatencyStatistic::kMin, "min"},
+                  {LatencyStatistic::kMedian, "median"})
 GNAS_OPTION_NAMES(LatencyRuntime, {LatencyRuntime::kLibtorch, "libtorch"},
                   {LatencyRuntime::kOpencv, "opencv"})
 GNAS_OPTION_NAMES(PredictorType, {PredictorType::kGnn, "gnn"}, {PredictorType::kMlp, "mlp"},
@@ -71,8 +73,9 @@ GNAS_OPTION_NAMES(AnswerPick, {AnswerPick::kEvolved, "evolved"},
 GNAS_OPTION_NAMES(ProxyKind, {ProxyKind::kSynflow, "synflow"}, {ProxyKind::kNwot, "nwot"},
                   {ProxyKind::kGradNorm, "grad_norm"}, {ProxyKind::kSnip, "snip"},
                   {ProxyKind::kZico, "zico"})
-GNAS_OPTION_NAMES(GraphFeatureSet, {GraphFeatureSet::kGraf, "graf"}, {GraphFeatureSet::kCost, "cost"},
-                  {GraphFeatureSet::kSynflow, "synflow"}, {GraphFeatureSet::kZico, "zico"})
+GNAS_OPTION_NAMES(GraphFeatureSet, {GraphFeatureSet::kGraf, "graf"},
+                  {GraphFeatureSet::kCost, "cost"}, {GraphFeatureSet::kSynflow, "synflow"},
+                  {GraphFeatureSet::kZico, "zico"})
 GNAS_OPTION_NAMES(OpKind, {OpKind::kSkip, "skip"}, {OpKind::kSepConv3, "sep_conv_3x3"},
                   {OpKind::kSepConv5, "sep_conv_5x5"}, {OpKind::kSepConv7, "sep_conv_7x7"},
                   {OpKind::kDilConv3, "dil_conv_3x3"}, {OpKind::kDilConv5, "dil_conv_5x5"})
@@ -100,7 +103,8 @@ std::optional<E> option_from_name(std::string_view name) {
 template <typename E>
 std::string option_names() {
   std::string names;
-  for (const auto& [v, n] : OptionNames<E>::kValues) names += (names.empty() ? "" : ", ") + std::string(n);
+  for (const auto& [v, n] : OptionNames<E>::kValues)
+    names += (names.empty() ? "" : ", ") + std::string(n);
   return names;
 }
 
@@ -117,9 +121,9 @@ struct LayerConfig {
 /// Optimizer settings; the original keeps them in optim_state.yml, pulled in with `!include`.
 struct OptimState {
   Optimizer optimizer = Optimizer::kSgd;
-  double lr = 0.1;                ///< initial learning rate
-  double momentum = 0.9;          ///< SGD/RMSprop momentum, in [0, 1)
-  double weight_decay = 4e-4;     ///< L2 penalty, >= 0
+  double lr = 0.1;             ///< initial learning rate
+  double momentum = 0.9;       ///< SGD/RMSprop momentum, in [0, 1)
+  double weight_decay = 4e-4;  ///< L2 penalty, >= 0
 };
 
 /// How `generate` draws its architectures.
@@ -170,8 +174,9 @@ struct EvolutionConfig {
   int parents = 10;            ///< size of the top-k pool the parents come from
   double mutation_prob = 0.1;  ///< per-gene mutation probability
   int generations = 1000;
-  int max_attempts = 1000;     ///< redraws of one child that breaks a constraint
-  bool pareto = false;         ///< search at pareto_budgets MACs budgets up to macs_budget; report the front
+  int max_attempts = 1000;  ///< redraws of one child that breaks a constraint
+  bool pareto =
+      false;  ///< search at pareto_budgets MACs budgets up to macs_budget; report the front
   int pareto_budgets = 8;
   /// gnas (P/2 crossover-only + P/2 mutation-only children from the best seen) | original
   /// (the original's GA: best P/2 of the population + P/2 crossover-then-mutation children)
@@ -180,24 +185,25 @@ struct EvolutionConfig {
 
 /// The accuracy predictor and how `train_predictor` fits it (DESIGN 1.6 and issue 4).
 struct PredictorConfig {
-  PredictorType type = PredictorType::kGnn;  ///< gnn (DESIGN 1.6) | mlp (flat op encoding) | xgboost
+  PredictorType type =
+      PredictorType::kGnn;  ///< gnn (DESIGN 1.6) | mlp (flat op encoding) | xgboost
   PredictorVariant variant = PredictorVariant::kTuned;  ///< original (DESIGN 1.6 exactly) | tuned
-  NodeFeatures node_features = NodeFeatures::kOps;  ///< tuned gnn
-  double ranking_weight = 0.0;        ///< tuned: weight of the pairwise ranking loss beside MSE
-  int ensemble = 1;                   ///< tuned: independently seeded models, predictions averaged
-  int hidden = 64;                    ///< tuned: node embedding width (gnn), hidden width (mlp)
-  int blocks = 5;                     ///< tuned gnn: aggregation + GRU blocks
-  int epochs = 100;                   ///< most passes over the training labels
-  int batch_size = 16;                ///< architectures per minibatch
-  double lr = 1e-3;                   ///< Adam learning rate
-  double weight_decay = 0.0;          ///< Adam L2 penalty
-  double validation_share = 0.1;      ///< share of the training labels held out to pick the epoch
-  int patience = 20;                  ///< stop after N epochs without validation gain; 0 = never
-  int trees = 500;                    ///< xgboost: boosting rounds (one tree each)
-  int tree_depth = 6;                 ///< xgboost: deepest tree
-  double tree_eta = 0.05;             ///< xgboost: shrinkage of each tree's contribution
-  double tree_subsample = 0.8;        ///< xgboost: share of the labels and of the features per tree
-  int test_count = 50;                ///< labels held out for the reported metrics; 0 = none
+  NodeFeatures node_features = NodeFeatures::kOps;      ///< tuned gnn
+  double ranking_weight = 0.0;    ///< tuned: weight of the pairwise ranking loss beside MSE
+  int ensemble = 1;               ///< tuned: independently seeded models, predictions averaged
+  int hidden = 64;                ///< tuned: node embedding width (gnn), hidden width (mlp)
+  int blocks = 5;                 ///< tuned gnn: aggregation + GRU blocks
+  int epochs = 100;               ///< most passes over the training labels
+  int batch_size = 16;            ///< architectures per minibatch
+  double lr = 1e-3;               ///< Adam learning rate
+  double weight_decay = 0.0;      ///< Adam L2 penalty
+  double validation_share = 0.1;  ///< share of the training labels held out to pick the epoch
+  int patience = 20;              ///< stop after N epochs without validation gain; 0 = never
+  int trees = 500;                ///< xgboost: boosting rounds (one tree each)
+  int tree_depth = 6;             ///< xgboost: deepest tree
+  double tree_eta = 0.05;         ///< xgboost: shrinkage of each tree's contribution
+  double tree_subsample = 0.8;    ///< xgboost: share of the labels and of the features per tree
+  int test_count = 50;            ///< labels held out for the reported metrics; 0 = none
   TestSplit test_split = TestSplit::kLast;  ///< the original: the file's last rows
   /// tuned: graph-level inputs beside the graph / flat encoding: graf (path counts by op type),
   /// cost (log MACs and parameters), synflow (log of the data-free proxy); empty = none
@@ -225,26 +231,28 @@ struct SearchConfig {
   /// after the last search, label the V best predicted architectures not yet labelled, so that
   /// the answer (best_labelled) is one whose accuracy was measured; 0 = none (the original)
   int verify = 5;
-  /// fitness of the search = ensemble mean - k x ensemble std (k >= 0; needs predictor.ensemble >= 2)
+  /// fitness of the search = ensemble mean - k x ensemble std (k >= 0; needs predictor.ensemble >=
+  /// 2)
   double uncertainty_weight = 0.0;
 };
 
 struct Config {
   // --- run environment ---
-  bool cuda = true;       ///< train on CUDA when available (training steps)
-  int ngpu = 1;           ///< GPUs to use
-  std::uint64_t seed = 0; ///< seed of every random choice
-  std::string device = "auto";  ///< auto | cpu | cuda | cuda:N (auto: CUDA when `cuda` and available)
-  int num_threads = 0;          ///< CPU intra-op threads of every step; 0 = every CPU the process may use
+  bool cuda = true;        ///< train on CUDA when available (training steps)
+  int ngpu = 1;            ///< GPUs to use
+  std::uint64_t seed = 0;  ///< seed of every random choice
+  std::string device =
+      "auto";           ///< auto | cpu | cuda | cuda:N (auto: CUDA when `cuda` and available)
+  int num_threads = 0;  ///< CPU intra-op threads of every step; 0 = every CPU the process may use
 
   // --- files (relative paths are relative to the working directory) ---
   std::string path_to_architecture = "logs/architecture.csv";  ///< generate's output
   std::string path_to_evolution_architecture = "logs/evolution_architecture.csv";
-  std::string path_to_train_data = "logs/train_data.csv";      ///< labelled architectures
-  std::string path_to_save_predictor = "logs/predictor.pt";    ///< train_predictor's output
-  std::string predictor_pretrained = "logs/predictor.pt";      ///< predictor evolution loads
-  std::string log_dir = "logs";                                ///< logs, summaries, plots
-  std::string write_dir = "logs/checkpoints";                  ///< training checkpoints
+  std::string path_to_train_data = "logs/train_data.csv";    ///< labelled architectures
+  std::string path_to_save_predictor = "logs/predictor.pt";  ///< train_predictor's output
+  std::string predictor_pretrained = "logs/predictor.pt";    ///< predictor evolution loads
+  std::string log_dir = "logs";                              ///< logs, summaries, plots
+  std::string write_dir = "logs/checkpoints";                ///< training checkpoints
 
   // --- training recipe (DESIGN 1.5) ---
   int epochs = 60;
@@ -260,19 +268,20 @@ struct Config {
   std::vector<double> std{0.2023, 0.1994, 0.2010};               ///< per channel
   OptimState optim_state;
   LrScheduler lr_scheduler = LrScheduler::kStep;
-  int step_size = 25;                 ///< epochs between step decays
-  double decay_ratio = 0.1;           ///< step decay factor
-  double label_smoothing = 0.1;       ///< cross-entropy target = one_hot (1 - e) + e / classes
-  int train_subset = 0;               ///< train on a seeded random N images; 0 = the whole split
-  int test_subset = 0;                ///< evaluate on a seeded random N images; 0 = all
-  int repeats = 2;                    ///< trainings per architecture for a label (different seeds)
-  bool channels_last = true;          ///< NHWC memory format for convolutions (faster on CPU)
+  int step_size = 25;            ///< epochs between step decays
+  double decay_ratio = 0.1;      ///< step decay factor
+  double label_smoothing = 0.1;  ///< cross-entropy target = one_hot (1 - e) + e / classes
+  int train_subset = 0;          ///< train on a seeded random N images; 0 = the whole split
+  int test_subset = 0;           ///< evaluate on a seeded random N images; 0 = all
+  int repeats = 2;               ///< trainings per architecture for a label (different seeds)
+  bool channels_last = true;     ///< NHWC memory format for convolutions (faster on CPU)
   AugmentConfig augment;
   LabelsConfig labels;
 
   // --- search space (DESIGN 1.1-1.2) ---
   std::string search_space = "layerwise";  ///< layerwise | nasbench201
-  std::string benchmark_table;  ///< benchmark mode: CSV arch,test_acc (percent) train looks up; "" = train
+  std::string
+      benchmark_table;  ///< benchmark mode: CSV arch,test_acc (percent) train looks up; "" = train
   std::vector<OpKind> ops_name{OpKind::kSkip,     OpKind::kSepConv3, OpKind::kSepConv5,
                                OpKind::kSepConv7, OpKind::kDilConv3, OpKind::kDilConv5};
   std::vector<LayerConfig> l_cfgs{{16, 1}, {32, 2}, {40, 2}, {80, 2}, {320, 1}};
@@ -280,11 +289,11 @@ struct Config {
   int head_channels = 1280;  ///< output channels of the 1x1 head conv
 
   // --- search ---
-  double macs_budget = 15.0;  ///< hardware budget, millions of multiply-accumulates; 0 = none
-  double params_budget = 0;   ///< parameter budget, millions; 0 = none
+  double macs_budget = 15.0;     ///< hardware budget, millions of multiply-accumulates; 0 = none
+  double params_budget = 0;      ///< parameter budget, millions; 0 = none
   double latency_budget_ms = 0;  ///< latency budget (batch 1, from latency_table), ms; 0 = none
   std::string latency_table;     ///< per-op latency CSV (evaluate --profile-latency); "" = none
-  int sample_count = 300;     ///< architectures `generate` draws
+  int sample_count = 300;        ///< architectures `generate` draws
   SamplingConfig sampling;
   LatencyConfig latency;
   PredictorConfig predictor;

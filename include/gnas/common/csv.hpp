@@ -11,7 +11,7 @@
 namespace gnas {
 
 struct CsvTable {
-  std::string origin;                          ///< file name, for messages
+  std::string origin;  ///< file name, for messages
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;  ///< each as wide as the header
   std::vector<std::size_t> lines;              ///< 1-based line of each row in the file

@@ -48,7 +48,9 @@ class RunLayout {
   const std::string& train_data() const { return config_.path_to_train_data; }
   const std::string& predictor_out() const { return config_.path_to_save_predictor; }
   const std::string& predictor_in() const { return config_.predictor_pretrained; }
-  const std::string& evolution_architecture() const { return config_.path_to_evolution_architecture; }
+  const std::string& evolution_architecture() const {
+    return config_.path_to_evolution_architecture;
+  }
 
   /// The labelled-data file of a shard: path_to_train_data itself for 1 shard, else
   /// "<stem>.shardKofN<ext>" beside it.
@@ -60,7 +62,9 @@ class RunLayout {
 
   /// <log_dir>/<prefix>_<file>: `search_file(kEvolutionPrefix, search_files::kExplored)`.
   std::string search_file(std::string_view prefix, std::string_view file) const;
-  std::string evolution_explored() const { return search_file(kEvolutionPrefix, search_files::kExplored); }
+  std::string evolution_explored() const {
+    return search_file(kEvolutionPrefix, search_files::kExplored);
+  }
   std::string random_search_architecture() const {
     return search_file(kRandomSearchPrefix, search_files::kArchitecture);
   }

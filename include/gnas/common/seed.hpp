@@ -12,15 +12,17 @@ namespace gnas {
 
 /// What a random stream is for. The values are part of the seed: never renumber them.
 enum class SeedPurpose : std::uint64_t {
-  kSampling = 1,       ///< generate: the architectures to label
-  kEvolution = 2,      ///< the evolution's first population and its children
-  kRandomSearch = 3,   ///< the random-search baseline's draws
-  kPredictor = 4,      ///< predictor initialisation, validation split and minibatch order (index: member)
-  kTestSplit = 5,      ///< train_predictor's random test split
-  kLabelTraining = 6,  ///< a training of architecture `a`, repeat `b` (data order, init, augmentation)
-  kDataSubset = 7,     ///< data set subsets and the validation split (index: which)
-  kProxies = 8,        ///< zero-cost proxies: weights and the minibatch
-  kEvaluate = 9,       ///< evaluate's own draws (speed test sets, latency check networks)
+  kSampling = 1,      ///< generate: the architectures to label
+  kEvolution = 2,     ///< the evolution's first population and its children
+  kRandomSearch = 3,  ///< the random-search baseline's draws
+  kPredictor =
+      4,  ///< predictor initialisation, validation split and minibatch order (index: member)
+  kTestSplit = 5,  ///< train_predictor's random test split
+  kLabelTraining =
+      6,            ///< a training of architecture `a`, repeat `b` (data order, init, augmentation)
+  kDataSubset = 7,  ///< data set subsets and the validation split (index: which)
+  kProxies = 8,     ///< zero-cost proxies: weights and the minibatch
+  kEvaluate = 9,    ///< evaluate's own draws (speed test sets, latency check networks)
   kParetoBudget = 10,  ///< the evolution of Pareto budget `a`
 };
 

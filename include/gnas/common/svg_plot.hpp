@@ -12,8 +12,8 @@ struct PlotSeries {
   std::string label;      ///< legend text; no legend entry when empty
   std::vector<double> x;  ///< as many as y
   std::vector<double> y;
-  bool line = false;      ///< join the points in order (and mark them) instead of a scatter
-  double radius = 0;      ///< > 0: a highlight, drawn that large with a dark outline, on top
+  bool line = false;  ///< join the points in order (and mark them) instead of a scatter
+  double radius = 0;  ///< > 0: a highlight, drawn that large with a dark outline, on top
 };
 
 struct Plot {

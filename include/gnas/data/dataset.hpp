@@ -19,7 +19,7 @@ struct Dataset {
 
 struct Splits {
   Dataset train;
-  Dataset eval;                     ///< the validation split when train_portion < 1, else test
+  Dataset eval;  ///< the validation split when train_portion < 1, else test
   bool eval_is_validation = false;
 };
 

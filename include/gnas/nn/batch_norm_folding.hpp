@@ -23,7 +23,8 @@ class BatchNormFolder {
   };
 
   /// `tensors`: the network's parameters and buffers by name (the BatchNorms' are read here).
-  explicit BatchNormFolder(std::map<std::string, torch::Tensor> tensors) : tensors_(std::move(tensors)) {}
+  explicit BatchNormFolder(std::map<std::string, torch::Tensor> tensors)
+      : tensors_(std::move(tensors)) {}
 
   /// The tensor `name` of the network; throws Error naming it when there is none.
   const torch::Tensor& tensor(const std::string& name) const;
@@ -46,7 +47,8 @@ class BatchNormFolder {
  private:
   std::map<std::string, torch::Tensor> tensors_;
   std::vector<Conv> convs_;
-  std::map<std::string, std::vector<std::pair<std::size_t, int64_t>>> sources_;  // value -> (conv, channel offset)
+  std::map<std::string, std::vector<std::pair<std::size_t, int64_t>>>
+      sources_;  // value -> (conv, channel offset)
   std::map<std::string, int> uses_;
 };
 

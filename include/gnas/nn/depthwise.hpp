@@ -4,8 +4,8 @@
 // CPU backward of dilated depthwise convolutions falls back to a slow path (oneDNN 2.6: 20-230x
 // the forward's time, docs/benchmarks.md "Where a training step's time goes"), and the dil_conv
 // ops are made of them. Here the forward is LibTorch's; the input gradient is
-// a forward convolution of the output gradient with the flipped kernel (zero-inserted for stride 2);
-// the weight gradient is a direct sum over the batch in channels-last order. Results equal
+// a forward convolution of the output gradient with the flipped kernel (zero-inserted for stride
+// 2); the weight gradient is a direct sum over the batch in channels-last order. Results equal
 // LibTorch's to float rounding (tests/nn/test_depthwise.cpp).
 
 #include <torch/torch.h>

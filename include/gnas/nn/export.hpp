@@ -31,7 +31,8 @@ struct FrozenExport {
 /// `check_batch` standard-normal images drawn from `seed` are compared with `net`'s (eval mode,
 /// restored after). Atomic: a difference above kExportTolerance is a DataError (exit 2) and
 /// nothing is written.
-FrozenExport export_frozen_torchscript(Network& net, const MacroShape& shape, const Architecture& arch,
-                                       const std::string& path, std::uint64_t seed, int64_t check_batch = 4);
+FrozenExport export_frozen_torchscript(Network& net, const MacroShape& shape,
+                                       const Architecture& arch, const std::string& path,
+                                       std::uint64_t seed, int64_t check_batch = 4);
 
 }  // namespace gnas::nn

@@ -54,12 +54,12 @@ class LatencyTimer {
 };
 
 struct LatencyProfile {
-  LatencyTable timed;                       ///< the ops as timed alone
-  std::optional<LatencyTable> calibrated;   ///< fitted to whole networks (config.calibration > 0)
+  LatencyTable timed;                      ///< the ops as timed alone
+  std::optional<LatencyTable> calibrated;  ///< fitted to whole networks (config.calibration > 0)
   LatencyCalibration fit;
-  std::vector<Architecture> check;          ///< the check networks
-  std::vector<double> check_ms;             ///< their measured latencies
-  double seconds = 0;                       ///< the table's share of the timing (not the check's)
+  std::vector<Architecture> check;  ///< the check networks
+  std::vector<double> check_ms;     ///< their measured latencies
+  double seconds = 0;               ///< the table's share of the timing (not the check's)
   /// Share of the machine's CPU time the hypervisor took (steal, /proc/stat) while timing; -1
   /// where unknown. Timings under much steal are unreliable.
   double steal_share = -1;
@@ -73,7 +73,8 @@ struct LatencyProfile {
 /// `seed` (LatencyTable::calibrated). `check_count` other sampled networks (none of the
 /// calibration's while the space has others) are timed in the same rounds as a check, so that the
 /// table and its check see the machine alike. `origin` names the tables in messages.
-LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& config, std::uint64_t seed,
-                               const std::string& origin, std::size_t check_count = 0);
+LatencyProfile profile_latency(const MacroShape& shape, const LatencyConfig& config,
+                               std::uint64_t seed, const std::string& origin,
+                               std::size_t check_count = 0);
 
 }  // namespace gnas::nn

@@ -85,7 +85,8 @@ std::vector<std::string> load_tensors(torch::nn::Module& module,
 /// when an exception leaves the scope.
 class EvalModeGuard {
  public:
-  explicit EvalModeGuard(torch::nn::Module& module) : module_(module), was_training_(module.is_training()) {
+  explicit EvalModeGuard(torch::nn::Module& module)
+      : module_(module), was_training_(module.is_training()) {
     module_.eval();
   }
   ~EvalModeGuard() { module_.train(was_training_); }

@@ -42,16 +42,17 @@ class NetworkWriter {
 
 /// Writes one candidate op of kind `kind` on `x`, its parameters under `prefix` (the op
 /// module's names, e.g. "stages.0.ops.1"), and returns its output's value.
-std::string write_candidate_op(NetworkWriter& w, const std::string& x, const std::string& prefix, OpKind kind,
-                               int c_in, int c_out, int stride);
+std::string write_candidate_op(NetworkWriter& w, const std::string& x, const std::string& prefix,
+                               OpKind kind, int c_in, int c_out, int stride);
 
 /// Writes the forward pass of `arch` (valid in the layer-wise space of `shape`) on input `x` and
 /// returns the logits' value.
-std::string write_layerwise_network(NetworkWriter& w, const MacroShape& shape, const Architecture& arch,
-                                    const std::string& x);
+std::string write_layerwise_network(NetworkWriter& w, const MacroShape& shape,
+                                    const Architecture& arch, const std::string& x);
 
 /// The same for a cell `arch` of the NAS-Bench-201 space (its network's stem, 3 stages of 5 cells
 /// with the residual reductions between them, BN + ReLU, pooling, classifier).
-std::string write_nasbench201_network(NetworkWriter& w, const Architecture& arch, const std::string& x);
+std::string write_nasbench201_network(NetworkWriter& w, const Architecture& arch,
+                                      const std::string& x);
 
 }  // namespace gnas::nn

@@ -24,7 +24,9 @@ struct SpaceNetwork {
   int64_t classes = 0;
   /// Writes the network (current weights) as ONNX checked by OpenCV: export_onnx of
   /// nn/onnx_export.hpp with the architecture's text form, the path and the check's seed.
-  std::function<OnnxExport(const std::string& arch_text, const std::string& path, std::uint64_t seed)> to_onnx;
+  std::function<OnnxExport(const std::string& arch_text, const std::string& path,
+                           std::uint64_t seed)>
+      to_onnx;
   /// The network (current weights) loaded by OpenCV's DNN module, for timing on that runtime.
   std::function<OpenCvRunner()> to_opencv;
 };

@@ -27,9 +27,9 @@
 
 namespace gnas {
 
-
 /// The names of the features `sets` give on `space`, in vector order. Throws ConfigError when a
-/// set cannot apply (`cost` on a space without a cost model, `synflow` / `zico` on one without networks).
+/// set cannot apply (`cost` on a space without a cost model, `synflow` / `zico` on one without
+/// networks).
 std::vector<std::string> graph_feature_names(const SearchSpace& space,
                                              const std::vector<GraphFeatureSet>& sets);
 
@@ -43,14 +43,14 @@ std::vector<float> graph_features(const SearchSpace& space, const Architecture& 
 std::string feature_cache_file(const std::string& dir, const SearchSpace& space,
                                GraphFeatureSet set = GraphFeatureSet::kSynflow);
 
-/// Adds the cached proxy features (synflow, zico) of `space` in `dir` to this process's memo (a missing file
-/// adds none). Throws DataError naming the file and line of a malformed row.
+/// Adds the cached proxy features (synflow, zico) of `space` in `dir` to this process's memo (a
+/// missing file adds none). Throws DataError naming the file and line of a malformed row.
 void load_feature_cache(const std::string& dir, const SearchSpace& space);
 
-/// Writes this process's proxy-feature memo of `space` (each feature to its own file), merged with what the file holds, to the cache
-/// file in `dir` (created when missing; atomic, so concurrent writers lose entries, never
-/// corrupt the file). Does nothing when nothing was computed since the last load or save.
-/// Both do nothing for an empty `dir` (config predictor.feature_cache "").
+/// Writes this process's proxy-feature memo of `space` (each feature to its own file), merged with
+/// what the file holds, to the cache file in `dir` (created when missing; atomic, so concurrent
+/// writers lose entries, never corrupt the file). Does nothing when nothing was computed since the
+/// last load or save. Both do nothing for an empty `dir` (config predictor.feature_cache "").
 void save_feature_cache(const std::string& dir, const SearchSpace& space);
 
 }  // namespace gnas

@@ -33,7 +33,7 @@ std::vector<double> average_ranks(const std::vector<double>& v);
 struct RankMetrics {
   double kendall_tau = 0;
   double spearman = 0;
-  double mae = 0;             ///< in the unit of the inputs (fractions)
+  double mae = 0;  ///< in the unit of the inputs (fractions)
   double precision_at_5 = 0;
   double precision_at_10 = 0;
   std::size_t count = 0;

@@ -23,14 +23,14 @@ class Predictor;
 
 struct PredictorNetOptions {
   TORCH_ARG(PredictorType, type) = PredictorType::kGnn;
-  TORCH_ARG(int64_t, num_nodes) = 36;     ///< N, graph nodes (gnn readout concatenates them)
-  TORCH_ARG(int64_t, feature_dim) = 3;    ///< F, node features (gnn)
-  TORCH_ARG(int64_t, gene_dim) = 30;      ///< G, flat op encoding (mlp)
-  TORCH_ARG(int64_t, graph_dim) = 0;      ///< K, graph-level features (both decoders take them)
-  TORCH_ARG(int64_t, hidden) = 128;       ///< node embedding width (gnn), hidden width (mlp)
-  TORCH_ARG(int64_t, blocks) = 5;         ///< aggregation + GRU blocks (gnn)
+  TORCH_ARG(int64_t, num_nodes) = 36;   ///< N, graph nodes (gnn readout concatenates them)
+  TORCH_ARG(int64_t, feature_dim) = 3;  ///< F, node features (gnn)
+  TORCH_ARG(int64_t, gene_dim) = 30;    ///< G, flat op encoding (mlp)
+  TORCH_ARG(int64_t, graph_dim) = 0;    ///< K, graph-level features (both decoders take them)
+  TORCH_ARG(int64_t, hidden) = 128;     ///< node embedding width (gnn), hidden width (mlp)
+  TORCH_ARG(int64_t, blocks) = 5;       ///< aggregation + GRU blocks (gnn)
   TORCH_ARG(int64_t, decoder_hidden) = 54;
-  TORCH_ARG(bool, sigmoid) = true;        ///< squash the output into (0, 1) (the original's head)
+  TORCH_ARG(bool, sigmoid) = true;  ///< squash the output into (0, 1) (the original's head)
 };
 
 /// A predictor model: one score per architecture of a batch.

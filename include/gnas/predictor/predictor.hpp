@@ -21,20 +21,20 @@ struct PredictorSpec {
   PredictorType type = PredictorType::kGnn;
   PredictorVariant variant = PredictorVariant::kOriginal;
   NodeFeatures node_features = NodeFeatures::kDegree;
-  int num_nodes = 0;                    ///< graph nodes N
-  int feature_dim = 0;                  ///< node features F
-  int gene_dim = 0;                     ///< flat encoding width G
+  int num_nodes = 0;    ///< graph nodes N
+  int feature_dim = 0;  ///< node features F
+  int gene_dim = 0;     ///< flat encoding width G
   int hidden = 128;
   int blocks = 5;
   int decoder_hidden = 54;
-  bool sigmoid = true;                  ///< output squashed into (0, 1)
-  int members = 1;                      ///< networks averaged
-  double target_offset = 0;             ///< accuracy = target_offset + target_scale * output
+  bool sigmoid = true;       ///< output squashed into (0, 1)
+  int members = 1;           ///< networks averaged
+  double target_offset = 0;  ///< accuracy = target_offset + target_scale * output
   double target_scale = 1;
-  std::string space_fingerprint;        ///< SearchSpace::fingerprint() it was trained on
+  std::string space_fingerprint;                ///< SearchSpace::fingerprint() it was trained on
   std::vector<GraphFeatureSet> graph_features;  ///< graph-level feature sets it needs
-  std::vector<double> feature_mean;     ///< per graph-level feature, the training set's mean
-  std::vector<double> feature_scale;    ///< ... and deviation; inputs are (x - mean) / scale
+  std::vector<double> feature_mean;   ///< per graph-level feature, the training set's mean
+  std::vector<double> feature_scale;  ///< ... and deviation; inputs are (x - mean) / scale
 
   bool operator==(const PredictorSpec& o) const;
 };
@@ -67,7 +67,8 @@ class Predictor {
 
   /// Predicted accuracy (fraction) of each architecture, batched internally (thousands per
   /// forward pass), without autograd. Every architecture must be valid in the space.
-  std::vector<double> predict(const SearchSpace& space, const std::vector<Architecture>& archs) const;
+  std::vector<double> predict(const SearchSpace& space,
+                              const std::vector<Architecture>& archs) const;
 
   /// The ensemble's mean prediction and the standard deviation of its members' predictions
   /// (0 for a single network), both as accuracies (fractions).
@@ -76,7 +77,6 @@ class Predictor {
     std::vector<double> std;
   };
   Spread predict_spread(const SearchSpace& space, const std::vector<Architecture>& archs) const;
-
 
   const PredictorSpec& spec() const { return spec_; }
   PredictorSpec& spec() { return spec_; }

@@ -24,7 +24,7 @@ struct EvolutionOptions {
   int generations = 1000;
   int max_attempts = 1000;  ///< redraws of one child before falling back to a parent's copy
   std::uint64_t seed = 0;
-  bool original = false;    ///< the original's GA (DESIGN 1.7) instead of gnas's engine
+  bool original = false;  ///< the original's GA (DESIGN 1.7) instead of gnas's engine
 
   static EvolutionOptions from_config(const Config& config);
 };
@@ -42,14 +42,15 @@ SearchResult evolve(const SearchSpace& space, const Constraints& constraints,
 
 /// The architectures of `explored` that no other beats on both counts: sorted by `measure`, each
 /// with a higher fitness than every cheaper one (ties in cost: the fitter; equal points once).
-std::vector<Scored> pareto_front(std::vector<Scored> explored, CostMeasure measure = CostMeasure::kMacs);
+std::vector<Scored> pareto_front(std::vector<Scored> explored,
+                                 CostMeasure measure = CostMeasure::kMacs);
 
 struct ParetoResult {
-  SearchResult search;                 ///< the search at the largest budget
-  std::vector<double> budgets;         ///< MACs budgets searched, ascending
+  SearchResult search;          ///< the search at the largest budget
+  std::vector<double> budgets;  ///< MACs budgets searched, ascending
   std::vector<Scored> best_per_budget;
-  std::vector<Scored> explored;        ///< every architecture any search scored, once
-  std::vector<Scored> front;           ///< pareto_front(explored)
+  std::vector<Scored> explored;  ///< every architecture any search scored, once
+  std::vector<Scored> front;     ///< pareto_front(explored)
 };
 
 /// Pareto mode: evolve() at `budgets` MACs budgets evenly spaced from the space's minimum up to

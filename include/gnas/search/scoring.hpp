@@ -25,19 +25,19 @@ struct Scored {
 };
 
 struct GenerationRecord {
-  int generation = 0;     ///< 0 = the initial population
-  double best = 0;        ///< best fitness seen so far
-  double mean = 0;        ///< mean fitness of this generation's population
-  std::size_t unique = 0; ///< architectures scored so far
-  double seconds = 0;     ///< since the search started
+  int generation = 0;      ///< 0 = the initial population
+  double best = 0;         ///< best fitness seen so far
+  double mean = 0;         ///< mean fitness of this generation's population
+  std::size_t unique = 0;  ///< architectures scored so far
+  double seconds = 0;      ///< since the search started
 };
 
 struct SearchResult {
-  std::vector<Scored> top;               ///< the best seen, best first (the parents' pool)
-  std::vector<Scored> explored;          ///< every architecture scored, in scoring order
+  std::vector<Scored> top;       ///< the best seen, best first (the parents' pool)
+  std::vector<Scored> explored;  ///< every architecture scored, in scoring order
   std::vector<GenerationRecord> history;
-  std::size_t queries = 0;               ///< fitness evaluations (= explored.size())
-  std::size_t fallbacks = 0;             ///< children that ran out of attempts (a parent's copy)
+  std::size_t queries = 0;    ///< fitness evaluations (= explored.size())
+  std::size_t fallbacks = 0;  ///< children that ran out of attempts (a parent's copy)
   double seconds = 0;
 
   const Scored& best() const { return top.front(); }

@@ -26,6 +26,7 @@ void write_architecture_csv(const std::string& path, const SearchSpace& space,
 /// The `source` column of an architecture file, one entry per row. A file without one (written
 /// before the column existed, or the original's format) or an empty entry reads as `sampled` for
 /// the first `sample_count` rows and `unrecorded` after them.
-std::vector<std::string> read_architecture_sources(const std::string& path, std::size_t sample_count);
+std::vector<std::string> read_architecture_sources(const std::string& path,
+                                                   std::size_t sample_count);
 
 }  // namespace gnas

@@ -8,8 +8,8 @@
 //   part,layer,op,in_channels,out_channels,stride,input_size,latency_ms
 //   fixed,,libtorch,,,,,0.4120  stem, head, pooling, classifier and per-call overhead; `op` names
 //                               the runtime that was timed (libtorch | opencv; empty = libtorch)
-//   add,1,,16,16,1,32,0.0040    the cost of each op beyond the first at layer 1 (its element-wise add)
-//   op,1,skip,16,16,1,32,0.0007 op `skip` of layer 1 (1-based) on its input shape
+//   add,1,,16,16,1,32,0.0040    the cost of each op beyond the first at layer 1 (its element-wise
+//   add) op,1,skip,16,16,1,32,0.0007 op `skip` of layer 1 (1-based) on its input shape
 //
 // Rows of ops the space does not use are ignored; each (layer, op) the space uses must have a
 // row whose shape columns match the space. calibrated() fits the table to timed whole networks.
@@ -24,9 +24,9 @@ namespace gnas {
 
 /// One row of the table.
 struct LatencyEntry {
-  std::string part;   ///< fixed | add | op
-  int layer = 0;      ///< 1-based search layer (add, op)
-  std::string op;     ///< op name (op)
+  std::string part;  ///< fixed | add | op
+  int layer = 0;     ///< 1-based search layer (add, op)
+  std::string op;    ///< op name (op)
   int in_channels = 0, out_channels = 0, stride = 0, input_size = 0;
   double latency_ms = 0;
 };
@@ -43,8 +43,10 @@ struct LatencyCalibration {
 
 class LatencyTable {
  public:
-  /// From measured entries (the profiler) or a file's rows; checks them against `shape` like load().
-  LatencyTable(std::vector<LatencyEntry> entries, const MacroShape& shape, const std::string& origin);
+  /// From measured entries (the profiler) or a file's rows; checks them against `shape` like
+  /// load().
+  LatencyTable(std::vector<LatencyEntry> entries, const MacroShape& shape,
+               const std::string& origin);
 
   /// Reads and checks `path`. Throws DataError naming the file, line or missing (layer, op) and
   /// the rule: unreadable, wrong columns, a value that is not a number, a negative latency, no
@@ -59,8 +61,9 @@ class LatencyTable {
   /// of the layer-wise space of `shape`): op rows scaled, add rows + the per-extra-op cost
   /// (at least 0), the fitted fixed part (at least 0). Throws DataError when the networks do not
   /// determine the fit (fewer than 3, all with the same op count) or the fitted scale is not > 0.
-  LatencyTable calibrated(const std::vector<Architecture>& archs, const std::vector<double>& measured_ms,
-                          const MacroShape& shape, LatencyCalibration* fit = nullptr) const;
+  LatencyTable calibrated(const std::vector<Architecture>& archs,
+                          const std::vector<double>& measured_ms, const MacroShape& shape,
+                          LatencyCalibration* fit = nullptr) const;
 
   /// The CSV text load() reads.
   std::string to_csv() const;

@@ -13,9 +13,9 @@
 namespace gnas {
 
 struct MacroShape {
-  std::vector<OpKind> ops;           ///< candidate ops in gene order (ops_name)
-  std::vector<LayerConfig> layers;   ///< search layers (l_cfgs)
-  int input_size = 32;               ///< input height = width
+  std::vector<OpKind> ops;          ///< candidate ops in gene order (ops_name)
+  std::vector<LayerConfig> layers;  ///< search layers (l_cfgs)
+  int input_size = 32;              ///< input height = width
   int input_channels = 3;
   int classes = 100;
   int stem_channels = 16;
@@ -31,7 +31,8 @@ struct MacroShape {
   int feature_size(std::size_t l) const;
 };
 
-/// Output size of a convolution: floor((size + 2 padding - dilation (kernel - 1) - 1) / stride) + 1.
+/// Output size of a convolution: floor((size + 2 padding - dilation (kernel - 1) - 1) / stride)
+/// + 1.
 int conv_output_size(int size, int kernel, int stride, int padding, int dilation);
 
 /// MACs and parameters of one part of the network, batch 1.
@@ -47,8 +48,8 @@ PartCost op_cost(OpKind kind, int c_in, int c_out, int stride, int size);
 
 /// Analytic costs of every part of a macro network.
 struct MacroCost {
-  PartCost stem_head;                        ///< stem conv+BN, head conv+BN, classifier
-  std::vector<std::vector<PartCost>> ops;    ///< [layer][op in gene order]
+  PartCost stem_head;                      ///< stem conv+BN, head conv+BN, classifier
+  std::vector<std::vector<PartCost>> ops;  ///< [layer][op in gene order]
 };
 
 MacroCost macro_cost(const MacroShape& shape);

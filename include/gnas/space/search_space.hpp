@@ -28,9 +28,9 @@ struct ArchGraph {
 /// What each node of graph(arch) stands for, for predictors that go beyond the graph's own
 /// features (DESIGN 1.6 uses degrees only).
 struct NodeAnnotations {
-  int type_count = 1;          ///< node types take values 0 .. type_count - 1
-  std::vector<int> types;      ///< [num_nodes]; e.g. layer input, network output, op kind
-  std::vector<float> macs_m;   ///< [num_nodes]; MACs (millions) the node computes, 0 for none
+  int type_count = 1;         ///< node types take values 0 .. type_count - 1
+  std::vector<int> types;     ///< [num_nodes]; e.g. layer input, network output, op kind
+  std::vector<float> macs_m;  ///< [num_nodes]; MACs (millions) the node computes, 0 for none
 };
 
 /// Hardware cost of an architecture.
@@ -104,9 +104,9 @@ class SearchSpace {
   virtual Architecture crossover(const Architecture& a, const Architecture& b, Rng& rng) const;
 };
 
-/// A sample within `macs_budget` (millions; 0 = no budget), drawn by rejection with at most `max_attempts`
-/// draws. Throws ConfigError when the budget is below the space's minimum (naming it) and Error
-/// when the attempts run out.
+/// A sample within `macs_budget` (millions; 0 = no budget), drawn by rejection with at most
+/// `max_attempts` draws. Throws ConfigError when the budget is below the space's minimum (naming
+/// it) and Error when the attempts run out.
 Architecture sample_within_budget(const SearchSpace& space, double macs_budget, int max_attempts,
                                   Rng& rng);
 

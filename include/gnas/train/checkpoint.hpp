@@ -15,19 +15,19 @@
 namespace gnas {
 
 struct EpochRecord {
-  int epoch = 0;           ///< 1-based
+  int epoch = 0;  ///< 1-based
   double lr = 0;
-  double train_loss = 0;   ///< mean over the epoch's images
-  double train_top1 = 0;   ///< fraction, on the augmented training batches
-  double eval_top1 = 0;    ///< fraction, on the evaluation split
+  double train_loss = 0;  ///< mean over the epoch's images
+  double train_top1 = 0;  ///< fraction, on the augmented training batches
+  double eval_top1 = 0;   ///< fraction, on the evaluation split
   double eval_top5 = 0;
-  double seconds = 0;      ///< the epoch's wall time, evaluation included
+  double seconds = 0;            ///< the epoch's wall time, evaluation included
   double images_per_second = 0;  ///< training images per second of the training phase
 };
 
 /// What a checkpoint belongs to: a checkpoint of another architecture or seed is refused.
 struct CheckpointTag {
-  std::string arch;        ///< text form
+  std::string arch;  ///< text form
   std::uint64_t seed = 0;
 };
 
@@ -40,8 +40,9 @@ void save_checkpoint(const std::string& path, nn::Network& net, torch::optim::Op
 /// Loads a checkpoint into net, optimizer and generator; returns its epochs. Throws DataError
 /// for a file that is not a gnas checkpoint or one of another architecture or seed.
 std::vector<EpochRecord> load_checkpoint(const std::string& path, nn::Network& net,
-                                         torch::optim::Optimizer& optimizer, at::Generator& generator,
-                                         const CheckpointTag& tag, torch::Device device);
+                                         torch::optim::Optimizer& optimizer,
+                                         at::Generator& generator, const CheckpointTag& tag,
+                                         torch::Device device);
 
 /// Writes the epochs as CSV (epoch, lr, train_loss, train_top1, eval_top1, eval_top5, seconds,
 /// images_per_second), atomically.

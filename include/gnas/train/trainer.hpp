@@ -23,12 +23,12 @@
 
 namespace gnas {
 
-
 struct TrainRunOptions {
-  std::string run;         ///< names <log_dir>/<run>/epochs.csv and <write_dir>/<run>/checkpoint.pt
-  std::string arch;        ///< text form, recorded in the checkpoint
-  std::uint64_t seed = 0;  ///< shuffling and augmentation (train_network's caller seeds the initial weights)
-  bool resume = false;     ///< continue from the run's checkpoint when there is one
+  std::string run;   ///< names <log_dir>/<run>/epochs.csv and <write_dir>/<run>/checkpoint.pt
+  std::string arch;  ///< text form, recorded in the checkpoint
+  std::uint64_t seed =
+      0;  ///< shuffling and augmentation (train_network's caller seeds the initial weights)
+  bool resume = false;          ///< continue from the run's checkpoint when there is one
   bool keep_checkpoint = true;  ///< false: delete the checkpoint once the training is complete
 };
 
@@ -36,8 +36,8 @@ struct TrainResult {
   double best_top1 = 0;   ///< best eval top-1 over all epochs, fraction in [0, 1]
   double final_top1 = 0;  ///< eval top-1 after the last epoch
   double final_top5 = 0;
-  int resumed_from = 0;   ///< epochs already done by the checkpoint resumed from (0: none)
-  double seconds = 0;     ///< wall time of this call
+  int resumed_from = 0;          ///< epochs already done by the checkpoint resumed from (0: none)
+  double seconds = 0;            ///< wall time of this call
   double images_per_second = 0;  ///< training images per second over this call's epochs
   std::vector<EpochRecord> history;  ///< every epoch, resumed ones included
 };
@@ -50,14 +50,15 @@ double learning_rate(const Config& config, int epoch, int64_t batches_per_epoch 
 /// Throws TrainingDiverged on a non-finite loss, DataError for a checkpoint of another
 /// architecture or seed, Error when files cannot be written.
 TrainResult train_network(nn::Network& net, const Config& config, const data::Splits& splits,
-                          torch::Device device, const TrainRunOptions& options, spdlog::logger& log);
+                          torch::Device device, const TrainRunOptions& options,
+                          spdlog::logger& log);
 
 /// One training of `arch` from scratch: LibTorch seeded with options.seed, the macro network of
 /// `shape` built on `device` and trained by train_network; `trained`, when given, receives it.
 TrainResult train_architecture(const MacroShape& shape, const Architecture& arch,
-                               const Config& config, const data::Splits& splits, torch::Device device,
-                               const TrainRunOptions& options, spdlog::logger& log,
-                               nn::Network* trained = nullptr);
+                               const Config& config, const data::Splits& splits,
+                               torch::Device device, const TrainRunOptions& options,
+                               spdlog::logger& log, nn::Network* trained = nullptr);
 
 /// top-1 and top-5 (fractions) of `net` on every batch of `loader`, in eval mode.
 std::pair<double, double> evaluate_accuracy(nn::Network& net, data::Loader& loader,
