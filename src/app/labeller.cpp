@@ -47,12 +47,15 @@ class TrainingLabeller : public Labeller {
     options.seed = seed;
     options.resume = resume_;
     options.keep_checkpoint = false;
-    return train_architecture(require_macro_shape(space_, "train"), arch, config_, *splits_,
-                              *device_, options, log_)
-        .best_top1;
+    const TrainResult result = train_architecture(require_macro_shape(space_, "train"), arch,
+                                                  config_, *splits_, *device_, options, log_);
+    return training_label(result, config_.labels.measure);
   }
   bool trains() const override { return true; }
-  void describe(YAML::Node& summary) const override { summary["mode"] = "train_data"; }
+  void describe(YAML::Node& summary) const override {
+    summary["mode"] = "train_data";
+    summary["label_measure"] = option_name(config_.labels.measure);
+  }
 
  private:
   const Config& config_;

@@ -207,11 +207,17 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
               final_run ? value(train, "arch") : "not trained yet");
   html += row("  its accuracy", searched_accuracy);
   if (final_run && !benchmark && !sampled_labels.empty()) {
-    const double answer = std::stod(value(train, "best_top1"));
+    // Its training measured as its labels are (labels.measure; summaries before the `label` key:
+    // best_top1, the only measure then).
+    const double answer = std::stod(value(train, "label", value(train, "best_top1")));
     const auto at_or_below = std::count_if(sampled_labels.begin(), sampled_labels.end(),
                                            [&](double v) { return v <= answer; });
     html += row("  against the random samples",
-                "its retrained accuracy equals or beats " +
+                "its retrained " +
+                    (config.labels.measure == LabelMeasure::kBestTop1
+                         ? "accuracy"
+                         : "label (" + option_name(config.labels.measure) + ")") +
+                    " equals or beats " +
                     format_fixed(100.0 * static_cast<double>(at_or_below) /
                                      static_cast<double>(sampled_labels.size()),
                                  0) +

@@ -64,6 +64,7 @@ YAML::Node answer_values(const char* mode, const TrainFinalResult& result,
   values["picked"] = picked;
   values["best_top1"] = format_fixed(result.best_top1, 6);
   values["final_top1"] = format_fixed(result.final_top1, 6);
+  values["label"] = format_fixed(result.label, 6);
   return values;
 }
 
@@ -75,7 +76,7 @@ TrainFinalResult lookup_final(const Config& config, const SearchSpace& space,
   TrainFinalResult result;
   result.arch = space.format(arch);
   const double percent = table.accuracy(arch, result.arch);
-  result.best_top1 = result.final_top1 = result.true_accuracy = percent / 100.0;
+  result.best_top1 = result.final_top1 = result.true_accuracy = result.label = percent / 100.0;
   result.rank = table.rank(percent);
   result.percentile = table.percentile(percent);
   const Cost cost = space.cost(arch);
@@ -200,6 +201,7 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   result.seed = seed;
   result.best_top1 = t.best_top1;
   result.final_top1 = t.final_top1;
+  result.label = training_label(t, config.labels.measure);
   result.macs_m = cost.macs_m;
   result.params = cost.params;
   result.images_per_second = t.images_per_second;

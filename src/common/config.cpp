@@ -467,6 +467,13 @@ const std::vector<Field>& fields() {
           "over N training batches of the current weights, in place of running averages that lag "
           "behind a large learning rate; 0 = running averages (the original)",
           at_least(0)),
+      GNAS_FIELD(labels.measure,
+                 "what a label is: best_top1 (the best top-1 on the evaluation split over the "
+                 "epochs, the original) or train_loss (exp(-the mean training loss of the last "
+                 "epoch): the geometric mean of the probability the network gave each training "
+                 "image's class in its last epoch, a training-speed estimate that averages over "
+                 "every batch of that epoch instead of one evaluation of the validation images); "
+                 "the labels, the agreement check and the final training's `label` use it"),
       GNAS_FIELD(search_space,
                  "a space registered in registry/search_spaces.cpp: layerwise (the original's "
                  "macro space) or nasbench201 (the NAS-Bench-201 cell space, for benchmark mode); "

@@ -139,6 +139,11 @@ void recalibrate_batchnorm(nn::Network& net, data::Loader& loader, int64_t batch
   for (std::size_t i = 0; i < layers.size(); ++i) layers[i]->options.momentum(momentum[i]);
 }
 
+double training_label(const TrainResult& result, LabelMeasure measure) {
+  if (measure == LabelMeasure::kTrainLoss) return std::exp(-result.history.back().train_loss);
+  return result.best_top1;
+}
+
 TrainResult train_architecture(const MacroShape& shape, const Architecture& arch,
                                const Config& config, const data::Splits& splits,
                                torch::Device device, const TrainRunOptions& options,

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
+
+#include <cmath>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -205,6 +207,15 @@ TEST(Trainer, CpuRuntimeKeepsLargeTensorsInTheHeap) {
 #else
   GTEST_SKIP() << "the allocator policy applies to glibc only";
 #endif
+}
+
+TEST(Trainer, TrainingLabelIsTheBestTop1OrTheLastEpochsTrainingLikelihood) {
+  TrainResult r;
+  r.best_top1 = 0.7;
+  r.history.push_back({1, 0.1, 2.0, 0.3, 0.7, 0.9, 1.0, 100.0});
+  r.history.push_back({2, 0.01, 0.5, 0.8, 0.6, 0.9, 1.0, 100.0});
+  EXPECT_DOUBLE_EQ(training_label(r, LabelMeasure::kBestTop1), 0.7);
+  EXPECT_DOUBLE_EQ(training_label(r, LabelMeasure::kTrainLoss), std::exp(-0.5));
 }
 
 }  // namespace

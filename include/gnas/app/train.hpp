@@ -58,6 +58,7 @@ struct TrainFinalResult {
   std::uint64_t seed = 0;  ///< of the training (a stream no label uses); 0 in benchmark mode
   double best_top1 = 0;
   double final_top1 = 0;
+  double label = 0;  ///< what a label of this training would be (labels.measure), for comparing
   double macs_m = 0;
   std::int64_t params = 0;
   double seconds = 0;

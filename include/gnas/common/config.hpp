@@ -37,6 +37,8 @@ enum class AnswerPick { kEvolved, kBestLabelled };
 enum class ProxyKind { kSynflow, kNwot, kGradNorm, kSnip, kZico };
 /// The graph-level predictor features (predictor/graph_features.hpp).
 enum class GraphFeatureSet { kGraf, kCost, kSynflow, kZico };
+/// What a label measures (labels.measure).
+enum class LabelMeasure { kBestTop1, kTrainLoss };
 /// The candidate operations of the layer-wise space (DESIGN 1.2; nn/ops.hpp builds them).
 enum class OpKind { kSkip, kSepConv3, kSepConv5, kSepConv7, kDilConv3, kDilConv5 };
 
@@ -76,6 +78,8 @@ GNAS_OPTION_NAMES(ProxyKind, {ProxyKind::kSynflow, "synflow"}, {ProxyKind::kNwot
 GNAS_OPTION_NAMES(GraphFeatureSet, {GraphFeatureSet::kGraf, "graf"},
                   {GraphFeatureSet::kCost, "cost"}, {GraphFeatureSet::kSynflow, "synflow"},
                   {GraphFeatureSet::kZico, "zico"})
+GNAS_OPTION_NAMES(LabelMeasure, {LabelMeasure::kBestTop1, "best_top1"},
+                  {LabelMeasure::kTrainLoss, "train_loss"})
 GNAS_OPTION_NAMES(OpKind, {OpKind::kSkip, "skip"}, {OpKind::kSepConv3, "sep_conv_3x3"},
                   {OpKind::kSepConv5, "sep_conv_5x5"}, {OpKind::kSepConv7, "sep_conv_7x7"},
                   {OpKind::kDilConv3, "dil_conv_3x3"}, {OpKind::kDilConv5, "dil_conv_5x5"})
@@ -153,6 +157,9 @@ struct LabelsConfig {
   /// N > 0: before each evaluation, BatchNorm statistics are recomputed (a plain average) over N
   /// training batches of the current weights; 0 = the running averages (the original)
   int bn_recalibration = 0;
+  /// best_top1: the best top-1 on the evaluation split over the epochs (the original) |
+  /// train_loss: exp(-the last epoch's mean training loss), a training-speed estimate
+  LabelMeasure measure = LabelMeasure::kBestTop1;
 };
 
 /// How `evaluate` measures CPU latency.

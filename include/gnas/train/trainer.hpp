@@ -53,6 +53,10 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
                           torch::Device device, const TrainRunOptions& options,
                           spdlog::logger& log);
 
+/// The label a training gives by labels.measure: its best top-1, or exp(-the last epoch's mean
+/// training loss), in (0, 1].
+double training_label(const TrainResult& result, LabelMeasure measure);
+
 /// One training of `arch` from scratch: LibTorch seeded with options.seed, the macro network of
 /// `shape` built on `device` and trained by train_network; `trained`, when given, receives it.
 TrainResult train_architecture(const MacroShape& shape, const Architecture& arch,
