@@ -5,7 +5,8 @@
 # (labels.agreement_check K); reported: label_agreement_tau (Kendall tau between the two
 # trainings), Spearman, the median |difference| in points, the labels' spread (sd, points),
 # the seconds per training and the reliability (the share of the labels' variance that is not
-# training noise). A predictor cannot rank better than its labels agree.
+# training noise). A predictor cannot rank better than its labels agree. The labels are what
+# labels.measure says (a recipe row may set it).
 # usage: [K=12] [ONLY=REGEX] [RECIPES=FILE] bench/labels.sh [SEED] [BUILD_DIR]
 #   (RECIPES: more recipes, one `name|--set key=value ...` per line)
 set -euo pipefail
@@ -25,6 +26,9 @@ recipes=(
   "CRN + BN recalibrated|--set labels.common_random_numbers=true --set labels.bn_recalibration=10"
   "CRN + BN + lr 0.05|--set labels.common_random_numbers=true --set labels.bn_recalibration=10 --set optim_state.lr=0.05"
   "CRN + BN + 2x validation images|--set labels.common_random_numbers=true --set labels.bn_recalibration=10 --set train_subset=3600 --set train_portion=0.6667"
+  "Adam 1e-3, batch 64|--set optim_state.optimizer=adam --set optim_state.lr=0.001 --set optim_state.weight_decay=0 --set batch_size=64"
+  "Adam, batch 64, 3,000 validation images|--set optim_state.optimizer=adam --set optim_state.lr=0.001 --set optim_state.weight_decay=0 --set batch_size=64 --set train_subset=5400 --set train_portion=0.444445"
+  "Adam, batch 64, 3,000 val, train_loss labels|--set optim_state.optimizer=adam --set optim_state.lr=0.001 --set optim_state.weight_decay=0 --set batch_size=64 --set train_subset=5400 --set train_portion=0.444445 --set labels.measure=train_loss"
 )
 if [ -n "${RECIPES:-}" ]; then
   while IFS= read -r line; do [ -n "$line" ] && recipes+=("$line"); done <"$RECIPES"
