@@ -473,7 +473,14 @@ const std::vector<Field>& fields() {
                  "epoch): the geometric mean of the probability the network gave each training "
                  "image's class in its last epoch, a training-speed estimate that averages over "
                  "every batch of that epoch instead of one evaluation of the validation images); "
-                 "the labels, the agreement check and the final training's `label` use it"),
+                 "the labels, the agreement check and the final training's `label` use it",
+                 check("train_loss needs training (benchmark_table empty)",
+                       [](LabelMeasure m, const Config& c) {
+                         return m == LabelMeasure::kBestTop1 || c.benchmark_table.empty()
+                                    ? std::string()
+                                    : "a benchmark table holds accuracies, not training losses; "
+                                      "use best_top1 or leave benchmark_table empty";
+                       })),
       GNAS_FIELD(search_space,
                  "a space registered in registry/search_spaces.cpp: layerwise (the original's "
                  "macro space) or nasbench201 (the NAS-Bench-201 cell space, for benchmark mode); "

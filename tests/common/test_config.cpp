@@ -213,6 +213,12 @@ TEST(Config, SyntaxErrorsGiveFileLineColumn) {
   }
 }
 
+TEST(Config, TrainLossLabelsNeedTraining) {
+  EXPECT_EQ(error_of("benchmark_table: t.csv\nlabels:\n  measure: train_loss\n"),
+            "test.yml: invalid configuration:\n  labels.measure (train_loss): a benchmark table "
+            "holds accuracies, not training losses; use best_top1 or leave benchmark_table empty");
+}
+
 TEST(Config, SetOverridesTheFile) {
   const Config c = load_config_text(
       "epochs: 3\n", "t.yml",
