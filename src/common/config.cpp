@@ -327,10 +327,6 @@ Field make_field(std::string key, Access access, std::string doc, Rules... rules
   return f;
 }
 
-#define GNAS_FIELD(member, ...) \
-  make_field(                   \
-      #member, [](auto& c) -> auto& { return c.member; }, __VA_ARGS__)
-
 // mean and std: one value per input channel.
 auto values_per_channel() {
   return check("one value per input channel", [](const std::vector<double>& v, const Config& c) {
@@ -370,333 +366,41 @@ struct LayerRules {
 
 LayerRules layer_rules() { return {}; }
 
-// Every key, declared once: its member (whose initialiser is the default), documentation and
-// rules; order = the order of a written config. --help, the README's key table
-// (config_keys_markdown) and the validator are all made from this list.
+// A top-level key's field, and a section's (config_keys.hpp: X(S, type, name, default, doc,
+// rules...)); the member's initialiser is the default, so the field needs only the rest.
+#define GNAS_TOP_FIELD(S, type, name, default_value, ...) \
+  make_field(                                             \
+      #name, [](auto& c) -> auto& { return c.name; }, __VA_ARGS__),
+#define GNAS_SECTION_FIELD(S, type, name, default_value, ...) \
+  make_field(                                                 \
+      #S "." #name, [](auto& c) -> auto& { return c.S.name; }, __VA_ARGS__),
+
+// Every key, in the order of a written config. --help, the README's key table
+// (config_keys_markdown), the validator, equality and the YAML reader and writer are all made
+// from this list.
 const std::vector<Field>& fields() {
   static const std::vector<Field> kFields = {
-      GNAS_FIELD(cuda, "train on CUDA when available (training steps)"),
-      GNAS_FIELD(ngpu, "GPUs to use", at_least(0)),
-      GNAS_FIELD(seed, "seed of every random choice"),
-      GNAS_FIELD(device, "auto = CUDA when `cuda` is true and a GPU is there",
-                 check("auto, cpu, cuda or cuda:N",
-                       [](const std::string& d, const Config&) {
-                         const bool ok =
-                             d == "auto" || d == "cpu" || d == "cuda" ||
-                             (d.rfind("cuda:", 0) == 0 && d.size() > 5 &&
-                              d.find_first_not_of("0123456789", 5) == std::string::npos);
-                         return ok ? "" : "must be auto, cpu, cuda or cuda:N";
-                       })),
-      GNAS_FIELD(num_threads,
-                 "CPU intra-op threads of every step; 0 = every CPU the process may use",
-                 at_least(0)),
-      GNAS_FIELD(path_to_architecture, "sampled architectures (generate writes it)", not_empty()),
-      GNAS_FIELD(path_to_evolution_architecture, "the searched architecture", not_empty()),
-      GNAS_FIELD(path_to_train_data, "labelled architectures", not_empty()),
-      GNAS_FIELD(path_to_save_predictor, "where train_predictor saves the predictor", not_empty()),
-      GNAS_FIELD(predictor_pretrained, "the predictor evolution and evaluate load", not_empty()),
-      GNAS_FIELD(log_dir, "logs, summaries, resolved configs, plots", not_empty()),
-      GNAS_FIELD(write_dir, "training checkpoints", not_empty()),
-      GNAS_FIELD(epochs, "training epochs per architecture", at_least(1)),
-      GNAS_FIELD(batch_size, "training batch size", at_least(1)),
-      GNAS_FIELD(print_freq, "progress line every N batches", at_least(1)),
-      GNAS_FIELD(dataset, "the data set, which fixes its files' format (README, Training: data)"),
-      GNAS_FIELD(classes, "number of classes", at_least(2)),
-      GNAS_FIELD(dataset_dir, "folder holding the dataset files", not_empty()),
-      GNAS_FIELD(input_size, "input height = width, pixels", at_least(1)),
-      GNAS_FIELD(input_channels, "3 for CIFAR, 1 for (Fashion-)MNIST", at_least(1)),
-      GNAS_FIELD(train_portion, "share of the training split used to train; the rest validates",
-                 in_range("(]", 0, 1)),
-      GNAS_FIELD(mean, "per-channel normalisation mean", values_per_channel()),
-      GNAS_FIELD(std, "per-channel normalisation standard deviation", values_per_channel(),
-                 each(above(0))),
-      GNAS_FIELD(optim_state.optimizer, "the training optimizer"),
-      GNAS_FIELD(optim_state.lr, "initial learning rate", above(0)),
-      GNAS_FIELD(optim_state.momentum, "SGD / RMSprop momentum", in_range("[)", 0, 1)),
-      GNAS_FIELD(optim_state.weight_decay, "L2 penalty", at_least(0)),
-      GNAS_FIELD(
-          lr_scheduler,
-          "step (x decay_ratio every step_size epochs), cosine (half a cosine from lr to 0 over "
-          "the epochs, set once per epoch) or cosine_original (the original's code: T_max = epochs "
-          "x batches per epoch, stepped once per epoch: with the original's 49 batches per epoch "
-          "the rate stays within 0.1 % of `optim_state.lr` over 60 epochs)"),
-      GNAS_FIELD(step_size, "epochs between step decays", at_least(1)),
-      GNAS_FIELD(decay_ratio, "step decay factor", in_range("(]", 0, 1)),
-      GNAS_FIELD(label_smoothing, "cross-entropy target = one_hot x (1 - e) + e / classes",
-                 in_range("[)", 0, 1)),
-      GNAS_FIELD(train_subset, "train on a seeded random N images; 0 = the whole split",
-                 at_least(0)),
-      GNAS_FIELD(test_subset, "evaluate on a seeded random N images; 0 = the whole split",
-                 at_least(0)),
-      GNAS_FIELD(
-          repeats,
-          "trainings per architecture for a label (its mean best top-1), each with its own seed",
-          at_least(1)),
-      GNAS_FIELD(channels_last, "NHWC memory format for convolutions (faster on CPU)"),
-      GNAS_FIELD(augment.crop_padding, "zero padding of the random crop, pixels; 0 = no crop",
-                 at_least(0)),
-      GNAS_FIELD(augment.flip, "random horizontal flip"),
-      GNAS_FIELD(
-          labels.agreement_check,
-          "K > 0: after labelling, `train --train-data` trains the architectures with id < K once "
-          "more with a fresh seed into `log_dir/label_agreement.csv` "
-          "(`id,arch,top1_1,top1_check,seed`) and reports `label_agreement_tau` (Kendall tau "
-          "between the two trainings) and `label_spread_median`: what the labels are worth before "
-          "a predictor learns from them; 0 = off",
-          at_least(0),
-          check("0 or >= 3",
-                [](int k, const Config&) {
-                  return k == 0 || k >= 3
-                             ? ""
-                             : "must be 0 or >= 3 (a rank agreement needs three architectures)";
-                }),
-          check("<= sample_count",
-                [](int k, const Config& c) {
-                  return k <= c.sample_count
-                             ? std::string()
-                             : "must be <= sample_count (" + std::to_string(c.sample_count) +
-                                   "): the check retrains labelled architectures";
-                })),
-      GNAS_FIELD(labels.common_random_numbers,
-                 "every architecture of one repeat trains from the same seed (data order, "
-                 "augmentation and initialisation stream), so that noise they all share cancels in "
-                 "the ranking; false = a seed per architecture (the original)"),
-      GNAS_FIELD(
-          labels.bn_recalibration,
-          "N > 0: before each evaluation the BatchNorm statistics are recomputed (a plain average) "
-          "over N training batches of the current weights, in place of running averages that lag "
-          "behind a large learning rate; 0 = running averages (the original)",
-          at_least(0)),
-      GNAS_FIELD(labels.measure,
-                 "what a label is: best_top1 (the best top-1 on the evaluation split over the "
-                 "epochs, the original) or train_loss (exp(-the mean training loss of the last "
-                 "epoch): the geometric mean of the probability the network gave each training "
-                 "image's class in its last epoch, a training-speed estimate that averages over "
-                 "every batch of that epoch instead of one evaluation of the validation images); "
-                 "the labels, the agreement check and the final training's `label` use it",
-                 check("train_loss needs training (benchmark_table empty)",
-                       [](LabelMeasure m, const Config& c) {
-                         return m == LabelMeasure::kBestTop1 || c.benchmark_table.empty()
-                                    ? std::string()
-                                    : "a benchmark table holds accuracies, not training losses; "
-                                      "use best_top1 or leave benchmark_table empty";
-                       })),
-      GNAS_FIELD(search_space,
-                 "a space registered in registry/search_spaces.cpp: layerwise (the original's "
-                 "macro space) or nasbench201 (the NAS-Bench-201 cell space, for benchmark mode); "
-                 "another name is refused when a step builds the space",
-                 not_empty()),
-      GNAS_FIELD(benchmark_table,
-                 "benchmark mode: CSV `arch,test_acc` (percent) that `train` looks architectures "
-                 "up in instead of training them; empty = train for real"),
-      GNAS_FIELD(ops_name, "candidate ops of every layer, in gene order",
-                 not_empty("must name at least one op"), distinct()),
-      GNAS_FIELD(l_cfgs, "the search layers, each [out_channels, stride]",
-                 not_empty("must hold at least one layer"), layer_rules()),
-      GNAS_FIELD(stem_channels, "output channels of the 3x3 stem conv", at_least(1)),
-      GNAS_FIELD(head_channels, "output channels of the 1x1 head conv", at_least(1)),
-      GNAS_FIELD(macs_budget,
-                 "hardware budget, millions of MACs; 0 = none (both spaces have exact MACs and "
-                 "parameters: nasbench201's are those of the benchmark's standard network)",
-                 at_least(0)),
-      GNAS_FIELD(params_budget, "parameter budget of evolution, millions; 0 = none", at_least(0)),
-      GNAS_FIELD(
-          latency_budget_ms,
-          "latency budget of evolution, ms at batch 1 as `latency_table` predicts it; 0 = none",
-          at_least(0),
-          check("> 0 needs latency_table",
-                [](double ms, const Config& c) {
-                  return ms == 0 || !c.latency_table.empty()
-                             ? ""
-                             : "needs latency_table (evaluate --profile-latency measures one)";
-                })),
-      GNAS_FIELD(latency_table,
-                 "per-op latency CSV (`evaluate --profile-latency` writes one; a table measured on "
-                 "another device works the same); empty = none"),
-      GNAS_FIELD(sample_count, "architectures generate draws", at_least(1)),
-      GNAS_FIELD(sampling.prescreen,
-                 "> 0: generate draws N distinct candidates, scores each with the zero-cost "
-                 "proxies (`proxies.names`, as `evaluate --proxies`) and keeps the `sample_count` "
-                 "with the best ensemble rank (the mean over the proxies of each one's rank "
-                 "fraction), in draw order; every candidate's scores and the choice land in "
-                 "`log_dir/prescreen.csv`; 0 = uniform samples (the original)",
-                 check("0 or >= sample_count",
-                       [](int n, const Config& c) {
-                         return n == 0 || n >= c.sample_count
-                                    ? std::string()
-                                    : "must be 0 or >= sample_count (" +
-                                          std::to_string(c.sample_count) +
-                                          "): it keeps sample_count of its candidates";
-                       })),
-      GNAS_FIELD(sampling.within_budget,
-                 "generate keeps only architectures within macs_budget (the original did not)"),
-      GNAS_FIELD(sampling.max_attempts, "draws allowed before generate gives up", at_least(1)),
-      GNAS_FIELD(latency.warmup, "untimed forward passes before timing", at_least(0)),
-      GNAS_FIELD(latency.repeats, "timed forward passes", at_least(1)),
-      GNAS_FIELD(latency.threads, "intra-op threads while timing; 0 = num_threads", at_least(0)),
-      GNAS_FIELD(latency.statistic,
-                 "what of the timed passes is reported: the min is what the network costs when "
-                 "nothing else runs; on a shared CPU the median moves with the neighbours (two "
-                 "timings of the same 50 networks differed by 7.7 % on average with the median, "
-                 "3.7 % with the min, docs/benchmarks.md)"),
-      GNAS_FIELD(latency.calibration,
-                 "whole sampled networks `evaluate --profile-latency` times to fit the table to "
-                 "real forward passes (its fixed part, a scale on the ops as timed alone, a cost "
-                 "per op beyond a layer's first); 0 = the ops as timed alone",
-                 check("0 or >= 5",
-                       [](int n, const Config&) {
-                         return n == 0 || n >= 5
-                                    ? ""
-                                    : "must be 0 (none) or >= 5 (three terms are fitted)";
-                       })),
-      GNAS_FIELD(latency.runtime,
-                 "what runs the timed networks: libtorch, or opencv (the network exported to ONNX "
-                 "as `--export-onnx` writes it, in OpenCV's DNN module on the CPU), so a budget is "
-                 "in the deployment runtime's milliseconds; the table records its runtime and a "
-                 "table of another runtime is refused"),
-      GNAS_FIELD(
-          predictor.type,
-          "gnn (DESIGN 1.6's graph network), mlp (on the flat op encoding) or xgboost "
-          "(gradient-boosted regression trees on the flat op encoding and the graph features; "
-          "fitted on every training label, so `epochs`, `batch_size`, `lr`, `weight_decay`, "
-          "`ranking_weight`, `validation_share` and `patience` do not apply)",
-          check("xgboost needs variant tuned",
-                [](PredictorType type, const Config& c) {
-                  return type != PredictorType::kXgboost ||
-                                 c.predictor.variant == PredictorVariant::kTuned
-                             ? ""
-                             : "needs predictor.variant tuned (the original has no tree model)";
-                })),
-      GNAS_FIELD(predictor.variant,
-                 "original (DESIGN 1.6 exactly: [out-degree, 1, 1] features, sigmoid output, MSE, "
-                 "and its training recipe: Adam 1e-4, batch 1, 50 epochs, raw targets, no "
-                 "validation split) or tuned (the switches below)"),
-      GNAS_FIELD(predictor.node_features,
-                 "tuned gnn: degree ([out-degree, 1, 1]) or ops (out-degree, op type one-hot, MACs "
-                 "of the node)"),
-      GNAS_FIELD(
-          predictor.graph_features,
-          "tuned: graph-level inputs of both the GNN's decoder and the MLP, standardised on the "
-          "training labels: `graf` (GRAF-style: per op type the live op nodes; per set of op types "
-          "the log number of input-to-output paths using only those ops and the shortest such "
-          "path), `cost` (log MACs, log parameters) and `synflow` (log of the data-free zero-cost "
-          "proxy of the architecture's network under one fixed reference initialisation, so the "
-          "same in every run; computed once per architecture, ~1/60 s for a NAS-Bench-201 cell and "
-          "~1/40 s for a layer-wise network on 2 cores, also for every architecture the evolution "
-          "scores) and `zico` (ZiCo of the network under the same initialisation on one fixed "
-          "stand-in batch of 8 seeded noise images with uniform labels, so it needs no data set "
-          "and means the same everywhere; ~1/7 s for a NAS-Bench-201 cell); [] = none",
-          distinct()),
-      GNAS_FIELD(predictor.feature_cache,
-                 "folder where the `synflow` and `zico` graph features one step computes are kept "
-                 "for the next steps and runs (`synflow-<hash of the space and network "
-                 "shape>.csv`, `arch,log_synflow`, and `zico-<hash>.csv`, `arch,zico`; the values "
-                 "never change, so a cache is valid for every run of the same space); empty = "
-                 "every process computes its own"),
-      GNAS_FIELD(predictor.ranking_weight, "tuned: weight of a pairwise ranking loss added to MSE",
-                 at_least(0)),
-      GNAS_FIELD(predictor.ensemble, "tuned: independently seeded models, predictions averaged",
-                 at_least(1)),
-      GNAS_FIELD(predictor.hidden,
-                 "tuned: node embedding width (gnn) or hidden width (mlp); the original is 128 "
-                 "wide (64 ranks as well on our benchmark in half the training time; 32 is "
-                 "unstable, docs/benchmarks.md)",
-                 at_least(1)),
-      GNAS_FIELD(predictor.blocks, "tuned gnn: aggregation + GRU blocks; the original has 5",
-                 at_least(1)),
-      GNAS_FIELD(predictor.epochs, "most passes over the training labels", at_least(1)),
-      GNAS_FIELD(predictor.batch_size, "architectures per minibatch", at_least(1)),
-      GNAS_FIELD(predictor.lr, "Adam learning rate", above(0)),
-      GNAS_FIELD(predictor.weight_decay, "Adam L2 penalty", at_least(0)),
-      GNAS_FIELD(predictor.validation_share,
-                 "share of the training labels held out (seeded) to pick the epoch and stop early; "
-                 "never the test labels",
-                 in_range("[)", 0, 1)),
-      GNAS_FIELD(predictor.patience,
-                 "stop after N epochs without a better validation loss; 0 = never", at_least(0)),
-      GNAS_FIELD(predictor.trees, "xgboost: boosting rounds, one tree each", at_least(1)),
-      GNAS_FIELD(predictor.tree_depth, "xgboost: deepest tree", in_range("[]", 1, 16)),
-      GNAS_FIELD(predictor.tree_eta, "xgboost: shrinkage of each tree's contribution",
-                 in_range("(]", 0, 1)),
-      GNAS_FIELD(predictor.tree_subsample,
-                 "xgboost: share of the labels and of the features each tree sees",
-                 in_range("(]", 0, 1)),
-      GNAS_FIELD(predictor.test_count, "labels held out for the reported metrics; 0 = none",
-                 at_least(0)),
-      GNAS_FIELD(
-          predictor.test_split,
-          "last (the last `test_count` rows of the data, as the original) or random (seeded)"),
-      GNAS_FIELD(evolution.population,
-                 "architectures per generation: half crossover children, half mutation children",
-                 at_least(2)),
-      GNAS_FIELD(evolution.parents,
-                 "the best architectures seen so far, which parents are drawn from", at_least(1)),
-      GNAS_FIELD(evolution.mutation_prob, "per-gene mutation probability", in_range("[]", 0, 1)),
-      GNAS_FIELD(evolution.generations, "generations after the first population", at_least(0)),
-      GNAS_FIELD(
-          evolution.max_attempts,
-          "redraws of a child (or a first-population draw) that breaks a budget before a fallback",
-          at_least(1)),
-      GNAS_FIELD(evolution.variant,
-                 "gnas (each generation P/2 crossover-only and P/2 mutation-only children of the "
-                 "best `parents` seen) or original (the original's GA, DESIGN 1.7: the best P/2 of "
-                 "the population survive, plus P/2 children, each a crossover with the cut in [0, "
-                 "genes) followed by mutation)"),
-      GNAS_FIELD(
-          evolution.pareto,
-          "Pareto mode: one search per budget (evenly spaced from the space's minimum MACs up to "
-          "`macs_budget`), then the front of predicted accuracy vs MACs over everything scored"),
-      GNAS_FIELD(evolution.pareto_budgets, "budgets of the Pareto mode", at_least(1)),
-      GNAS_FIELD(proxies.names, "zero-cost proxies `evaluate --proxies` computes",
-                 not_empty("must name at least one proxy"), distinct()),
-      GNAS_FIELD(
-          proxies.batch_size,
-          "images of the seeded minibatch the proxies score on (zico compares its two halves)",
-          check(">= 2",
-                [](int n, const Config&) {
-                  return n >= 2 ? "" : "must be >= 2 (zico compares two halves of the batch)";
-                })),
-      GNAS_FIELD(search.rounds,
-                 "iterative refinement rounds after the first search (0 = the original pipeline); "
-                 "label budget = `sample_count` + rounds x `per_round`",
-                 at_least(0)),
-      GNAS_FIELD(
-          search.per_round,
-          "architectures each round labels: the best predicted of the last search not yet labelled",
-          at_least(1)),
-      GNAS_FIELD(search.verify,
-                 "after the last search, label the V best predicted architectures not yet labelled "
-                 "(`generate --verify`) and answer with the best label: the answer is an "
-                 "architecture whose accuracy was measured, never the predictor's unverified "
-                 "favourite; label budget + V",
-                 at_least(0),
-                 check("> 0 needs search.pick best_labelled",
-                       [](int v, const Config& c) {
-                         return v == 0 || c.search.pick == AnswerPick::kBestLabelled
-                                    ? ""
-                                    : "labels the best predicted so that the best label can be the "
-                                      "answer: needs search.pick best_labelled";
-                       })),
-      GNAS_FIELD(
-          search.uncertainty_weight,
-          "fitness of the search = ensemble mean - k x the ensemble's standard deviation (a lower "
-          "confidence bound, so the search is not drawn to the predictor's confident errors)",
-          at_least(0),
-          check("> 0 needs predictor.ensemble >= 2",
-                [](double k, const Config& c) {
-                  return k == 0 || c.predictor.ensemble >= 2
-                             ? ""
-                             : "needs predictor.ensemble >= 2 (the spread of an ensemble)";
-                })),
-      GNAS_FIELD(
-          search.pick,
-          "the answer: best_labelled (the labelled architecture with the best label, the verified "
-          "ones included) or evolved (the last search's best predicted, the original's answer)"),
+      GNAS_KEYS_ENVIRONMENT(GNAS_TOP_FIELD, )                 //
+      GNAS_KEYS_FILES(GNAS_TOP_FIELD, )                       //
+      GNAS_KEYS_DATA(GNAS_TOP_FIELD, )                        //
+      GNAS_KEYS_OPTIM_STATE(GNAS_SECTION_FIELD, optim_state)  //
+      GNAS_KEYS_TRAINING(GNAS_TOP_FIELD, )                    //
+      GNAS_KEYS_AUGMENT(GNAS_SECTION_FIELD, augment)          //
+      GNAS_KEYS_LABELS(GNAS_SECTION_FIELD, labels)            //
+      GNAS_KEYS_SPACE(GNAS_TOP_FIELD, )                       //
+      GNAS_KEYS_BUDGETS(GNAS_TOP_FIELD, )                     //
+      GNAS_KEYS_SAMPLING(GNAS_SECTION_FIELD, sampling)        //
+      GNAS_KEYS_LATENCY(GNAS_SECTION_FIELD, latency)          //
+      GNAS_KEYS_PREDICTOR(GNAS_SECTION_FIELD, predictor)      //
+      GNAS_KEYS_EVOLUTION(GNAS_SECTION_FIELD, evolution)      //
+      GNAS_KEYS_PROXIES(GNAS_SECTION_FIELD, proxies)          //
+      GNAS_KEYS_SEARCH(GNAS_SECTION_FIELD, search)            //
   };
   return kFields;
 }
 
-#undef GNAS_FIELD
+#undef GNAS_TOP_FIELD
+#undef GNAS_SECTION_FIELD
 
 std::set<std::string> section_names() {
   std::set<std::string> sections;

@@ -1,10 +1,10 @@
 #pragma once
 
-// The typed configuration of every gnas step. Defaults live in the member initialisers below and
-// equal the original system's config.yml (DESIGN 1.1-1.5); YAML overrides them and `--set
-// dotted.key=value` overrides the YAML. This header holds the values and their defaults; each
-// key's documentation and rules are declared once, beside its member's name, in config.cpp's
-// field list, from which the validator, equality, --help and the README's key table are made.
+// The typed configuration of every gnas step. Each key (type, name, default, documentation,
+// rules) is declared once, in config_keys.hpp; this header expands those lists into the structs
+// below, config.cpp into the field list from which reading, writing, equality, the validator,
+// --help and the README's key table are made. YAML overrides the defaults and `--set
+// dotted.key=value` overrides the YAML.
 
 #include <array>
 #include <cstdint>
@@ -13,6 +13,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "gnas/common/config_keys.hpp"
 
 namespace gnas {
 
@@ -122,185 +124,66 @@ struct LayerConfig {
   }
 };
 
+// A key's member, its initialiser the key's default (config_keys.hpp).
+#define GNAS_CONFIG_MEMBER(S, type, name, default_value, ...) type name = default_value;
+
 /// Optimizer settings; the original keeps them in optim_state.yml, pulled in with `!include`.
 struct OptimState {
-  Optimizer optimizer = Optimizer::kSgd;
-  double lr = 0.1;             ///< initial learning rate
-  double momentum = 0.9;       ///< SGD/RMSprop momentum, in [0, 1)
-  double weight_decay = 4e-4;  ///< L2 penalty, >= 0
+  GNAS_KEYS_OPTIM_STATE(GNAS_CONFIG_MEMBER, optim_state)
 };
 
 /// How `generate` draws its architectures.
 struct SamplingConfig {
-  bool within_budget = false;  ///< keep only architectures within macs_budget (the original: no)
-  int max_attempts = 1000000;  ///< draws allowed in all before giving up
-  /// > 0: draw N candidates, score them with the zero-cost proxies (proxies.names) and keep the
-  /// sample_count with the best ensemble rank; 0 = uniform samples (the original)
-  int prescreen = 0;
+  GNAS_KEYS_SAMPLING(GNAS_CONFIG_MEMBER, sampling)
 };
 
 /// Training-time augmentation (DESIGN 1.5), done on whole batches.
 struct AugmentConfig {
-  int crop_padding = 4;  ///< zero padding of the random crop, pixels; 0 = no crop
-  bool flip = true;      ///< random horizontal flip
+  GNAS_KEYS_AUGMENT(GNAS_CONFIG_MEMBER, augment)
 };
 
 /// How `train --train-data` labels beyond the recipe: label noise measured, and reduced.
 struct LabelsConfig {
-  /// K > 0: the first K architectures of the file (id < K) are trained once more with a fresh
-  /// seed; the summary reports the Kendall tau between those trainings and the labels
-  int agreement_check = 0;
-  /// every architecture of one repeat trains from the same seed (data order, augmentation and
-  /// initialisation stream), so noise that all share cancels in the ranking; false = a seed per
-  /// architecture (the original)
-  bool common_random_numbers = false;
-  /// N > 0: before each evaluation, BatchNorm statistics are recomputed (a plain average) over N
-  /// training batches of the current weights; 0 = the running averages (the original)
-  int bn_recalibration = 0;
-  /// best_top1: the best top-1 on the evaluation split over the epochs (the original) |
-  /// train_loss: exp(-the last epoch's mean training loss), a training-speed estimate
-  LabelMeasure measure = LabelMeasure::kBestTop1;
+  GNAS_KEYS_LABELS(GNAS_CONFIG_MEMBER, labels)
 };
 
 /// How `evaluate` measures CPU latency.
 struct LatencyConfig {
-  int warmup = 5;    ///< untimed forward passes before timing
-  int repeats = 20;  ///< timed forward passes
-  int threads = 1;   ///< intra-op threads while timing; 0 = num_threads
-  /// what of the repeats is reported: min (robust to other processes sharing the CPU) | median
-  LatencyStatistic statistic = LatencyStatistic::kMin;
-  /// whole networks timed by --profile-latency to fit the table to real forward passes; 0 = none
-  int calibration = 40;
-  /// libtorch | opencv (the exported ONNX model in OpenCV's DNN module)
-  LatencyRuntime runtime = LatencyRuntime::kLibtorch;
+  GNAS_KEYS_LATENCY(GNAS_CONFIG_MEMBER, latency)
 };
 
 /// The evolutionary search (DESIGN 1.7; defaults are the original's).
 struct EvolutionConfig {
-  int population = 20;         ///< architectures per generation
-  int parents = 10;            ///< size of the top-k pool the parents come from
-  double mutation_prob = 0.1;  ///< per-gene mutation probability
-  int generations = 1000;
-  int max_attempts = 1000;  ///< redraws of one child that breaks a constraint
-  bool pareto =
-      false;  ///< search at pareto_budgets MACs budgets up to macs_budget; report the front
-  int pareto_budgets = 8;
-  /// gnas (P/2 crossover-only + P/2 mutation-only children from the best seen) | original
-  /// (the original's GA: best P/2 of the population + P/2 crossover-then-mutation children)
-  EvolutionVariant variant = EvolutionVariant::kGnas;
+  GNAS_KEYS_EVOLUTION(GNAS_CONFIG_MEMBER, evolution)
 };
 
 /// The accuracy predictor and how `train_predictor` fits it (DESIGN 1.6 and issue 4).
 struct PredictorConfig {
-  PredictorType type =
-      PredictorType::kGnn;  ///< gnn (DESIGN 1.6) | mlp (flat op encoding) | xgboost
-  PredictorVariant variant = PredictorVariant::kTuned;  ///< original (DESIGN 1.6 exactly) | tuned
-  NodeFeatures node_features = NodeFeatures::kOps;      ///< tuned gnn
-  double ranking_weight = 0.0;    ///< tuned: weight of the pairwise ranking loss beside MSE
-  int ensemble = 1;               ///< tuned: independently seeded models, predictions averaged
-  int hidden = 64;                ///< tuned: node embedding width (gnn), hidden width (mlp)
-  int blocks = 5;                 ///< tuned gnn: aggregation + GRU blocks
-  int epochs = 100;               ///< most passes over the training labels
-  int batch_size = 16;            ///< architectures per minibatch
-  double lr = 1e-3;               ///< Adam learning rate
-  double weight_decay = 0.0;      ///< Adam L2 penalty
-  double validation_share = 0.1;  ///< share of the training labels held out to pick the epoch
-  int patience = 20;              ///< stop after N epochs without validation gain; 0 = never
-  int trees = 500;                ///< xgboost: boosting rounds (one tree each)
-  int tree_depth = 6;             ///< xgboost: deepest tree
-  double tree_eta = 0.05;         ///< xgboost: shrinkage of each tree's contribution
-  double tree_subsample = 0.8;    ///< xgboost: share of the labels and of the features per tree
-  int test_count = 50;            ///< labels held out for the reported metrics; 0 = none
-  TestSplit test_split = TestSplit::kLast;  ///< the original: the file's last rows
-  /// tuned: graph-level inputs beside the graph / flat encoding: graf (path counts by op type),
-  /// cost (log MACs and parameters), synflow (log of the data-free proxy); empty = none
-  std::vector<GraphFeatureSet> graph_features;
-  /// folder whose files keep computed synflow features across steps and runs; "" = none
-  std::string feature_cache;
+  GNAS_KEYS_PREDICTOR(GNAS_CONFIG_MEMBER, predictor)
 };
 
 /// Zero-cost proxies (`evaluate --proxies`): scores of an untrained network on one minibatch.
 struct ProxyConfig {
-  /// which to compute: synflow, nwot, grad_norm, snip, zico
-  std::vector<ProxyKind> names{ProxyKind::kSynflow, ProxyKind::kNwot, ProxyKind::kGradNorm,
-                               ProxyKind::kSnip, ProxyKind::kZico};
-  int batch_size = 32;  ///< images of the seeded minibatch (zico splits it in two halves)
+  GNAS_KEYS_PROXIES(GNAS_CONFIG_MEMBER, proxies)
 };
 
 /// Iterative refinement (beyond the original): after the first predictor and search, label the
 /// per_round best predicted architectures not yet labelled, retrain, search again; R times.
 struct SearchConfig {
-  int rounds = 0;      ///< refinement rounds R; 0 = the original pipeline
-  int per_round = 10;  ///< architectures K labelled per round
-  /// the answer: best_labelled (the best label, verified ones included) | evolved (best predicted,
-  /// the original's answer)
-  AnswerPick pick = AnswerPick::kBestLabelled;
-  /// after the last search, label the V best predicted architectures not yet labelled, so that
-  /// the answer (best_labelled) is one whose accuracy was measured; 0 = none (the original)
-  int verify = 5;
-  /// fitness of the search = ensemble mean - k x ensemble std (k >= 0; needs predictor.ensemble >=
-  /// 2)
-  double uncertainty_weight = 0.0;
+  GNAS_KEYS_SEARCH(GNAS_CONFIG_MEMBER, search)
 };
 
+/// Every key of every step; the sections are the nested structs (`predictor.lr`).
 struct Config {
-  // --- run environment ---
-  bool cuda = true;        ///< train on CUDA when available (training steps)
-  int ngpu = 1;            ///< GPUs to use
-  std::uint64_t seed = 0;  ///< seed of every random choice
-  std::string device =
-      "auto";           ///< auto | cpu | cuda | cuda:N (auto: CUDA when `cuda` and available)
-  int num_threads = 0;  ///< CPU intra-op threads of every step; 0 = every CPU the process may use
-
-  // --- files (relative paths are relative to the working directory) ---
-  std::string path_to_architecture = "logs/architecture.csv";  ///< generate's output
-  std::string path_to_evolution_architecture = "logs/evolution_architecture.csv";
-  std::string path_to_train_data = "logs/train_data.csv";    ///< labelled architectures
-  std::string path_to_save_predictor = "logs/predictor.pt";  ///< train_predictor's output
-  std::string predictor_pretrained = "logs/predictor.pt";    ///< predictor evolution loads
-  std::string log_dir = "logs";                              ///< logs, summaries, plots
-  std::string write_dir = "logs/checkpoints";                ///< training checkpoints
-
-  // --- training recipe (DESIGN 1.5) ---
-  int epochs = 60;
-  int batch_size = 1024;
-  int print_freq = 10;  ///< progress line every N batches
-  DatasetKind dataset = DatasetKind::kCifar100;
-  int classes = 100;
-  std::string dataset_dir = "data";  ///< holds cifar-10-batches-bin/ or cifar-100-binary/
-  int input_size = 32;               ///< input height = width, pixels
-  int input_channels = 3;            ///< 3 for CIFAR, 1 for (Fashion-)MNIST
-  double train_portion = 1.0;        ///< share of the training split used to train; rest validates
-  std::vector<double> mean{0.49139968, 0.48215827, 0.44653124};  ///< per channel
-  std::vector<double> std{0.2023, 0.1994, 0.2010};               ///< per channel
+  GNAS_KEYS_ENVIRONMENT(GNAS_CONFIG_MEMBER, )
+  GNAS_KEYS_FILES(GNAS_CONFIG_MEMBER, )
+  GNAS_KEYS_DATA(GNAS_CONFIG_MEMBER, )
   OptimState optim_state;
-  LrScheduler lr_scheduler = LrScheduler::kStep;
-  int step_size = 25;            ///< epochs between step decays
-  double decay_ratio = 0.1;      ///< step decay factor
-  double label_smoothing = 0.1;  ///< cross-entropy target = one_hot (1 - e) + e / classes
-  int train_subset = 0;          ///< train on a seeded random N images; 0 = the whole split
-  int test_subset = 0;           ///< evaluate on a seeded random N images; 0 = all
-  int repeats = 2;               ///< trainings per architecture for a label (different seeds)
-  bool channels_last = true;     ///< NHWC memory format for convolutions (faster on CPU)
+  GNAS_KEYS_TRAINING(GNAS_CONFIG_MEMBER, )
   AugmentConfig augment;
   LabelsConfig labels;
-
-  // --- search space (DESIGN 1.1-1.2) ---
-  std::string search_space = "layerwise";  ///< layerwise | nasbench201
-  std::string
-      benchmark_table;  ///< benchmark mode: CSV arch,test_acc (percent) train looks up; "" = train
-  std::vector<OpKind> ops_name{OpKind::kSkip,     OpKind::kSepConv3, OpKind::kSepConv5,
-                               OpKind::kSepConv7, OpKind::kDilConv3, OpKind::kDilConv5};
-  std::vector<LayerConfig> l_cfgs{{16, 1}, {32, 2}, {40, 2}, {80, 2}, {320, 1}};
-  int stem_channels = 16;    ///< output channels of the 3x3 stem conv
-  int head_channels = 1280;  ///< output channels of the 1x1 head conv
-
-  // --- search ---
-  double macs_budget = 15.0;     ///< hardware budget, millions of multiply-accumulates; 0 = none
-  double params_budget = 0;      ///< parameter budget, millions; 0 = none
-  double latency_budget_ms = 0;  ///< latency budget (batch 1, from latency_table), ms; 0 = none
-  std::string latency_table;     ///< per-op latency CSV (evaluate --profile-latency); "" = none
-  int sample_count = 300;        ///< architectures `generate` draws
+  GNAS_KEYS_SPACE(GNAS_CONFIG_MEMBER, )
+  GNAS_KEYS_BUDGETS(GNAS_CONFIG_MEMBER, )
   SamplingConfig sampling;
   LatencyConfig latency;
   PredictorConfig predictor;
@@ -310,6 +193,8 @@ struct Config {
 
   bool operator==(const Config& o) const;
 };
+
+#undef GNAS_CONFIG_MEMBER
 
 /// One entry of the key registry, for --help and the README.
 struct ConfigKeyDoc {
