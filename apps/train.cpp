@@ -18,7 +18,10 @@ int main(int argc, char** argv) {
                      "train architectures read from a file (required, as in the original)");
         cli.add_flag("--train-data", train_data,
                      "label every architecture of path_to_architecture into path_to_train_data");
-        cli.add_option("--shard", shard, "K/N: with --train-data, only indices with i % N == K");
+        cli.add_option("--shard", shard,
+                       "K/N: with --train-data, only indices with i % N == K; auto (or auto/N): K "
+                       "and N from a Slurm array (SLURM_ARRAY_TASK_ID, _COUNT) or a Kubernetes "
+                       "Indexed Job (JOB_COMPLETION_INDEX, GNAS_SHARD_COUNT)");
         arch_file = cli.add_option("--arch-file", final_options.arch_file,
                                    "final model: architecture file (default path_to_architecture)");
         index = cli.add_option("--index", final_options.index,

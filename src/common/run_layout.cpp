@@ -1,5 +1,6 @@
 #include "gnas/common/run_layout.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
@@ -22,7 +23,83 @@ std::string shard_suffix(const Shard& shard) {
 
 }  // namespace
 
-Shard Shard::parse(const std::string& text) {
+namespace {
+
+// A scheduler's variable as a non-negative integer; nullopt when unset. Throws UsageError for
+// any other text.
+std::optional<int> shard_variable(const Shard::Environment& env, const char* name) {
+  const std::optional<std::string> text = env(name);
+  if (!text) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    const int v = std::stoi(*text, &used);
+    if (used == text->size() && v >= 0) return v;
+  } catch (const std::exception&) {
+  }
+  throw UsageError("--shard auto: " + std::string(name) + " (" + *text +
+                   ") must be a non-negative integer");
+}
+
+Shard checked_shard(Shard s, const std::string& from) {
+  if (s.index < 0 || s.count < 1 || s.index >= s.count) {
+    throw UsageError("--shard (" + from + "): must be K/N with integers 0 <= K < N, read " +
+                     std::to_string(s.index) + "/" + std::to_string(s.count));
+  }
+  return s;
+}
+
+// "auto" or "auto/N": K (and N) from a Slurm array or a Kubernetes Indexed Job.
+Shard automatic_shard(const std::string& text, const Shard::Environment& env) {
+  std::optional<int> given_count;
+  if (text != "auto") {
+    try {
+      std::size_t used = 0;
+      given_count = std::stoi(text.substr(5), &used);
+      if (used != text.size() - 5) throw std::invalid_argument("junk");
+    } catch (const std::exception&) {
+      throw UsageError("--shard (" + text + "): must be K/N, auto or auto/N");
+    }
+  }
+  if (const auto id = shard_variable(env, "SLURM_ARRAY_TASK_ID")) {
+    const int min = shard_variable(env, "SLURM_ARRAY_TASK_MIN").value_or(0);
+    const auto max = shard_variable(env, "SLURM_ARRAY_TASK_MAX");
+    std::optional<int> count = given_count;
+    std::string from = "SLURM_ARRAY_TASK_ID " + std::to_string(*id);
+    if (!count) count = shard_variable(env, "SLURM_ARRAY_TASK_COUNT");
+    if (!count && max) count = *max - min + 1;
+    if (!count) {
+      throw UsageError("--shard " + text + ": SLURM_ARRAY_TASK_ID is set but neither " +
+                       "SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX: give the count as " +
+                       "--shard auto/N");
+    }
+    if (min > 0) from += " - SLURM_ARRAY_TASK_MIN " + std::to_string(min);
+    return checked_shard({*id - min, *count}, text + ": " + from);
+  }
+  if (const auto index = shard_variable(env, "JOB_COMPLETION_INDEX")) {
+    const std::optional<int> count =
+        given_count ? given_count : shard_variable(env, "GNAS_SHARD_COUNT");
+    if (!count) {
+      throw UsageError("--shard " + text + ": JOB_COMPLETION_INDEX is set (a Kubernetes " +
+                       "Indexed Job) but not the count: give it as --shard auto/N or in " +
+                       "GNAS_SHARD_COUNT (the Job's completions)");
+    }
+    return checked_shard({*index, *count},
+                         text + ": JOB_COMPLETION_INDEX " + std::to_string(*index));
+  }
+  throw UsageError("--shard " + text + ": none of SLURM_ARRAY_TASK_ID (a Slurm array job) or " +
+                   "JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) is set; give --shard K/N");
+}
+
+}  // namespace
+
+std::optional<std::string> Shard::process_environment(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+Shard Shard::parse(const std::string& text, const Environment& env) {
+  if (text == "auto" || text.rfind("auto/", 0) == 0) return automatic_shard(text, env);
   const auto parts = split(text, '/');
   Shard s;
   try {
@@ -32,7 +109,7 @@ Shard Shard::parse(const std::string& text) {
     s.count = std::stoi(parts[1], &used_n);
     if (used_k != parts[0].size() || used_n != parts[1].size()) throw std::invalid_argument("junk");
   } catch (const std::exception&) {
-    throw UsageError("--shard (" + text + "): must be K/N with integers 0 <= K < N");
+    throw UsageError("--shard (" + text + "): must be K/N with integers 0 <= K < N, or auto");
   }
   if (s.index < 0 || s.count < 1 || s.index >= s.count) {
     throw UsageError("--shard (" + text + "): must be K/N with integers 0 <= K < N");

@@ -5,6 +5,8 @@
 // once, so no file name is spelled in two places. A run of the pipeline keeps all of them in one
 // folder (`in_run_folder`).
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,8 +18,18 @@ namespace gnas {
 struct Shard {
   int index = 0;  ///< K
   int count = 1;  ///< N
-  /// Reads "K/N". Throws UsageError unless 0 <= K < N.
-  static Shard parse(const std::string& text);
+
+  /// A variable of the process's environment, or nullopt when it is not set.
+  using Environment = std::function<std::optional<std::string>(const char* name)>;
+  /// The process's own environment (getenv).
+  static std::optional<std::string> process_environment(const char* name);
+
+  /// Reads "K/N", or "auto" / "auto/N": K and N from the scheduler that started the process, a
+  /// Slurm array (K = SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, N = SLURM_ARRAY_TASK_COUNT or
+  /// MAX - MIN + 1) or a Kubernetes Indexed Job (K = JOB_COMPLETION_INDEX, N from "auto/N" or
+  /// GNAS_SHARD_COUNT). Throws UsageError unless 0 <= K < N, naming the variables it read, or all
+  /// it looked for when none is set.
+  static Shard parse(const std::string& text, const Environment& env = process_environment);
 };
 
 /// The prefixes of the search's files: `evolution_*` and the random-search baseline's
