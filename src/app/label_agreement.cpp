@@ -2,11 +2,13 @@
 
 #include <cmath>
 #include <filesystem>
+#include <mutex>
 #include <set>
 
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
+#include "gnas/common/parallel.hpp"
 #include "gnas/common/stats.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/predictor/labels.hpp"
@@ -47,24 +49,28 @@ void run_agreement_check(const Config& config, const SearchSpace& space,
   if (todo.empty()) return;
   log.info("[train] labels.agreement_check: {} architectures trained once more with a fresh seed",
            todo.size());
-  for (std::size_t n = 0; n < todo.size(); ++n) {
+  std::mutex record;  // rows, the file and the log, shared by the slots' trainings
+  std::size_t finished = 0;
+  for_each_concurrently(todo.size(), labeller.slots(), [&](std::size_t n, int slot) {
     const auto& row = *todo[n];
     const auto id = static_cast<std::size_t>(std::stoul(row[0]));
     const std::uint64_t seed = label_seed(config, id, config.repeats);
     double top1 = 0;
     try {
       top1 = labeller.label(archs[id], space.format(archs[id]),
-                            "train/arch" + std::to_string(id) + "_check", seed);
+                            "train/arch" + std::to_string(id) + "_check", seed, slot);
     } catch (const TrainingDiverged& e) {
+      const std::lock_guard<std::mutex> lock(record);
       log.error("[train] agreement check: {}", e.what());
-      continue;
+      return;
     }
-    rows.push_back({row[0], row[1], row[2], format_fixed(top1, 6), std::to_string(seed)});
+    const std::lock_guard<std::mutex> lock(record);
+    insert_in_id_order(rows, {row[0], row[1], row[2], format_fixed(top1, 6), std::to_string(seed)});
     write_file_atomic(path, format_csv(kAgreementHeader, rows));
     release_free_memory();
-    log.info("[train] agreement check {}/{} arch {}: {:.4f} (label's first training {})", n + 1,
-             todo.size(), id, top1, row[2]);
-  }
+    log.info("[train] agreement check {}/{} arch {}: {:.4f} (label's first training {})",
+             ++finished, todo.size(), id, top1, row[2]);
+  });
 }
 
 std::optional<LabelAgreement> measure_label_agreement(const Config& config) {

@@ -1,7 +1,10 @@
 #include "gnas/app/label_store.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <iterator>
+#include <optional>
 
 #include "gnas/common/csv.hpp"
 #include "gnas/common/errors.hpp"
@@ -52,6 +55,30 @@ std::uint64_t label_seed(const Config& config, std::size_t id, int r) {
                      config.labels.common_random_numbers ? 0 : id, static_cast<std::uint64_t>(r));
 }
 
+namespace {
+
+// The id column as a number; nullopt for a row of another making (no number).
+std::optional<unsigned long> row_id(const std::vector<std::string>& row) {
+  char* end = nullptr;
+  const unsigned long id = std::strtoul(row[0].c_str(), &end, 10);
+  if (row[0].empty() || *end != '\0') return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+void insert_in_id_order(std::vector<std::vector<std::string>>& rows, std::vector<std::string> row) {
+  auto at = rows.end();
+  if (const auto id = row_id(row)) {
+    while (at != rows.begin()) {
+      const auto before = row_id(*std::prev(at));
+      if (!before || *before < *id) break;
+      --at;
+    }
+  }
+  rows.insert(at, std::move(row));
+}
+
 LabelStore::LabelStore(const Config& config, const Shard& shard)
     : header_(train_data_header(config.repeats)) {
   const RunLayout layout(config);
@@ -69,7 +96,7 @@ LabelStore::LabelStore(const Config& config, const Shard& shard)
 
 void LabelStore::add_label(Row row) {
   done_.insert(row[1]);
-  rows_.push_back(std::move(row));
+  insert_in_id_order(rows_, std::move(row));
   write_file_atomic(path_, format_csv(header_, rows_));
 }
 

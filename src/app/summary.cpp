@@ -56,6 +56,8 @@ std::string config_hash(const Config& config) {
   c.search.verify = defaults.search.verify;
   c.search.pick = defaults.search.pick;
   c.num_threads = defaults.num_threads;
+  c.ngpu = defaults.ngpu;
+  c.trainings_per_device = defaults.trainings_per_device;
   c.print_freq = defaults.print_freq;
   return content_hash(to_yaml(c));
 }

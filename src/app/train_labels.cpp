@@ -3,6 +3,9 @@
 
 #include <spdlog/logger.h>
 
+#include <algorithm>
+#include <mutex>
+
 #include "gnas/app/label_agreement.hpp"
 #include "gnas/app/label_store.hpp"
 #include "gnas/app/labeller.hpp"
@@ -11,6 +14,7 @@
 #include "gnas/app/train.hpp"
 #include "gnas/common/clock.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/parallel.hpp"
 #include "gnas/common/stop.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/registry/search_spaces.hpp"
@@ -87,33 +91,41 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
   log.info("[train] {} architectures in {}; shard {}/{}: {} to label{}, {} already done",
            archs.size(), config.path_to_architecture, options.shard.index, options.shard.count,
            todo.size(), labeller->trains() ? "" : " from the benchmark table", result.skipped);
-  for (std::size_t n = 0; n < todo.size(); ++n) {
+  // Each architecture is trained by one slot of the labeller (trainings_per_device on each of
+  // ngpu devices); what they share (the store, the counts, the log's order) goes under `record`.
+  std::mutex record;
+  std::size_t finished = 0;
+  const int slots = std::min<int>(labeller->slots(), static_cast<int>(todo.size()));
+  if (slots > 1) log.info("[train] {} trainings at once", slots);
+  for_each_concurrently(todo.size(), slots, [&](std::size_t n, int slot) {
     const std::size_t id = todo[n];
+    std::size_t labelled = 0;
+    {
+      const std::lock_guard<std::mutex> lock(record);
+      labelled = store.rows().size();
+    }
     throw_if_stop_requested("before architecture " + std::to_string(id) + " (" +
-                            std::to_string(store.rows().size()) + " labels are in " +
-                            result.output + ")");
+                            std::to_string(labelled) + " labels are in " + result.output + ")");
     const Architecture& arch = archs[id];
     const std::string text = space.format(arch);
     const auto arch_start = Clock::now();
     LabelStore::Row row{std::to_string(id), text};
     double sum = 0;
-    bool diverged = false;
-    for (int r = 0; r < config.repeats && !diverged; ++r) {
+    for (int r = 0; r < config.repeats; ++r) {
       const std::uint64_t seed = label_seed(config, id, r);
       const std::string run = "train/arch" + std::to_string(id) + "_r" + std::to_string(r + 1);
       try {
-        const double top1 = labeller->label(arch, text, run, seed);
+        const double top1 = labeller->label(arch, text, run, seed, slot);
         row.push_back(format_fixed(top1, 6));
         sum += top1;
       } catch (const TrainingDiverged& e) {
+        const std::lock_guard<std::mutex> lock(record);
         log.error("[train] {}", e.what());
         store.add_failure(id, text, r + 1, seed, e.what());
-        diverged = true;
+        ++result.failed;
+        ++finished;
+        return;
       }
-    }
-    if (diverged) {
-      ++result.failed;
-      continue;
     }
     const Cost cost = space.cost(arch);
     const double mean = sum / config.repeats;
@@ -123,13 +135,15 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
           format_fixed(seconds, 2), std::to_string(label_seed(config, id, 0)), sources.at(id)}) {
       row.push_back(v);
     }
+    const std::lock_guard<std::mutex> lock(record);
     store.add_label(std::move(row));
     ++result.trained;
-    if (!labeller->trains()) continue;
+    ++finished;
+    if (!labeller->trains()) return;
     release_free_memory();
-    log.info("[train] {}/{} arch {} ({}): label {:.4f}, {:.1f} s, peak RSS {:.0f} MB", n + 1,
+    log.info("[train] {}/{} arch {} ({}): label {:.4f}, {:.1f} s, peak RSS {:.0f} MB", finished,
              todo.size(), id, text, mean, seconds, peak_rss_mb());
-  }
+  });
   if (config.labels.agreement_check > 0 && labeller->trains()) {
     run_agreement_check(config, space, archs, store, options.shard, *labeller, log);
   }

@@ -1,11 +1,14 @@
 #include "gnas/common/stop.hpp"
 
+#include <atomic>
 #include <csignal>
 
 namespace gnas {
 namespace {
 
-volatile std::sig_atomic_t received = 0;
+// read by every thread that trains (trainings_per_device); lock-free, so the handler may set it
+std::atomic<int> received{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_stop_signal(int signal) { received = signal; }
 
@@ -32,7 +35,7 @@ void install_stop_handlers() {
 int stop_signal() { return received; }
 
 void throw_if_stop_requested(const std::string& where) {
-  if (received != 0) throw Stopped(received, where);
+  if (const int signal = received.load(); signal != 0) throw Stopped(signal, where);
 }
 
 void clear_stop_request() { received = 0; }

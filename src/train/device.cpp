@@ -7,6 +7,7 @@
 #include <malloc.h>
 #endif
 
+#include <algorithm>
 #include <thread>
 
 #include "gnas/common/errors.hpp"
@@ -61,6 +62,34 @@ torch::Device resolve_device(const Config& config) {
                       std::to_string(torch::cuda::device_count()) + " CUDA devices are present");
   }
   return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+}
+
+std::vector<torch::Device> label_devices(const Config& config) {
+  const torch::Device first = resolve_device(config);
+  if (config.ngpu == 1) return {first};
+  if (!first.is_cuda()) {
+    throw ConfigError("ngpu (" + std::to_string(config.ngpu) + "): the training device is the " +
+                      "CPU (device " + config.device + ", " +
+                      (torch::cuda::is_available() ? "cuda false" : "no CUDA in this LibTorch") +
+                      "); ngpu > 1 spreads label trainings over CUDA devices");
+  }
+  const int present = static_cast<int>(torch::cuda::device_count());
+  if (first.index() + config.ngpu > present) {
+    throw ConfigError("ngpu (" + std::to_string(config.ngpu) + "): " + std::to_string(present) +
+                      " CUDA device" + (present == 1 ? " is" : "s are") + " present, and " +
+                      std::to_string(config.ngpu) + " from " + first.str() + " need " +
+                      std::to_string(first.index() + config.ngpu));
+  }
+  std::vector<torch::Device> devices;
+  for (int i = 0; i < config.ngpu; ++i) {
+    devices.emplace_back(torch::kCUDA, static_cast<c10::DeviceIndex>(first.index() + i));
+  }
+  return devices;
+}
+
+int threads_per_training(const Config& config, int concurrent) {
+  const int total = config.num_threads > 0 ? config.num_threads : available_cpus();
+  return std::max(1, total / std::max(1, concurrent));
 }
 
 std::string describe_device(const torch::Device& device) {

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "gnas/common/clock.hpp"
@@ -148,8 +149,14 @@ TrainResult train_architecture(const MacroShape& shape, const Architecture& arch
                                const Config& config, const data::Splits& splits,
                                torch::Device device, const TrainRunOptions& options,
                                spdlog::logger& log, nn::Network* trained) {
-  torch::manual_seed(options.seed);
-  nn::Network net(shape, arch);
+  nn::Network net = [&] {
+    // The modules draw their initial weights from LibTorch's global generator: trainings side by
+    // side (trainings_per_device, ngpu) take turns, so each network starts from its own seed.
+    static std::mutex global_generator;
+    const std::lock_guard<std::mutex> lock(global_generator);
+    torch::manual_seed(options.seed);
+    return nn::Network(shape, arch);
+  }();
   net->to(device);
   TrainResult result = train_network(net, config, splits, device, options, log);
   if (trained != nullptr) *trained = net;

@@ -62,5 +62,15 @@ TEST(LabelStore, SeedsAreSharedByEveryArchitectureWithCommonRandomNumbersOnly) {
   EXPECT_NE(label_seed(config, 0, 1), label_seed(config, 5, 1));
 }
 
+// Trainings side by side finish out of order; the file keeps the order of one at a time.
+TEST(LabelStore, RowsStayInIdOrder) {
+  std::vector<std::vector<std::string>> rows;
+  for (const char* id : {"2", "0", "10", "1", "x", "3"}) insert_in_id_order(rows, {id, "a"});
+  std::vector<std::string> ids;
+  for (const auto& row : rows) ids.push_back(row[0]);
+  // "x" has no id: it goes last, and what comes after it is not moved before it
+  EXPECT_EQ(ids, (std::vector<std::string>{"0", "1", "2", "10", "x", "3"}));
+}
+
 }  // namespace
 }  // namespace gnas

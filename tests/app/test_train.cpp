@@ -75,6 +75,39 @@ TEST(TrainData, LabelsEveryArchitectureAndSkipsThemOnRestart) {
   EXPECT_EQ(summary["labelled"].as<int>(), 3);
 }
 
+// trainings_per_device: two trainings side by side give the labels, and the file, of one at a
+// time with the same threads per training (each starts from its own seed; rows in id order).
+TEST(TrainData, TrainingsSideBySideGiveTheLabelsOfOneAtATime) {
+  TempDir one_dir, two_dir;
+  Config one = label_config(one_dir);
+  one.num_threads = 1;
+  Config two = label_config(two_dir);
+  two.num_threads = 2;  // 1 each
+  two.trainings_per_device = 2;
+  two.labels.agreement_check = 3;
+  one.labels.agreement_check = 3;
+  auto log = quiet();
+  const int threads = torch::get_num_threads();
+  run_train_data(one, {}, log);
+  const TrainDataResult side_by_side = run_train_data(two, {}, log);
+  torch::set_num_threads(threads);
+  EXPECT_EQ(side_by_side.trained, 3);
+  const CsvTable a = read_csv(one.path_to_train_data);
+  const CsvTable b = read_csv(two.path_to_train_data);
+  ASSERT_EQ(a.rows.size(), 3u);
+  ASSERT_EQ(b.rows.size(), 3u);
+  for (std::size_t r = 0; r < 3; ++r) {
+    for (const char* column : {"id", "arch", "top1_1", "top1_2", "mean", "seed"}) {
+      EXPECT_EQ(a.rows[r][a.column(column)], b.rows[r][b.column(column)]) << column << " row " << r;
+    }
+  }
+  const CsvTable check_a = read_csv(one_dir.file("logs/label_agreement.csv"));
+  const CsvTable check_b = read_csv(two_dir.file("logs/label_agreement.csv"));
+  EXPECT_EQ(check_a.rows, check_b.rows);
+  const YAML::Node summary = YAML::LoadFile(two_dir.file("logs/train_labels_summary.yml"));
+  EXPECT_EQ(summary["trainings_per_device"].as<int>(), 2);
+}
+
 // labels.measure train_loss: each label is exp(-the last epoch's mean training loss) of its
 // training, as that training's epochs.csv records it, and the summary names the measure.
 TEST(TrainData, TrainLossLabelsAreTheLastEpochsTrainingLikelihood) {

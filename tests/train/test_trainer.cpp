@@ -182,6 +182,32 @@ TEST(Trainer, DeviceFollowsTheConfig) {
   }
 }
 
+// ngpu spreads label trainings over CUDA devices; on the CPU or beyond the devices present it is
+// refused, naming the key and what was found.
+TEST(Trainer, LabelDevicesFollowNgpu) {
+  Config c;
+  c.device = "cpu";
+  ASSERT_EQ(label_devices(c).size(), 1u);
+  EXPECT_TRUE(label_devices(c)[0].is_cpu());
+  c.ngpu = 2;
+  try {
+    label_devices(c);
+    ADD_FAILURE() << "ngpu 2 on the CPU was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("ngpu (2): the training device is the CPU"),
+              std::string::npos)
+        << e.what();
+  }
+  if (torch::cuda::is_available()) {
+    c.device = "cuda";
+    c.ngpu = static_cast<int>(torch::cuda::device_count()) + 1;
+    EXPECT_THROW(label_devices(c), ConfigError);
+  }
+  c.num_threads = 5;
+  EXPECT_EQ(threads_per_training(c, 2), 2);
+  EXPECT_EQ(threads_per_training(c, 8), 1);
+}
+
 // LibTorch's own default on the development machine was one intra-op thread of two.
 TEST(Trainer, CpuRuntimeUsesEveryAvailableCpuUnlessTold) {
   const int before = torch::get_num_threads();

@@ -23,6 +23,11 @@ std::vector<std::string> train_data_header(int repeats);
 /// `repeats` is the agreement check's, `repeats` + 1 the final training's: no label uses them.
 std::uint64_t label_seed(const Config& config, std::size_t id, int r);
 
+/// Adds `row` (its first column an id) before the rows at its end whose ids are larger, so that
+/// rows stay in id order as one training at a time writes them, though trainings side by side
+/// finish out of order. A row without a numeric id goes last.
+void insert_in_id_order(std::vector<std::vector<std::string>>& rows, std::vector<std::string> row);
+
 class LabelStore {
  public:
   using Row = std::vector<std::string>;
@@ -39,7 +44,8 @@ class LabelStore {
   /// The labelled CSV.
   const std::string& path() const { return path_; }
 
-  /// Appends a labelled row (the header's columns) and rewrites the labelled CSV.
+  /// Adds a labelled row (the header's columns) in id order and rewrites the labelled CSV. Not
+  /// safe to call from two threads at once.
   void add_label(Row row);
   /// Records a diverged training and rewrites the failures CSV.
   void add_failure(std::size_t id, const std::string& arch, int repeat, std::uint64_t seed,

@@ -13,18 +13,29 @@
 // config.cpp expands them into the field list that reads, writes, compares and validates a
 // Config. A new key is one entry here (and `build/bin/generate --keys-table` for the README).
 
-#define GNAS_KEYS_ENVIRONMENT(X, S)                                                       \
-  X(S, bool, cuda, true, "train on CUDA when available (training steps)")                 \
-  X(S, int, ngpu, 1, "GPUs to use", at_least(0))                                          \
-  X(S, std::uint64_t, seed, 0, "seed of every random choice")                             \
-  X(S, std::string, device, "auto", "auto = CUDA when `cuda` is true and a GPU is there", \
-    check("auto, cpu, cuda or cuda:N", [](const std::string& d, const Config&) {          \
-      const bool ok = d == "auto" || d == "cpu" || d == "cuda" ||                         \
-                      (d.rfind("cuda:", 0) == 0 && d.size() > 5 &&                        \
-                       d.find_first_not_of("0123456789", 5) == std::string::npos);        \
-      return ok ? "" : "must be auto, cpu, cuda or cuda:N";                               \
-    }))                                                                                   \
-  X(S, int, num_threads, 0,                                                               \
+#define GNAS_KEYS_ENVIRONMENT(X, S)                                                               \
+  X(S, bool, cuda, true, "train on CUDA when available (training steps)")                         \
+  X(S, int, ngpu, 1,                                                                              \
+    "CUDA devices the label trainings (`train --train-data` and its agreement check) spread "     \
+    "over, from the index of `device` on (cuda:K .. cuda:K+N-1), one architecture per device at " \
+    "a time (times `trainings_per_device`); 1 = the one training device, CPU or GPU; > 1 needs "  \
+    "that many CUDA devices",                                                                     \
+    at_least(1))                                                                                  \
+  X(S, int, trainings_per_device, 1,                                                              \
+    "label trainings each device runs at once (threads of one process; a small network leaves "   \
+    "most of a GPU idle); on the CPU they share `num_threads` (each gets num_threads / M, at "    \
+    "least 1); each architecture and repeat keeps its own seed, so a label equals that of one "   \
+    "training at a time with the same threads per training",                                      \
+    at_least(1))                                                                                  \
+  X(S, std::uint64_t, seed, 0, "seed of every random choice")                                     \
+  X(S, std::string, device, "auto", "auto = CUDA when `cuda` is true and a GPU is there",         \
+    check("auto, cpu, cuda or cuda:N", [](const std::string& d, const Config&) {                  \
+      const bool ok = d == "auto" || d == "cpu" || d == "cuda" ||                                 \
+                      (d.rfind("cuda:", 0) == 0 && d.size() > 5 &&                                \
+                       d.find_first_not_of("0123456789", 5) == std::string::npos);                \
+      return ok ? "" : "must be auto, cpu, cuda or cuda:N";                                       \
+    }))                                                                                           \
+  X(S, int, num_threads, 0,                                                                       \
     "CPU intra-op threads of every step; 0 = every CPU the process may use", at_least(0))
 
 #define GNAS_KEYS_FILES(X, S)                                                                 \

@@ -5,6 +5,7 @@
 #include <c10/core/Device.h>  // torch::Device without the rest of LibTorch
 
 #include <string>
+#include <vector>
 
 #include "gnas/common/config.hpp"
 
@@ -28,6 +29,15 @@ void release_free_memory();
 /// CUDA when `cuda` is true and a GPU is present, else the CPU.
 /// Throws ConfigError when a CUDA device is asked for and absent.
 c10::Device resolve_device(const Config& config);
+
+/// The devices label trainings spread over: resolve_device's and, with ngpu = N > 1, the N CUDA
+/// devices from its index on. Throws ConfigError naming ngpu when N > 1 and the training device
+/// is the CPU, or when fewer than N CUDA devices are present from that index.
+std::vector<c10::Device> label_devices(const Config& config);
+
+/// Intra-op threads of each of `concurrent` trainings sharing the CPU: num_threads (0 = every
+/// available CPU) divided between them, at least 1.
+int threads_per_training(const Config& config, int concurrent);
 
 /// "cpu", "cuda:0", ... with the GPU's name when LibTorch knows it.
 std::string describe_device(const c10::Device& device);
