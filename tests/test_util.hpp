@@ -9,6 +9,11 @@
 #include <string>
 
 #include "gnas/common/config.hpp"
+#include "gnas/common/features.hpp"
+
+// A test of an optional part (CMake GNAS_ONNX, GNAS_XGBOOST) is skipped by a build without it.
+#define GNAS_SKIP_WITHOUT(have, part) \
+  if (!(have)) GTEST_SKIP() << "this build has no " part
 
 namespace gnas::test {
 

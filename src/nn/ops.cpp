@@ -80,8 +80,12 @@ torch::Tensor run_conv(torch::nn::Conv2dImpl& c, const torch::Tensor& x) {
   const auto& o = c.options;
   const auto& k = *o.kernel_size();
   const int64_t padding = depthwise_padding(o);
+  // the faster backward is LibTorch's CPU one replaced; under autocast (an input in another
+  // type than the weight) the convolution is LibTorch's, which autocast casts
+  const bool own_backward = padding >= 0 && torch::GradMode::is_enabled() && x.is_cpu() &&
+                            x.scalar_type() == c.weight.scalar_type();
   const torch::Tensor y =
-      padding >= 0 && torch::GradMode::is_enabled()
+      own_backward
           ? depthwise_conv2d(x, c.weight, (*o.stride())[0], padding, (*o.dilation())[0])
           : c.forward(x);
   if (active_probe != nullptr) {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "gnas/common/errors.hpp"
+#include "gnas/common/features.hpp"
 #include "gnas/nn/network.hpp"
 
 namespace gnas {
@@ -112,7 +113,15 @@ std::shared_ptr<PredictorNet> make_predictor_net(const PredictorNetOptions& opti
   switch (options.type()) {
     case PredictorType::kGnn: return std::make_shared<GnnPredictorImpl>(options);
     case PredictorType::kMlp: return std::make_shared<MlpPredictorImpl>(options);
-    case PredictorType::kXgboost: return std::make_shared<TreePredictorImpl>(options);
+    case PredictorType::kXgboost:
+#if GNAS_HAVE_XGBOOST
+      return std::make_shared<TreePredictorImpl>(options);
+#else
+      throw ConfigError(
+          "predictor.type (xgboost): this gnas was built without XGBoost (cmake "
+          "-DGNAS_XGBOOST=OFF); "
+          "rebuild with it (libxgboost-dev) or use gnn or mlp");
+#endif
   }
   return nullptr;  // every PredictorType is handled above
 }

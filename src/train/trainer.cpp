@@ -1,6 +1,8 @@
 #include "gnas/train/trainer.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/autocast_mode.h>
+#include <torch/version.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -15,6 +17,9 @@
 #include "gnas/common/run_layout.hpp"
 #include "gnas/common/stop.hpp"
 #include "gnas/common/text.hpp"
+
+#define GNAS_TORCH_AUTOCAST_BY_DEVICE \
+  (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4))
 
 namespace gnas {
 
@@ -80,6 +85,96 @@ class Progress {
   Clock::time_point start_;
 };
 
+// Autocast (mixed_precision) of the forward passes in its scope, on the device's kind; the state
+// is the thread's own, so trainings side by side do not see each other's.
+class AutocastScope {
+ public:
+  AutocastScope(MixedPrecision precision, const torch::Device& device)
+      : active_(precision != MixedPrecision::kNone), type_(device.type()) {
+    if (!active_) return;
+    const at::ScalarType dtype = precision == MixedPrecision::kFp16 ? at::kHalf : at::kBFloat16;
+    was_enabled_ = enabled();
+    set_enabled(true);
+#if GNAS_TORCH_AUTOCAST_BY_DEVICE
+    at::autocast::set_autocast_dtype(type_, dtype);
+#else
+    if (type_ == at::kCUDA) {
+      at::autocast::set_autocast_gpu_dtype(dtype);
+    } else {
+      at::autocast::set_autocast_cpu_dtype(dtype);
+    }
+#endif
+    at::autocast::increment_nesting();
+  }
+  ~AutocastScope() {
+    if (!active_) return;
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    set_enabled(was_enabled_);
+  }
+  AutocastScope(const AutocastScope&) = delete;
+  AutocastScope& operator=(const AutocastScope&) = delete;
+
+ private:
+  // LibTorch 2.4 replaced the per-device functions with ones taking the device type.
+  bool enabled() const {
+#if GNAS_TORCH_AUTOCAST_BY_DEVICE
+    return at::autocast::is_autocast_enabled(type_);
+#else
+    return type_ == at::kCUDA ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
+#endif
+  }
+  void set_enabled(bool on) const {
+#if GNAS_TORCH_AUTOCAST_BY_DEVICE
+    at::autocast::set_autocast_enabled(type_, on);
+#else
+    if (type_ == at::kCUDA) {
+      at::autocast::set_enabled(on);
+    } else {
+      at::autocast::set_cpu_enabled(on);
+    }
+#endif
+  }
+
+  bool active_;
+  at::DeviceType type_;
+  bool was_enabled_ = false;
+};
+
+// fp16's dynamic loss scale, as PyTorch's GradScaler keeps it (initial 2^16, x2 after 2,000
+// steps without inf/NaN gradients, /2 and the step skipped after one with them), with its CUDA
+// kernels; the scale stays on the device, read back once per step.
+class LossScaler {
+ public:
+  explicit LossScaler(const torch::Device& device)
+      : scale_(torch::full({1}, 65536.0, torch::dtype(torch::kFloat32).device(device))),
+        growth_tracker_(torch::zeros({1}, torch::dtype(torch::kInt32).device(device))),
+        found_inf_(torch::zeros({1}, torch::dtype(torch::kFloat32).device(device))) {}
+
+  torch::Tensor scaled(const torch::Tensor& loss) const { return loss * scale_; }
+
+  /// Unscales the gradients, steps unless one is inf/NaN, updates the scale; whether it stepped.
+  bool step(torch::optim::Optimizer& optimizer) {
+    std::vector<torch::Tensor> grads;
+    for (auto& group : optimizer.param_groups()) {
+      for (auto& p : group.params()) {
+        if (p.grad().defined()) grads.push_back(p.grad());
+      }
+    }
+    found_inf_.zero_();
+    const torch::Tensor inv_scale = scale_.to(torch::kFloat64).reciprocal().to(torch::kFloat32);
+    at::_amp_foreach_non_finite_check_and_unscale_(grads, found_inf_, inv_scale);
+    const bool finite = found_inf_.item<float>() == 0.0F;
+    if (finite) optimizer.step();
+    at::_amp_update_scale_(scale_, growth_tracker_, found_inf_, 2.0, 0.5, 2000);
+    return finite;
+  }
+
+ private:
+  torch::Tensor scale_;
+  torch::Tensor growth_tracker_;
+  torch::Tensor found_inf_;
+};
+
 }  // namespace
 
 std::string checkpoint_path(const Config& config, const std::string& run) {
@@ -100,9 +195,10 @@ double learning_rate(const Config& config, int epoch, int64_t batches_per_epoch)
 }
 
 std::pair<double, double> evaluate_accuracy(nn::Network& net, data::Loader& loader,
-                                            at::Generator& generator) {
+                                            at::Generator& generator, MixedPrecision precision) {
   torch::NoGradGuard no_grad;
   net->eval();
+  const AutocastScope autocast(precision, loader.device());
   int64_t top1 = 0, top5 = 0;
   const int64_t batches = loader.start_epoch(generator);
   for (int64_t b = 0; b < batches; ++b) {
@@ -169,6 +265,12 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
   const auto start = Clock::now();
   if (config.channels_last) net->to_channels_last();
   auto optimizer = make_optimizer(net, config);
+  if (config.mixed_precision == MixedPrecision::kFp16 && !device.is_cuda()) {
+    throw ConfigError("mixed_precision (fp16): needs a CUDA device, and the training device is " +
+                      device.str() + "; use bf16 or none");
+  }
+  std::optional<LossScaler> scaler;
+  if (config.mixed_precision == MixedPrecision::kFp16) scaler.emplace(device);
   at::Generator generator = at::detail::createCPUGenerator(options.seed);
   data::Loader train_loader(splits.train, config, device, true);
   data::Loader eval_loader(splits.eval, config, device, false);
@@ -207,8 +309,12 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
       throw_if_stop_requested("in " + options.run + " at epoch " + std::to_string(epoch + 1) +
                               ", batch " + std::to_string(b + 1));
       auto [x, y] = train_loader.batch(b, generator);
-      const torch::Tensor logits = net->forward(x);
-      const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y, loss_options);
+      torch::Tensor logits, loss;
+      {
+        const AutocastScope autocast(config.mixed_precision, device);
+        logits = net->forward(x);
+        loss = torch::nn::functional::cross_entropy(logits, y, loss_options);
+      }
       const double loss_value = loss.item<double>();
       if (!std::isfinite(loss_value)) {
         progress.finish();
@@ -217,8 +323,13 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
                                std::to_string(b + 1) + " (lr " + format_number(lr) + ")");
       }
       optimizer->zero_grad();
-      loss.backward();
-      optimizer->step();
+      if (scaler) {
+        scaler->scaled(loss).backward();
+        scaler->step(*optimizer);
+      } else {
+        loss.backward();
+        optimizer->step();
+      }
       loss_sum += loss_value * static_cast<double>(y.size(0));
       correct += logits.argmax(1).eq(y).sum().item<int64_t>();
       seen += y.size(0);
@@ -230,7 +341,8 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
       at::Generator own = at::detail::createCPUGenerator(options.seed);  // leaves `generator` alone
       recalibrate_batchnorm(net, *calibration_loader, config.labels.bn_recalibration, own);
     }
-    const auto [top1, top5] = evaluate_accuracy(net, eval_loader, generator);
+    const auto [top1, top5] =
+        evaluate_accuracy(net, eval_loader, generator, config.mixed_precision);
     EpochRecord record{epoch + 1,
                        lr,
                        loss_sum / static_cast<double>(seen),

@@ -125,6 +125,7 @@ TEST(Evaluate, TimesNasBench201Cells) {
 
 // NAS-Bench-201 cells export to ONNX (checked by OpenCV) and are timed on OpenCV as well.
 TEST(Evaluate, ExportsAndTimesNasBench201CellsOnOpenCv) {
+  GNAS_SKIP_WITHOUT(kHaveOnnx, "ONNX and OpenCV");
   test::TempDir dir;
   Config config = fast_config(dir);
   config.search_space = "nasbench201";

@@ -44,6 +44,7 @@ nn::Network trained_like(const MacroShape& shape, const Architecture& arch, std:
 // Every op of the space (alone in a layer and all together), stride 1 and 2, the skip's three
 // forms, even and odd input sizes, one and three channels: OpenCV's logits match LibTorch's.
 TEST(OnnxExport, OpenCvComputesTheNetworksLogitsForEveryOpAndSize) {
+  GNAS_SKIP_WITHOUT(kHaveOnnx, "ONNX and OpenCV");
   const test::TempDir dir;
   for (const auto& [size, channels] : std::vector<std::pair<int, int>>{{32, 3}, {28, 1}, {15, 3}}) {
     const MacroShape shape = shape_of(size, channels, 10);
@@ -71,6 +72,7 @@ TEST(OnnxExport, OpenCvComputesTheNetworksLogitsForEveryOpAndSize) {
 // The file: no BatchNorm node left, the documented names, a dynamic batch, the metadata; and a
 // batch of one or of three images checks as well as four (the batch dimension is dynamic).
 TEST(OnnxExport, FoldsBatchNormAndRecordsTheArchitecture) {
+  GNAS_SKIP_WITHOUT(kHaveOnnx, "ONNX and OpenCV");
   const test::TempDir dir;
   const MacroShape shape = shape_of(32, 3, 100);
   const LayerwiseSpace space(shape);
@@ -95,6 +97,7 @@ TEST(OnnxExport, FoldsBatchNormAndRecordsTheArchitecture) {
 // input sizes 32, 28 and 12, one and three channels, BatchNorm statistics away from their
 // initial values: OpenCV's logits match LibTorch's; no BatchNormalization node is left.
 TEST(OnnxExport, OpenCvComputesNasBench201CellsLogits) {
+  GNAS_SKIP_WITHOUT(kHaveOnnx, "ONNX and OpenCV");
   const test::TempDir dir;
   std::vector<std::vector<std::uint8_t>> cells;
   for (std::uint8_t op = 0; op < 5; ++op) cells.push_back(std::vector<std::uint8_t>(6, op));
@@ -145,6 +148,7 @@ TEST(OnnxExport, OpenCvComputesNasBench201CellsLogits) {
 
 // The original's searched network with the original's own trained tensors (../shared/data).
 TEST(OnnxExport, TheOriginalsSearchedNetworkWithItsWeights) {
+  GNAS_SKIP_WITHOUT(kHaveOnnx, "ONNX and OpenCV");
   const std::string shared = test::shared_data_dir();
   if (shared.empty())
     GTEST_SKIP() << "../shared/data is absent: the original's tensors are not here";
@@ -162,6 +166,7 @@ TEST(OnnxExport, TheOriginalsSearchedNetworkWithItsWeights) {
 // A model whose logits OpenCV cannot reproduce (here NaN weights) is an error, and the file
 // already at the path is left as it was, with no temporary file beside it.
 TEST(OnnxExport, AMismatchWritesNothing) {
+  GNAS_SKIP_WITHOUT(kHaveOnnx, "ONNX and OpenCV");
   const test::TempDir dir;
   const MacroShape shape = shape_of(28, 1, 10);
   const LayerwiseSpace space(shape);

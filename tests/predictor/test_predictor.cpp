@@ -338,6 +338,7 @@ TEST(PredictorTraining, MlpRankingLossAndEnsemble) {
 // give the same forest for the same seed and another for another seed, and come back from the
 // predictor file with exactly the same predictions.
 TEST(PredictorTrees, FitRanksDeterministicallyAndSurvivesTheFile) {
+  GNAS_SKIP_WITHOUT(kHaveXgboost, "XGBoost");
   test::TempDir dir;
   const LayerwiseSpace space = default_space();
   const LabelledSet data = test::synthetic_set(space, 140, 12);
@@ -375,6 +376,7 @@ TEST(PredictorTrees, FitRanksDeterministicallyAndSurvivesTheFile) {
 // A tree model that is missing, not a byte vector, not XGBoost's, or reads another number of
 // features than the encoding has is refused with a DataError naming what is wrong.
 TEST(PredictorTrees, ADamagedOrForeignModelIsRefused) {
+  GNAS_SKIP_WITHOUT(kHaveXgboost, "XGBoost");
   const LayerwiseSpace space = default_space();
   const LabelledSet data = test::synthetic_set(space, 40, 12);
   auto log = quiet();

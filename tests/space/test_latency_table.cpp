@@ -274,6 +274,7 @@ TEST(LatencyTable, TheRuntimeIsRecordedAndAnotherOneIsRefused) {
 }
 
 TEST(LatencyTable, ProfilesOnOpenCvAndChecksThere) {
+  GNAS_SKIP_WITHOUT(kHaveOnnx, "ONNX and OpenCV");
   test::TempDir dir;
   Config config = small_config(dir);
   config.latency.runtime = LatencyRuntime::kOpencv;

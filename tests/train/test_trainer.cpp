@@ -208,6 +208,30 @@ TEST(Trainer, LabelDevicesFollowNgpu) {
   EXPECT_EQ(threads_per_training(c, 8), 1);
 }
 
+// mixed_precision: bf16 autocast trains on the CPU too (its forward passes in bfloat16, so the
+// losses differ from float32's); fp16 needs CUDA, and says so.
+TEST(Trainer, MixedPrecision) {
+  TempDir a, b;
+  Config full = test::tiny_training_config(a);
+  Config bf16 = test::tiny_training_config(b);
+  bf16.mixed_precision = MixedPrecision::kBf16;
+  const Trained f = train(full, "110-011", false);
+  const Trained h = train(bf16, "110-011", false);
+  ASSERT_EQ(h.result.history.size(), 2u);
+  EXPECT_TRUE(std::isfinite(h.result.history.back().train_loss));
+  EXPECT_NE(h.result.history.back().train_loss, f.result.history.back().train_loss);
+  EXPECT_GT(h.result.best_top1, 0.3);  // 4 classes
+  bf16.mixed_precision = MixedPrecision::kFp16;
+  try {
+    train(bf16, "110-011", false);
+    ADD_FAILURE() << "fp16 on the CPU was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("mixed_precision (fp16): needs a CUDA device"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 // LibTorch's own default on the development machine was one intra-op thread of two.
 TEST(Trainer, CpuRuntimeUsesEveryAvailableCpuUnlessTold) {
   const int before = torch::get_num_threads();

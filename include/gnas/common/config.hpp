@@ -41,6 +41,8 @@ enum class ProxyKind { kSynflow, kNwot, kGradNorm, kSnip, kZico };
 enum class GraphFeatureSet { kGraf, kCost, kSynflow, kZico };
 /// What a label measures (labels.measure).
 enum class LabelMeasure { kBestTop1, kTrainLoss };
+/// The forward passes' number format (mixed_precision).
+enum class MixedPrecision { kNone, kBf16, kFp16 };
 /// The candidate operations of the layer-wise space (DESIGN 1.2; nn/ops.hpp builds them).
 enum class OpKind { kSkip, kSepConv3, kSepConv5, kSepConv7, kDilConv3, kDilConv5 };
 
@@ -82,6 +84,8 @@ GNAS_OPTION_NAMES(GraphFeatureSet, {GraphFeatureSet::kGraf, "graf"},
                   {GraphFeatureSet::kZico, "zico"})
 GNAS_OPTION_NAMES(LabelMeasure, {LabelMeasure::kBestTop1, "best_top1"},
                   {LabelMeasure::kTrainLoss, "train_loss"})
+GNAS_OPTION_NAMES(MixedPrecision, {MixedPrecision::kNone, "none"}, {MixedPrecision::kBf16, "bf16"},
+                  {MixedPrecision::kFp16, "fp16"})
 GNAS_OPTION_NAMES(OpKind, {OpKind::kSkip, "skip"}, {OpKind::kSepConv3, "sep_conv_3x3"},
                   {OpKind::kSepConv5, "sep_conv_5x5"}, {OpKind::kSepConv7, "sep_conv_7x7"},
                   {OpKind::kDilConv3, "dil_conv_3x3"}, {OpKind::kDilConv5, "dil_conv_5x5"})

@@ -92,6 +92,12 @@
   X(S, int, repeats, 2,                                                                        \
     "trainings per architecture for a label (its mean best top-1), each with its own seed",    \
     at_least(1))                                                                               \
+  X(S, MixedPrecision, mixed_precision, MixedPrecision::kNone,                                 \
+    "number format of the training and evaluation forward passes (autocast): none (float32), " \
+    "bf16 (CUDA or CPU; no loss scaling needed) or fp16 (CUDA only; the loss is scaled "       \
+    "dynamically as PyTorch's GradScaler does: a step with inf/NaN gradients is skipped and "  \
+    "the scale halved, doubled after 2,000 good steps; a resumed training starts the scale "   \
+    "afresh)")                                                                                 \
   X(S, bool, channels_last, true, "NHWC memory format for convolutions (faster on CPU)")
 
 #define GNAS_KEYS_AUGMENT(X, S)                                                                   \

@@ -27,6 +27,8 @@ class Loader {
   int64_t start_epoch(at::Generator& generator);
   int64_t num_batches() const { return num_batches_; }
   int64_t num_images() const { return images_.size(0); }
+  /// Where the images and the batches are.
+  const torch::Device& device() const { return device_; }
 
   /// Batch i of the epoch: images float [B, C, S, S] normalised (channels-last when the config
   /// asks for it), labels int64 [B], both on the device.

@@ -64,9 +64,11 @@ TrainResult train_architecture(const MacroShape& shape, const Architecture& arch
                                torch::Device device, const TrainRunOptions& options,
                                spdlog::logger& log, nn::Network* trained = nullptr);
 
-/// top-1 and top-5 (fractions) of `net` on every batch of `loader`, in eval mode.
+/// top-1 and top-5 (fractions) of `net` on every batch of `loader`, in eval mode, the forward
+/// passes in `precision` (mixed_precision).
 std::pair<double, double> evaluate_accuracy(nn::Network& net, data::Loader& loader,
-                                            at::Generator& generator);
+                                            at::Generator& generator,
+                                            MixedPrecision precision = MixedPrecision::kNone);
 
 /// Replaces every BatchNorm layer's running statistics with the plain average over the first
 /// `batches` batches of `loader` (train mode, no gradients, the weights as they are): statistics
