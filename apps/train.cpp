@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
       [&] {
         mode = gnas::train_mode({load_architecture, train_data, !shard.empty(),
                                  arch_file->count() > 0, index->count() > 0, best_labelled});
-        return gnas::outputs_name(mode);
+        // each shard its own summary and resolved config: shards run side by side
+        return gnas::outputs_name(mode) +
+               (shard.empty() ? std::string() : gnas::Shard::parse(shard).suffix());
       });
 }

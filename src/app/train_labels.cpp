@@ -149,7 +149,7 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
   }
   result.seconds = seconds_since(start);
   result.peak_rss_mb = peak_rss_mb();
-  app::write_summary(config, outputs_name(TrainMode::kLabels),
+  app::write_summary(config, outputs_name(TrainMode::kLabels) + options.shard.suffix(),
                      labels_summary(config, options, result, store, *labeller, log), result.seconds,
                      {{config.path_to_architecture}, {result.output}});
   return result;

@@ -14,17 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// ".shardKofN" for shard K of N > 1, else nothing: every shard process writes its own files, so
-// concurrent shards never overwrite each other's rows.
-std::string shard_suffix(const Shard& shard) {
-  if (shard.count == 1) return "";
-  return ".shard" + std::to_string(shard.index) + "of" + std::to_string(shard.count);
-}
-
-}  // namespace
-
-namespace {
-
 // A scheduler's variable as a non-negative integer; nullopt when unset. Throws UsageError for
 // any other text.
 std::optional<int> shard_variable(const Shard::Environment& env, const char* name) {
@@ -92,6 +81,11 @@ Shard automatic_shard(const std::string& text, const Shard::Environment& env) {
 
 }  // namespace
 
+std::string Shard::suffix() const {
+  if (count == 1) return "";
+  return ".shard" + std::to_string(index) + "of" + std::to_string(count);
+}
+
 std::optional<std::string> Shard::process_environment(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr) return std::nullopt;
@@ -126,16 +120,15 @@ std::string RunLayout::in_log_dir(std::string_view file) const {
 std::string RunLayout::train_data(const Shard& shard) const {
   if (shard.count == 1) return config_.path_to_train_data;
   const fs::path p(config_.path_to_train_data);
-  return (p.parent_path() / (p.stem().string() + shard_suffix(shard) + p.extension().string()))
-      .string();
+  return (p.parent_path() / (p.stem().string() + shard.suffix() + p.extension().string())).string();
 }
 
 std::string RunLayout::train_failures(const Shard& shard) const {
-  return in_log_dir("train_failures" + shard_suffix(shard) + ".csv");
+  return in_log_dir("train_failures" + shard.suffix() + ".csv");
 }
 
 std::string RunLayout::label_agreement(const Shard& shard) const {
-  return in_log_dir("label_agreement" + shard_suffix(shard) + ".csv");
+  return in_log_dir("label_agreement" + shard.suffix() + ".csv");
 }
 
 std::string RunLayout::search_file(std::string_view prefix, std::string_view file) const {

@@ -136,6 +136,9 @@ TEST(TrainData, ShardsSplitTheArchitectures) {
   auto log = quiet();
   const TrainDataResult shard = run_train_data(c, {Shard::parse("1/2"), false}, log);
   EXPECT_EQ(shard.output, dir.file("logs/train_data.shard1of2.csv"));
+  // shards run side by side: each its own summary, none in the unsharded one's place
+  EXPECT_TRUE(std::filesystem::exists(dir.file("logs/train_labels.shard1of2_summary.yml")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("logs/train_labels_summary.yml")));
   const CsvTable table = read_csv(shard.output);
   ASSERT_EQ(table.rows.size(), 1u);
   EXPECT_EQ(table.rows[0][0], "1");

@@ -19,6 +19,11 @@ struct Shard {
   int index = 0;  ///< K
   int count = 1;  ///< N
 
+  /// ".shardKofN" for shard K of N > 1, else "": every shard process writes its own files
+  /// (labels, failures, summary, resolved config), so concurrent shards never overwrite each
+  /// other's.
+  std::string suffix() const;
+
   /// A variable of the process's environment, or nullopt when it is not set.
   using Environment = std::function<std::optional<std::string>(const char* name)>;
   /// The process's own environment (getenv).
