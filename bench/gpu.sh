@@ -110,7 +110,8 @@ if "$bin/gnas_tests" --gtest_filter='*_CUDA' >"$out/cuda_tests.log" 2>&1; then
 else
   status=FAILED
 fi
-summary=$(grep -E '^\[  (PASSED|FAILED|SKIPPED) ' "$out/cuda_tests.log" | tr '\n' ' ')
+count() { grep -cE "$1" "$out/cuda_tests.log" || true; }
+summary="$(count '^\[       OK \]') passed, $(count '^\[  FAILED  \] .*\(') failed, $(count '^\[  SKIPPED \] .*\(') skipped"
 say "*_CUDA tests $status in $(since "$t") s: $summary"
 [ "$status" = passed ] || tail -30 "$out/cuda_tests.log"
 

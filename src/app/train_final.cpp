@@ -12,6 +12,7 @@
 #include "gnas/app/train.hpp"
 #include "gnas/common/clock.hpp"
 #include "gnas/common/errors.hpp"
+#include "gnas/common/features.hpp"
 #include "gnas/common/seed.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/data/dataset.hpp"
@@ -104,7 +105,7 @@ TrainFinalResult lookup_final(const Config& config, const SearchSpace& space,
 YAML::Node final_summary(const TrainFinalResult& result, const TrainResult& t,
                          const std::string& picked, const data::Splits& splits,
                          const std::string& device, const nn::FrozenExport& frozen,
-                         const nn::OnnxExport& onnx) {
+                         const std::optional<nn::OnnxExport>& onnx) {
   YAML::Node values = answer_values("final", result, picked);
   values["final_top5"] = format_fixed(t.final_top5, 6);
   values["seed"] = std::to_string(result.seed);
@@ -122,9 +123,11 @@ YAML::Node final_summary(const TrainFinalResult& result, const TrainResult& t,
                            format_number(frozen.max_abs_difference) + ", " +
                            format_number(frozen.relative_difference) + " of the logits' scale";
   values["onnx_model"] = result.onnx_model;
-  values["onnx_check"] = "OpenCV DNN vs LibTorch on " + std::to_string(onnx.check_batch) +
-                         " images: max |difference| " + format_number(onnx.max_abs_difference) +
-                         ", " + format_number(onnx.relative_difference) + " of the logits' scale";
+  values["onnx_check"] =
+      onnx ? "OpenCV DNN vs LibTorch on " + std::to_string(onnx->check_batch) +
+                 " images: max |difference| " + format_number(onnx->max_abs_difference) + ", " +
+                 format_number(onnx->relative_difference) + " of the logits' scale"
+           : std::string("none: built without ONNX (cmake -DGNAS_ONNX=OFF)");
   values["peak_rss_mb"] = format_fixed(peak_rss_mb(), 1);
   return values;
 }
@@ -193,10 +196,15 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   result.frozen_model = RunLayout(config).final_model_frozen();
   const nn::FrozenExport frozen =
       nn::export_frozen_torchscript(net, shape, arch, result.frozen_model, seed);
-  // After the TorchScript file: a failed ONNX check never costs the trained model.
-  result.onnx_model = RunLayout(config).final_model_onnx();
-  const nn::OnnxExport onnx =
-      nn::export_onnx(net, shape, arch, result.arch, result.onnx_model, seed);
+  // After the TorchScript file: a failed ONNX check never costs the trained model. A build
+  // without ONNX (cmake -DGNAS_ONNX=OFF) keeps the TorchScript files only.
+  std::optional<nn::OnnxExport> onnx;
+  if (kHaveOnnx) {
+    result.onnx_model = RunLayout(config).final_model_onnx();
+    onnx = nn::export_onnx(net, shape, arch, result.arch, result.onnx_model, seed);
+  } else {
+    log.info("[train] no ONNX model: this gnas was built without ONNX (cmake -DGNAS_ONNX=OFF)");
+  }
   const Cost cost = space.cost(arch);
   result.seed = seed;
   result.best_top1 = t.best_top1;
@@ -208,7 +216,8 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   result.seconds = seconds_since(start);
   log.info("[train] {}: best top-1 {:.4f}, final top-1 {:.4f}; model {}", result.arch,
            result.best_top1, result.final_top1, result.model);
-  record.outputs = {result.model, result.frozen_model, result.onnx_model};
+  record.outputs = {result.model, result.frozen_model};
+  if (onnx) record.outputs.push_back(result.onnx_model);
   app::write_summary(
       config, outputs_name(TrainMode::kFinal),
       final_summary(result, t, picked, splits, describe_device(device), frozen, onnx),
