@@ -14,7 +14,8 @@
 #      (images/s and seconds per epoch, the first epoch left out), and the labelling of 8
 #      architectures with M = 1, 2, 4, 8 trainings at once (labels per hour, and the hours
 #      300 architectures x 2 repeats x 60 epochs would take).
-# Results: $OUT/gpu_bench.md and its log (OUT defaults to logs/gpu-bench).
+# Results: $OUT/gpu_bench.md, gpu_bench.log and cuda_tests.log (OUT defaults to logs/gpu-bench;
+# the runs and the data set go to WORK, logs/gpu-bench-work).
 # usage: bash bench/gpu.sh [--cpu]
 #   --cpu: the same steps on the CPU at a small size (2,000 / 500 images, batch 256, M = 1, 2),
 #   to test this script where there is no GPU
@@ -27,6 +28,9 @@ cpu_mode=false
 [ "${1:-}" = "--cpu" ] && cpu_mode=true
 out=${OUT:-$root/logs/gpu-bench}
 mkdir -p "$out"
+# the runs and the generated data set (150 MB) stay out of $out, which holds the three reports
+work=${WORK:-$root/logs/gpu-bench-work}
+mkdir -p "$work"
 build=${BUILD:-$root/build-gpu}
 deps=${DEPS:-$root/gpu-deps}
 log=$out/gpu_bench.log
@@ -116,7 +120,7 @@ say "*_CUDA tests $status in $(since "$t") s: $summary"
 [ "$status" = passed ] || tail -30 "$out/cuda_tests.log"
 
 # --- 4. timings ---
-data=$out/data
+data=$work/data
 if $cpu_mode; then
   n_train=2000 n_test=500 batch=256 device=cpu ms=${MS:-1 2}
 else
@@ -157,7 +161,7 @@ for precision in none bf16 fp16; do
     echo "| fp16 | n/a on the CPU | | |" >>"$table"
     continue
   fi
-  run_dir=$out/one_$precision
+  run_dir=$work/one_$precision
   rm -rf "$run_dir"
   if "$bin/train" "${common[@]}" --set "log_dir=$run_dir" --set "write_dir=$run_dir/ckpt" \
     --set "mixed_precision=$precision" --load-architecture \
@@ -174,8 +178,8 @@ done
 say "one training: $(tail -n +6 "$table" | tr '\n' ' ')"
 
 k=8
-"$bin/generate" "${common[@]}" --set "log_dir=$out/gen" --set "sample_count=$k" \
-  --set "path_to_architecture=$out/architectures.csv" >>"$log" 2>&1
+"$bin/generate" "${common[@]}" --set "log_dir=$work/gen" --set "sample_count=$k" \
+  --set "path_to_architecture=$work/architectures.csv" >>"$log" 2>&1
 {
   echo
   echo "$k architectures labelled (1 repeat, $epochs epochs each) with M trainings at once:"
@@ -185,11 +189,11 @@ k=8
 } >>"$table"
 ref=""
 for m in $ms; do
-  run_dir=$out/labels_m$m
+  run_dir=$work/labels_m$m
   rm -rf "$run_dir"
   t=$(stamp)
   if "$bin/train" "${common[@]}" --set "log_dir=$run_dir" --set "write_dir=$run_dir/ckpt" \
-    --set "path_to_architecture=$out/architectures.csv" --set "sample_count=$k" \
+    --set "path_to_architecture=$work/architectures.csv" --set "sample_count=$k" \
     --set "path_to_train_data=$run_dir/train_data.csv" --set repeats=1 \
     --set "trainings_per_device=$m" --load-architecture --train-data >>"$log" 2>&1; then
     s=$(since "$t")

@@ -96,7 +96,14 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
   std::mutex record;
   std::size_t finished = 0;
   const int slots = std::min<int>(labeller->slots(), static_cast<int>(todo.size()));
-  if (slots > 1) log.info("[train] {} trainings at once", slots);
+  if (slots > 1) {
+    // The most MACs first: the trainings left for the end are the short ones, so no slot idles
+    // long while the last one trains (the labels do not depend on the order).
+    std::stable_sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) {
+      return space.cost(archs[a]).macs_m > space.cost(archs[b]).macs_m;
+    });
+    log.info("[train] {} trainings at once, the most MACs first", slots);
+  }
   for_each_concurrently(todo.size(), slots, [&](std::size_t n, int slot) {
     const std::size_t id = todo[n];
     std::size_t labelled = 0;
