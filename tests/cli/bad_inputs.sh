@@ -196,6 +196,9 @@ row cli "evaluate without a mode" "evaluate" "$bin/evaluate" "${common[@]}"
 row cli "train without --load-architecture" "--load-architecture" "$bin/train" "${common[@]}"
 row cli "--shard without --train-data" "--shard only applies with --train-data" "$bin/train" "${common[@]}" --load-architecture --shard 0/2
 row cli "--shard out of range" "--shard (2/2): must be K/N" "$bin/train" "${common[@]}" --load-architecture --train-data --shard 2/2
+row cli "--shard auto outside a scheduler" "none of SLURM_ARRAY_TASK_ID" env -u SLURM_ARRAY_TASK_ID -u JOB_COMPLETION_INDEX "$bin/train" "${common[@]}" --load-architecture --train-data --shard auto
+row config "ngpu above 1 on the CPU" "ngpu (2): the training device is the CPU" "$bin/train" "${common[@]}" --load-architecture --train-data --set ngpu=2
+row config "fp16 on the CPU" "mixed_precision (fp16): needs a CUDA device" "$bin/train" "${common[@]}" --load-architecture --index 0 --set mixed_precision=fp16
 row cli "--train-data with --index" "--index" "$bin/train" "${common[@]}" --load-architecture --train-data --index 1
 row cli "--index past the file" "--index (20)" "$bin/train" "${common[@]}" --load-architecture --index 20
 row cli "--export-onnx --index past the file" "--index (20)" "$bin/evaluate" "${common[@]}" --export-onnx --arch-file "$run/architecture.csv" --index 20
