@@ -42,7 +42,13 @@ class TrainingLabeller : public Labeller {
         resume_(resume),
         log_(log),
         devices_(label_devices(config)),
-        slots_(static_cast<int>(devices_.size()) * config.trainings_per_device) {}
+        slots_(static_cast<int>(devices_.size()) * config.trainings_per_device),
+        threads_(torch::get_num_threads()) {}
+  // The slots set LibTorch's thread count (one per process) to their share; the steps after
+  // labelling in the same process (the pipeline's) get the whole count back.
+  ~TrainingLabeller() override { torch::set_num_threads(threads_); }
+  TrainingLabeller(const TrainingLabeller&) = delete;
+  TrainingLabeller& operator=(const TrainingLabeller&) = delete;
 
   double label(const Architecture& arch, const std::string& text, const std::string& run,
                std::uint64_t seed, int slot) override {
@@ -85,6 +91,7 @@ class TrainingLabeller : public Labeller {
   spdlog::logger& log_;
   std::vector<torch::Device> devices_;
   int slots_;
+  int threads_;
   std::once_flag splits_loaded_;
   std::optional<data::Splits> splits_;
 };

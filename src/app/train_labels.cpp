@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <vector>
 
 #include "gnas/app/label_agreement.hpp"
 #include "gnas/app/label_store.hpp"
@@ -99,9 +100,10 @@ TrainDataResult run_train_data(const Config& config, const TrainDataOptions& opt
   if (slots > 1) {
     // The most MACs first: the trainings left for the end are the short ones, so no slot idles
     // long while the last one trains (the labels do not depend on the order).
-    std::stable_sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) {
-      return space.cost(archs[a]).macs_m > space.cost(archs[b]).macs_m;
-    });
+    std::vector<double> macs(archs.size());
+    for (const std::size_t id : todo) macs[id] = space.cost(archs[id]).macs_m;
+    std::stable_sort(todo.begin(), todo.end(),
+                     [&](std::size_t a, std::size_t b) { return macs[a] > macs[b]; });
     log.info("[train] {} trainings at once, the most MACs first", slots);
   }
   for_each_concurrently(todo.size(), slots, [&](std::size_t n, int slot) {

@@ -70,7 +70,7 @@ std::vector<torch::Device> label_devices(const Config& config) {
   if (!first.is_cuda()) {
     throw ConfigError("ngpu (" + std::to_string(config.ngpu) + "): the training device is the " +
                       "CPU (device " + config.device + ", " +
-                      (torch::cuda::is_available() ? "cuda false" : "no CUDA in this LibTorch") +
+                      (torch::cuda::is_available() ? "CUDA is there" : "no CUDA in this LibTorch") +
                       "); ngpu > 1 spreads label trainings over CUDA devices");
   }
   const int present = static_cast<int>(torch::cuda::device_count());

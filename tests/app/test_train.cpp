@@ -90,7 +90,7 @@ TEST(TrainData, TrainingsSideBySideGiveTheLabelsOfOneAtATime) {
   const int threads = torch::get_num_threads();
   run_train_data(one, {}, log);
   const TrainDataResult side_by_side = run_train_data(two, {}, log);
-  torch::set_num_threads(threads);
+  EXPECT_EQ(torch::get_num_threads(), threads) << "the steps after labelling get every thread";
   EXPECT_EQ(side_by_side.trained, 3);
   const CsvTable a = read_csv(one.path_to_train_data);
   const CsvTable b = read_csv(two.path_to_train_data);
