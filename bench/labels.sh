@@ -6,8 +6,10 @@
 # trainings), Spearman, the median |difference| in points, the labels' spread (sd, points),
 # the seconds per training and the reliability (the share of the labels' variance that is not
 # training noise). A predictor cannot rank better than its labels agree. The labels are what
-# labels.measure says (a recipe row may set it).
-# usage: [K=12] [ONLY=REGEX] [RECIPES=FILE] bench/labels.sh [SEED] [BUILD_DIR]
+# labels.measure says (a recipe row may set it); the last three columns give the same trainings'
+# agreement by each measure (best top-1, last training loss, last validation loss).
+# usage: [K=12] [ONLY=REGEX] [RECIPES=FILE] [KEEP=DIR] bench/labels.sh [SEED] [BUILD_DIR]
+#   (KEEP: the runs' folders stay in DIR, one per recipe, for a closer look)
 #   (RECIPES: more recipes, one `name|--set key=value ...` per line)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,9 +17,29 @@ seed=${1:-0}
 bin=${2:-build}/bin
 k=${K:-12}
 [ -x "$bin/train" ] || bash scripts/setup.sh >&2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+if [ -n "${KEEP:-}" ]; then work=$KEEP; mkdir -p "$work"; else work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; fi
 value() { sed -n "s/^ *$1: //p" "$2" | head -1; }
+# measure_tau RUN_DIR COLUMN: Kendall tau between the K labelled trainings and their second
+# trainings by one measure of their epochs.csv files: eval_top1 (best over the epochs, as
+# best_top1), train_loss or eval_loss (the last epoch's; lower is better, so negated); "-" when
+# the column is absent
+measure_tau() {
+  local f g
+  for f in "$1"/train/*_check/epochs.csv; do
+    local r1=${f%_check/epochs.csv}_r1/epochs.csv
+    [ -f "$r1" ] || continue
+    for g in "$r1" "$f"; do
+      awk -F, -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) col = i; next }
+        col { v = (c == "eval_top1") ? $col : -$col; if (c != "eval_top1" || NR == 2 || v > best) best = v }
+        END { printf "%s ", col ? best : "-" }' "$g"
+    done
+    echo
+  done | awk '$1 == "-" || $2 == "-" { bad = 1 } { n++; a[n] = $1; b[n] = $2 }
+    END { if (bad || n < 2) { print "-"; exit }
+          for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) {
+            s = (a[i] - a[j]) * (b[i] - b[j]); t += (s > 0) - (s < 0); m++ }
+          printf "%.3f\n", t / m }'
+}
 
 recipes=(
   "quickstart as shipped|"
@@ -35,7 +57,8 @@ if [ -n "${RECIPES:-}" ]; then
 fi
 
 echo "label noise at the quickstart's shape ($(date -u +%F), $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)); $k architectures (seed $seed) trained twice per recipe"
-printf '%-36s %6s %9s %11s %9s %11s %10s\n' recipe tau spearman "median|d|" "sd label" reliability "s/training"
+printf '%-36s %6s %9s %11s %9s %11s %10s %8s %8s %8s\n' recipe tau spearman "median|d|" "sd label" reliability \
+  "s/training" best_top1 trn_loss eval_loss
 for entry in "${recipes[@]}"; do
   name=${entry%%|*}
   [[ -z ${ONLY:-} || $name =~ ${ONLY:-} ]] || continue
@@ -56,7 +79,12 @@ for entry in "${recipes[@]}"; do
   rel=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "top1_1") a = i; if ($i == "top1_check") b = i }; next }
                  { n++; d += ($a - $b) ^ 2; s += $a + $b; q += $a ^ 2 + $b ^ 2 }
                  END { v = q / (2 * n) - (s / (2 * n)) ^ 2; printf "%.2f", (v > 0 ? 1 - d / (2 * n) / v : 0) }' "$d/label_agreement.csv")
-  printf '%-36s %6s %9s %11.2f %9s %11s %10.1f\n' "$name" "$(value label_agreement_tau "$sum")" \
+  # the same trainings' agreement by the other measures, from their epochs.csv files
+  other=()
+  for column in eval_top1 train_loss eval_loss; do
+    other+=("$(measure_tau "$d" "$column")")
+  done
+  printf '%-36s %6s %9s %11.2f %9s %11s %10.1f %8s %8s %8s\n' "$name" "$(value label_agreement_tau "$sum")" \
     "$(value label_agreement_spearman "$sum")" "$(awk -v m="$(value label_spread_median "$sum")" 'BEGIN { print 100 * m }')" \
-    "$sd" "$rel" "$(awk -v a="$start" -v b="$end" -v n="$k" 'BEGIN { print (b - a) / (2 * n) }')"
+    "$sd" "$rel" "$(awk -v a="$start" -v b="$end" -v n="$k" 'BEGIN { print (b - a) / (2 * n) }')" "${other[@]}"
 done

@@ -16,13 +16,8 @@ bin=${BIN:-build/bin}/train
 [ -n "${BIN:-}" ] || [ -x "$bin" ] || bash scripts/setup.sh >&2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fm=/usr/share/datasets/fashion-mnist
-mkdir -p "$work/data/cifar-100-binary"
-g++ -O2 -o "$work/idx_to_cifar100" bench/idx_to_cifar100.cpp -lz
-"$work/idx_to_cifar100" "$fm/train-images-idx3-ubyte.gz" "$fm/train-labels-idx1-ubyte.gz" \
-  "$work/data/cifar-100-binary/train.bin"
-"$work/idx_to_cifar100" "$fm/t10k-images-idx3-ubyte.gz" "$fm/t10k-labels-idx1-ubyte.gz" \
-  "$work/data/cifar-100-binary/test.bin"
+source bench/fashion_mnist_cifar.sh
+fashion_mnist_as_cifar100 "$work/data"
 
 # The original recipe of config/config.yml on these files; the run's own settings come after.
 common=(--set "dataset_dir=$work/data" --set "log_dir=$work/logs" --set "write_dir=$work/ckpt"

@@ -138,9 +138,13 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
                     format_csv({"source", "arch", "macs_m", "params", "accuracy", "kind"}, rows));
 
   // A space without a cost model is plotted against the samples' accuracy rank instead of MACs.
+  // Labels of another measure than top-1 (labels.measure) are named as labels, not accuracies.
+  const std::string what = config.labels.measure == LabelMeasure::kBestTop1
+                               ? std::string("accuracy")
+                               : "label (" + option_name(config.labels.measure) + ")";
   Plot plot{"sampled, random-search and evolved architectures",
-            costed ? "MACs (millions)" : "sample, by accuracy",
-            "accuracy (true, or predicted where marked)",
+            costed ? "MACs (millions)" : "sample, by " + what,
+            what + " (true, or predicted where marked)",
             {},
             false,
             640,
@@ -185,9 +189,10 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
   write_file_atomic(result.plot, render_svg(plot));
 
   char line[400];
-  const auto print = [&](const char* what, const CompareEntry& e) {
-    std::snprintf(line, sizeof line, "%-28s %s  accuracy %.4f (%s)  %.3f M MACs  %lld params\n",
-                  what, e.arch.c_str(), e.accuracy, e.true_accuracy ? "true" : "predicted",
+  const auto print = [&](const char* name, const CompareEntry& e) {
+    std::snprintf(line, sizeof line, "%-28s %s  %s %.4f (%s)  %.3f M MACs  %lld params\n",
+                  name, e.arch.c_str(), what.c_str(), e.accuracy,
+                  e.true_accuracy ? "true" : "predicted",
                   e.macs_m, static_cast<long long>(e.params));
     out << line;
   };

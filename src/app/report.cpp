@@ -126,6 +126,13 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   std::size_t labels = 0;
   if (fs::exists(config.path_to_train_data))
     labels = read_csv(config.path_to_train_data).rows.size();
+  // Labels of another measure than top-1 (labels.measure) are shown as they are, not as percents.
+  const bool accuracy_labels = config.labels.measure == LabelMeasure::kBestTop1;
+  const auto shown = [&](const std::string& label) {
+    return accuracy_labels ? percent(label) : label;
+  };
+  const std::string label_name =
+      accuracy_labels ? "accuracy" : "label (" + option_name(config.labels.measure) + ")";
   std::string best_sample = "—", best_sample_arch = "—", best_sample_macs = "—";
   std::string random_search = "—", best_refined = "—";
   std::vector<double> sampled_labels;  // every sampled architecture's label (fraction)
@@ -141,16 +148,16 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
       if (r[src] == "sampled") sampled_labels.push_back(std::stod(r[acc]));
       if (r[src] == "sampled" && within && std::stod(r[acc]) > best) {
         best = std::stod(r[acc]);
-        best_sample = percent(r[acc]);
+        best_sample = shown(r[acc]);
         best_sample_arch = r[compare.column("arch")];
         best_sample_macs = r[compare.column("macs_m")];
       }
       if (r[src] == "refined" && std::stod(r[acc]) > best_refined_value) {
         best_refined_value = std::stod(r[acc]);
-        best_refined = percent(r[acc]) + ", " + r[compare.column("arch")];
+        best_refined = shown(r[acc]) + ", " + r[compare.column("arch")];
       }
       if (r[src] == "random_search")
-        random_search = percent(r[acc]) + " (" + r[compare.column("kind")] + ")";
+        random_search = shown(r[acc]) + " (" + r[compare.column("kind")] + ")";
     }
   }
   const bool benchmark = value(train, "mode") == "final_lookup";
@@ -213,11 +220,7 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
     const auto at_or_below = std::count_if(sampled_labels.begin(), sampled_labels.end(),
                                            [&](double v) { return v <= answer; });
     html += row("  against the random samples",
-                "its retrained " +
-                    (config.labels.measure == LabelMeasure::kBestTop1
-                         ? "accuracy"
-                         : "label (" + option_name(config.labels.measure) + ")") +
-                    " equals or beats " +
+                "its retrained " + label_name + " equals or beats " +
                     format_fixed(100.0 * static_cast<double>(at_or_below) /
                                      static_cast<double>(sampled_labels.size()),
                                  0) +
@@ -232,10 +235,14 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
                   (evolution && evolution["best_latency_ms"]
                        ? " / " + value(evolution, "best_latency_ms") + " ms (latency table)"
                        : ""));
-  html += row("  its predicted accuracy", value(evolution, "best_predicted"));
-  html += row("best random sample within budget (first sample_count draws)",
+  html += row("  its predicted " + label_name, value(evolution, "best_predicted"));
+  html += row("best random sample within budget (first sample_count draws): " + label_name,
               best_sample + ", " + best_sample_arch + ", " + best_sample_macs + " M MACs");
   html += row("best label of the refinement rounds", best_refined);
+  if (!accuracy_labels)
+    html += row("  labels", "labels.measure " + option_name(config.labels.measure) +
+                                ": the labels, predictions and the comparison with the random "
+                                "samples are in its units, the answer's accuracy above is top-1");
   html += row("random-search baseline's pick", random_search);
   html += row("budgets", "macs_budget " + format_number(config.macs_budget) + " M, params_budget " +
                              format_number(config.params_budget) + " M, latency_budget_ms " +

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -20,17 +21,20 @@ torch::Tensor history_tensor(const std::vector<EpochRecord>& history) {
   std::vector<double> values;
   for (const auto& e : history) {
     values.insert(values.end(), {static_cast<double>(e.epoch), e.lr, e.train_loss, e.train_top1,
-                                 e.eval_top1, e.eval_top5, e.seconds, e.images_per_second});
+                                 e.eval_top1, e.eval_top5, e.seconds, e.images_per_second,
+                                 e.eval_loss});
   }
-  return torch::tensor(values, torch::kFloat64).reshape({static_cast<int64_t>(history.size()), 8});
+  return torch::tensor(values, torch::kFloat64).reshape({static_cast<int64_t>(history.size()), 9});
 }
 
 std::vector<EpochRecord> history_from(const torch::Tensor& t) {
   std::vector<EpochRecord> history;
   const auto a = t.accessor<double, 2>();
   for (int64_t i = 0; i < t.size(0); ++i) {
-    history.push_back(
-        {static_cast<int>(a[i][0]), a[i][1], a[i][2], a[i][3], a[i][4], a[i][5], a[i][6], a[i][7]});
+    // a checkpoint written before eval_loss was recorded has 8 columns: its loss is unknown
+    const double eval_loss = t.size(1) > 8 ? a[i][8] : std::nan("");
+    history.push_back({static_cast<int>(a[i][0]), a[i][1], a[i][2], a[i][3], a[i][4], a[i][5],
+                       a[i][6], a[i][7], eval_loss});
   }
   return history;
 }
@@ -45,10 +49,10 @@ void write_epochs_csv(const std::string& path, const std::vector<EpochRecord>& h
     rows.push_back({std::to_string(e.epoch), lr, format_fixed(e.train_loss, 6),
                     format_fixed(e.train_top1, 6), format_fixed(e.eval_top1, 6),
                     format_fixed(e.eval_top5, 6), format_fixed(e.seconds, 3),
-                    format_fixed(e.images_per_second, 1)});
+                    format_fixed(e.images_per_second, 1), format_fixed(e.eval_loss, 6)});
   }
   write_file_atomic(path, format_csv({"epoch", "lr", "train_loss", "train_top1", "eval_top1",
-                                      "eval_top5", "seconds", "images_per_second"},
+                                      "eval_top5", "seconds", "images_per_second", "eval_loss"},
                                      rows));
 }
 

@@ -194,12 +194,13 @@ double learning_rate(const Config& config, int epoch, int64_t batches_per_epoch)
   return lr * std::pow(config.decay_ratio, epoch / config.step_size);
 }
 
-std::pair<double, double> evaluate_accuracy(nn::Network& net, data::Loader& loader,
-                                            at::Generator& generator, MixedPrecision precision) {
+Evaluation evaluate_accuracy(nn::Network& net, data::Loader& loader, at::Generator& generator,
+                             MixedPrecision precision) {
   torch::NoGradGuard no_grad;
   net->eval();
   const AutocastScope autocast(precision, loader.device());
   int64_t top1 = 0, top5 = 0;
+  double loss_sum = 0;
   const int64_t batches = loader.start_epoch(generator);
   for (int64_t b = 0; b < batches; ++b) {
     auto [x, y] = loader.batch(b, generator);
@@ -209,9 +210,13 @@ std::pair<double, double> evaluate_accuracy(nn::Network& net, data::Loader& load
     const torch::Tensor hit = best.eq(y.unsqueeze(1));
     top1 += hit.select(1, 0).sum().item<int64_t>();
     top5 += hit.any(1).sum().item<int64_t>();
+    loss_sum += torch::nn::functional::cross_entropy(
+                    logits.to(torch::kFloat32), y,
+                    torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                    .item<double>();
   }
   const double n = static_cast<double>(loader.num_images());
-  return {static_cast<double>(top1) / n, static_cast<double>(top5) / n};
+  return {static_cast<double>(top1) / n, static_cast<double>(top5) / n, loss_sum / n};
 }
 
 void recalibrate_batchnorm(nn::Network& net, data::Loader& loader, int64_t batches,
@@ -238,6 +243,15 @@ void recalibrate_batchnorm(nn::Network& net, data::Loader& loader, int64_t batch
 
 double training_label(const TrainResult& result, LabelMeasure measure) {
   if (measure == LabelMeasure::kTrainLoss) return std::exp(-result.history.back().train_loss);
+  if (measure == LabelMeasure::kEvalLoss) {
+    const double loss = result.history.back().eval_loss;
+    if (!std::isfinite(loss)) {
+      throw DataError("labels.measure (eval_loss): the last epoch's evaluation loss is unknown (a "
+                      "checkpoint written before gnas recorded it); train it again without "
+                      "--resume");
+    }
+    return std::exp(-loss);
+  }
   return result.best_top1;
 }
 
@@ -341,8 +355,9 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
       at::Generator own = at::detail::createCPUGenerator(options.seed);  // leaves `generator` alone
       recalibrate_batchnorm(net, *calibration_loader, config.labels.bn_recalibration, own);
     }
-    const auto [top1, top5] =
+    const Evaluation evaluation =
         evaluate_accuracy(net, eval_loader, generator, config.mixed_precision);
+    const double top1 = evaluation.top1, top5 = evaluation.top5;
     EpochRecord record{epoch + 1,
                        lr,
                        loss_sum / static_cast<double>(seen),
@@ -350,7 +365,8 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
                        top1,
                        top5,
                        seconds_since(epoch_start),
-                       static_cast<double>(seen) / train_phase};
+                       static_cast<double>(seen) / train_phase,
+                       evaluation.loss};
     trained_images += seen;
     train_seconds += train_phase;
     result.history.push_back(record);

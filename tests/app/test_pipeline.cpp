@@ -138,6 +138,21 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
       read_file(dir.file("first.log")).find("pipeline: train --load-architecture --train-data"),
       std::string::npos)
       << tail_of(dir.file("first.log"));
+
+  // Labels of another measure (labels.measure train_loss) are named as such in the comparison and
+  // the report, not shown as accuracies in percent.
+  ASSERT_EQ(pipeline(cfg + "' --set 'labels.measure=train_loss", "loss", dir.file("loss.log")), 0)
+      << tail_of(dir.file("loss.log"));
+  const std::string loss_run = dir.file("logs/runs/loss");
+  const std::string html = read_file(loss_run + "/report.html");
+  EXPECT_NE(html.find("its retrained label (train_loss) equals or beats"), std::string::npos);
+  EXPECT_NE(html.find("its predicted label (train_loss)"), std::string::npos);
+  const std::string best_row = "draws): label (train_loss)</th><td>";
+  const std::size_t at = html.find(best_row);
+  ASSERT_NE(at, std::string::npos) << html;
+  EXPECT_EQ(html.substr(at, html.find("</td>", at) - at).find('%'), std::string::npos);
+  EXPECT_NE(read_file(dir.file("loss.log")).find("  label (train_loss) "), std::string::npos)
+      << tail_of(dir.file("loss.log"));
 }
 
 // A generated NAS-Bench-201 table: every cell's accuracy a smooth function of its ops.

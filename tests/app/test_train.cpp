@@ -108,26 +108,32 @@ TEST(TrainData, TrainingsSideBySideGiveTheLabelsOfOneAtATime) {
   EXPECT_EQ(summary["trainings_per_device"].as<int>(), 2);
 }
 
-// labels.measure train_loss: each label is exp(-the last epoch's mean training loss) of its
-// training, as that training's epochs.csv records it, and the summary names the measure.
-TEST(TrainData, TrainLossLabelsAreTheLastEpochsTrainingLikelihood) {
-  TempDir dir;
-  Config c = label_config(dir);
-  c.repeats = 1;
-  c.epochs = 2;
-  c.labels.measure = LabelMeasure::kTrainLoss;
-  auto log = quiet();
-  run_train_data(c, {}, log);
-  const CsvTable table = read_csv(c.path_to_train_data);
-  ASSERT_EQ(table.rows.size(), 3u);
-  for (const auto& row : table.rows) {
-    const CsvTable epochs = read_csv(dir.file("logs/train/arch" + row[0] + "_r1/epochs.csv"));
-    ASSERT_EQ(epochs.rows.size(), 2u);
-    const double loss = std::stod(epochs.rows[1][epochs.column("train_loss")]);
-    EXPECT_NEAR(std::stod(row[2]), std::exp(-loss), 1e-5) << row[1];
+// labels.measure train_loss / eval_loss: each label is exp(-the last epoch's mean training /
+// evaluation loss) of its training, as that training's epochs.csv records it, and the summary
+// names the measure.
+TEST(TrainData, LossLabelsAreTheLastEpochsLikelihood) {
+  for (const LabelMeasure measure : {LabelMeasure::kTrainLoss, LabelMeasure::kEvalLoss}) {
+    const std::string column = option_name(measure);
+    SCOPED_TRACE(column);
+    TempDir dir;
+    Config c = label_config(dir);
+    c.repeats = 1;
+    c.epochs = 2;
+    c.labels.measure = measure;
+    auto log = quiet();
+    run_train_data(c, {}, log);
+    const CsvTable table = read_csv(c.path_to_train_data);
+    ASSERT_EQ(table.rows.size(), 3u);
+    for (const auto& row : table.rows) {
+      const CsvTable epochs = read_csv(dir.file("logs/train/arch" + row[0] + "_r1/epochs.csv"));
+      ASSERT_EQ(epochs.rows.size(), 2u);
+      const double loss = std::stod(epochs.rows[1][epochs.column(column)]);
+      EXPECT_GT(loss, 0);
+      EXPECT_NEAR(std::stod(row[2]), std::exp(-loss), 1e-5) << row[1];
+    }
+    const YAML::Node summary = YAML::LoadFile(dir.file("logs/train_labels_summary.yml"));
+    EXPECT_EQ(summary["label_measure"].as<std::string>(), column);
   }
-  const YAML::Node summary = YAML::LoadFile(dir.file("logs/train_labels_summary.yml"));
-  EXPECT_EQ(summary["label_measure"].as<std::string>(), "train_loss");
 }
 
 TEST(TrainData, ShardsSplitTheArchitectures) {

@@ -164,7 +164,7 @@ printf 'arch,test_acc\n|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|,m
 printf 'id,arch\n0,|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|\n' >cells.csv
 row csv "benchmark table accuracy not a number" "table.csv:2" \
   "$bin/train" "${common[@]}" --set search_space=nasbench201 --set "benchmark_table=$work/table.csv" \
-  --set "path_to_architecture=$work/cells.csv" --load-architecture --train-data
+  --set labels.measure=best_top1 --set "path_to_architecture=$work/cells.csv" --load-architecture --train-data
 printf 'op,latency_ms\nconv,abc\n' >latency.csv
 row csv "latency table malformed" "latency.csv" "$bin/generate" "${common[@]}" --set "latency_table=$work/latency.csv"
 # A real table of this space (timed once, not calibrated), then used with another runtime and shape.

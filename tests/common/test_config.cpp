@@ -213,10 +213,13 @@ TEST(Config, SyntaxErrorsGiveFileLineColumn) {
   }
 }
 
-TEST(Config, TrainLossLabelsNeedTraining) {
-  EXPECT_EQ(error_of("benchmark_table: t.csv\nlabels:\n  measure: train_loss\n"),
-            "test.yml: invalid configuration:\n  labels.measure (train_loss): a benchmark table "
-            "holds accuracies, not training losses; use best_top1 or leave benchmark_table empty");
+TEST(Config, LossLabelsNeedTraining) {
+  for (const std::string measure : {"train_loss", "eval_loss"}) {
+    EXPECT_EQ(error_of("benchmark_table: t.csv\nlabels:\n  measure: " + measure + "\n"),
+              "test.yml: invalid configuration:\n  labels.measure (" + measure +
+                  "): a benchmark table holds accuracies, not losses; use best_top1 or leave "
+                  "benchmark_table empty");
+  }
 }
 
 TEST(Config, SetOverridesTheFile) {

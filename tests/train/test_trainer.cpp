@@ -91,7 +91,7 @@ TEST(Trainer, LearnsTheSyntheticTaskAndRecordsEveryEpoch) {
   const CsvTable epochs = read_csv(dir.file("logs/run/epochs.csv"));
   EXPECT_EQ(epochs.header,
             (std::vector<std::string>{"epoch", "lr", "train_loss", "train_top1", "eval_top1",
-                                      "eval_top5", "seconds", "images_per_second"}));
+                                      "eval_top5", "seconds", "images_per_second", "eval_loss"}));
   ASSERT_EQ(epochs.rows.size(), 3u);
   EXPECT_EQ(epochs.rows[1][1], "0.1");
   EXPECT_TRUE(std::filesystem::exists(checkpoint_path(c, "run")));
@@ -259,13 +259,16 @@ TEST(Trainer, CpuRuntimeKeepsLargeTensorsInTheHeap) {
 #endif
 }
 
-TEST(Trainer, TrainingLabelIsTheBestTop1OrTheLastEpochsTrainingLikelihood) {
+TEST(Trainer, TrainingLabelIsTheBestTop1OrTheLastEpochsLikelihood) {
   TrainResult r;
   r.best_top1 = 0.7;
-  r.history.push_back({1, 0.1, 2.0, 0.3, 0.7, 0.9, 1.0, 100.0});
-  r.history.push_back({2, 0.01, 0.5, 0.8, 0.6, 0.9, 1.0, 100.0});
+  r.history.push_back({1, 0.1, 2.0, 0.3, 0.7, 0.9, 1.0, 100.0, 1.5});
+  r.history.push_back({2, 0.01, 0.5, 0.8, 0.6, 0.9, 1.0, 100.0, 0.9});
   EXPECT_DOUBLE_EQ(training_label(r, LabelMeasure::kBestTop1), 0.7);
   EXPECT_DOUBLE_EQ(training_label(r, LabelMeasure::kTrainLoss), std::exp(-0.5));
+  EXPECT_DOUBLE_EQ(training_label(r, LabelMeasure::kEvalLoss), std::exp(-0.9));
+  r.history.back().eval_loss = std::nan("");  // resumed from a checkpoint that predates it
+  EXPECT_THROW(training_label(r, LabelMeasure::kEvalLoss), DataError);
 }
 
 }  // namespace

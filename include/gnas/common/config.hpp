@@ -40,7 +40,7 @@ enum class ProxyKind { kSynflow, kNwot, kGradNorm, kSnip, kZico };
 /// The graph-level predictor features (predictor/graph_features.hpp).
 enum class GraphFeatureSet { kGraf, kCost, kSynflow, kZico };
 /// What a label measures (labels.measure).
-enum class LabelMeasure { kBestTop1, kTrainLoss };
+enum class LabelMeasure { kBestTop1, kTrainLoss, kEvalLoss };
 /// The forward passes' number format (mixed_precision).
 enum class MixedPrecision { kNone, kBf16, kFp16 };
 /// The candidate operations of the layer-wise space (DESIGN 1.2; nn/ops.hpp builds them).
@@ -83,7 +83,7 @@ GNAS_OPTION_NAMES(GraphFeatureSet, {GraphFeatureSet::kGraf, "graf"},
                   {GraphFeatureSet::kCost, "cost"}, {GraphFeatureSet::kSynflow, "synflow"},
                   {GraphFeatureSet::kZico, "zico"})
 GNAS_OPTION_NAMES(LabelMeasure, {LabelMeasure::kBestTop1, "best_top1"},
-                  {LabelMeasure::kTrainLoss, "train_loss"})
+                  {LabelMeasure::kTrainLoss, "train_loss"}, {LabelMeasure::kEvalLoss, "eval_loss"})
 GNAS_OPTION_NAMES(MixedPrecision, {MixedPrecision::kNone, "none"}, {MixedPrecision::kBf16, "bf16"},
                   {MixedPrecision::kFp16, "fp16"})
 GNAS_OPTION_NAMES(OpKind, {OpKind::kSkip, "skip"}, {OpKind::kSepConv3, "sep_conv_3x3"},

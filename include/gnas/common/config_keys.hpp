@@ -137,13 +137,16 @@
     "epochs, the original) or train_loss (exp(-the mean training loss of the last "               \
     "epoch): the geometric mean of the probability the network gave each training "               \
     "image's class in its last epoch, a training-speed estimate that averages over "              \
-    "every batch of that epoch instead of one evaluation of the validation images); "             \
-    "the labels, the agreement check and the final training's `label` use it",                    \
-    check("train_loss needs training (benchmark_table empty)",                                    \
+    "every batch of that epoch instead of one evaluation of the validation images) or "           \
+    "eval_loss (exp(-the mean cross-entropy on the evaluation split after the last "               \
+    "epoch): the same geometric mean on the validation images, graded by confidence "              \
+    "instead of counted right or wrong); the labels, the agreement check and the final "          \
+    "training's `label` use it",                                                                  \
+    check("a loss measure needs training (benchmark_table empty)",                                \
           [](LabelMeasure m, const Config& c) {                                                   \
             return m == LabelMeasure::kBestTop1 || c.benchmark_table.empty()                      \
                        ? std::string()                                                            \
-                       : "a benchmark table holds accuracies, not training losses; "              \
+                       : "a benchmark table holds accuracies, not losses; "                       \
                          "use best_top1 or leave benchmark_table empty";                          \
           }))
 

@@ -23,6 +23,7 @@ struct EpochRecord {
   double eval_top5 = 0;
   double seconds = 0;            ///< the epoch's wall time, evaluation included
   double images_per_second = 0;  ///< training images per second of the training phase
+  double eval_loss = 0;  ///< mean cross-entropy on the evaluation split (no label smoothing)
 };
 
 /// What a checkpoint belongs to: a checkpoint of another architecture or seed is refused.

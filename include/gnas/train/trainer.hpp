@@ -54,7 +54,8 @@ TrainResult train_network(nn::Network& net, const Config& config, const data::Sp
                           spdlog::logger& log);
 
 /// The label a training gives by labels.measure: its best top-1, or exp(-the last epoch's mean
-/// training loss), in (0, 1].
+/// training loss), or exp(-the last epoch's mean evaluation loss), in (0, 1]; DataError when that
+/// evaluation loss is unknown (a history resumed from a checkpoint that did not record it).
 double training_label(const TrainResult& result, LabelMeasure measure);
 
 /// One training of `arch` from scratch: LibTorch seeded with options.seed, the macro network of
@@ -64,11 +65,18 @@ TrainResult train_architecture(const MacroShape& shape, const Architecture& arch
                                torch::Device device, const TrainRunOptions& options,
                                spdlog::logger& log, nn::Network* trained = nullptr);
 
-/// top-1 and top-5 (fractions) of `net` on every batch of `loader`, in eval mode, the forward
-/// passes in `precision` (mixed_precision).
-std::pair<double, double> evaluate_accuracy(nn::Network& net, data::Loader& loader,
-                                            at::Generator& generator,
-                                            MixedPrecision precision = MixedPrecision::kNone);
+/// What one evaluation measured: top-1 and top-5 (fractions) and the mean cross-entropy (no
+/// label smoothing).
+struct Evaluation {
+  double top1 = 0;
+  double top5 = 0;
+  double loss = 0;
+};
+
+/// `net` on every batch of `loader`, in eval mode, the forward passes in `precision`
+/// (mixed_precision).
+Evaluation evaluate_accuracy(nn::Network& net, data::Loader& loader, at::Generator& generator,
+                             MixedPrecision precision = MixedPrecision::kNone);
 
 /// Replaces every BatchNorm layer's running statistics with the plain average over the first
 /// `batches` batches of `loader` (train mode, no gradients, the weights as they are): statistics
