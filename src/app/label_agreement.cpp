@@ -1,6 +1,8 @@
 #include "gnas/app/label_agreement.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -73,6 +75,45 @@ void run_agreement_check(const Config& config, const SearchSpace& space,
   });
 }
 
+namespace {
+
+// label_agreement.csv and every shard's label_agreement.shardKofN.csv in log_dir.
+std::vector<std::string> agreement_files(const Config& config) {
+  std::vector<std::string> files;
+  if (!fs::is_directory(config.log_dir)) return files;
+  const std::string agreement_stem =
+      fs::path(RunLayout(config).label_agreement({})).stem().string();
+  for (const auto& entry : fs::directory_iterator(config.log_dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(agreement_stem, 0) == 0 && entry.path().extension() == ".csv")
+      files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+std::vector<CheckTraining> agreement_check_trainings(const Config& config) {
+  std::vector<CheckTraining> trainings;
+  for (const auto& file : agreement_files(config)) {
+    const CsvTable table = read_csv(file);
+    const auto seed = table.find_column("seed"), label = table.find_column("top1_check");
+    if (!seed || !label) continue;
+    for (std::size_t i = 0; i < table.rows.size(); ++i) {
+      const auto& row = table.rows[i];
+      char* end = nullptr;
+      const unsigned long long s = std::strtoull(row[*seed].c_str(), &end, 10);
+      if (row[*seed].empty() || *end != '\0') {
+        throw DataError(file + ":" + std::to_string(i + 2) + ": seed '" + row[*seed] +
+                        "' is not a number");
+      }
+      trainings.push_back({s, parse_double(row[*label], file + ": top1_check")});
+    }
+  }
+  return trainings;
+}
+
 std::optional<LabelAgreement> measure_label_agreement(const Config& config) {
   std::vector<double> first, second;
   std::string from;
@@ -92,18 +133,10 @@ std::optional<LabelAgreement> measure_label_agreement(const Config& config) {
   }
   for (const auto& file : files) add(read_csv(file), "top1_1", "top1_2");
   from = "repeats";
-  if (first.size() < 3 && fs::is_directory(config.log_dir)) {
+  if (first.size() < 3) {
     first.clear();
     second.clear();
-    // label_agreement.csv and every shard's label_agreement.shardKofN.csv
-    const std::string agreement_stem =
-        fs::path(RunLayout(config).label_agreement({})).stem().string();
-    for (const auto& entry : fs::directory_iterator(config.log_dir)) {
-      const std::string name = entry.path().filename().string();
-      if (name.rfind(agreement_stem, 0) == 0 && entry.path().extension() == ".csv") {
-        add(read_csv(entry.path().string()), "top1_1", "top1_check");
-      }
-    }
+    for (const auto& file : agreement_files(config)) add(read_csv(file), "top1_1", "top1_check");
     from = "agreement_check";
   }
   if (first.size() < 3) return std::nullopt;

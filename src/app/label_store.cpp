@@ -55,6 +55,13 @@ std::uint64_t label_seed(const Config& config, std::size_t id, int r) {
                      config.labels.common_random_numbers ? 0 : id, static_cast<std::uint64_t>(r));
 }
 
+std::uint64_t final_training_seed(const Config& config) {
+  if (config.labels.common_random_numbers && config.labels.agreement_check > 0)
+    return label_seed(config, 0, config.repeats);
+  return derive_seed(config.seed, SeedPurpose::kLabelTraining, 0,
+                     static_cast<std::uint64_t>(config.repeats) + 1);
+}
+
 namespace {
 
 // The id column as a number; nullopt for a row of another making (no number).

@@ -108,7 +108,7 @@ YAML::Node final_summary(const TrainFinalResult& result, const TrainResult& t,
                          const std::optional<nn::OnnxExport>& onnx) {
   YAML::Node values = answer_values("final", result, picked);
   values["final_top5"] = format_fixed(t.final_top5, 6);
-  values["seed"] = std::to_string(result.seed);
+  values["training_seed"] = std::to_string(result.seed);
   values["macs_m"] = format_fixed(result.macs_m, 6);
   values["params"] = result.params;
   values["images_per_second"] = format_fixed(result.images_per_second, 1);
@@ -181,10 +181,8 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
   char tag[32];
   std::snprintf(tag, sizeof tag, "final_%016llx",
                 static_cast<unsigned long long>(ArchitectureHash{}(arch)));
-  // A stream no label and no agreement check uses (they take repeat indices 0 .. repeats), so the
-  // answer's accuracy is a fresh training, not its label again.
-  const std::uint64_t seed = derive_seed(config.seed, SeedPurpose::kLabelTraining, 0,
-                                         static_cast<std::uint64_t>(config.repeats) + 1);
+  // Never a label's seed, so the answer's accuracy is a fresh training, not its label again.
+  const std::uint64_t seed = final_training_seed(config);
   TrainRunOptions run;
   run.run = tag;
   run.arch = result.arch;

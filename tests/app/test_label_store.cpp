@@ -63,6 +63,25 @@ TEST(LabelStore, SeedsAreSharedByEveryArchitectureWithCommonRandomNumbersOnly) {
 }
 
 // Trainings side by side finish out of order; the file keeps the order of one at a time.
+// The answer's final training: with common random numbers and an agreement check, the check's
+// shared seed (so the report can compare it with the check's trainings pair by pair); else a
+// stream of its own; never the seed of a label.
+TEST(LabelStore, TheFinalTrainingSharesTheAgreementChecksSeedOnlyWithCommonRandomNumbers) {
+  Config config;
+  config.repeats = 2;
+  config.labels.common_random_numbers = true;
+  config.labels.agreement_check = 3;
+  EXPECT_EQ(final_training_seed(config), label_seed(config, 7, config.repeats));
+  for (int r = 0; r < config.repeats; ++r) EXPECT_NE(final_training_seed(config), label_seed(config, 7, r));
+  config.labels.agreement_check = 0;
+  const std::uint64_t own = final_training_seed(config);
+  EXPECT_NE(own, label_seed(config, 7, config.repeats));
+  for (int r = 0; r < config.repeats; ++r) EXPECT_NE(own, label_seed(config, 7, r));
+  config.labels.common_random_numbers = false;
+  config.labels.agreement_check = 3;
+  EXPECT_EQ(final_training_seed(config), own);
+}
+
 TEST(LabelStore, RowsStayInIdOrder) {
   std::vector<std::vector<std::string>> rows;
   for (const char* id : {"2", "0", "10", "1", "x", "3"}) insert_in_id_order(rows, {id, "a"});

@@ -140,8 +140,12 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
       << tail_of(dir.file("first.log"));
 
   // Labels of another measure (labels.measure train_loss) are named as such in the comparison and
-  // the report, not shown as accuracies in percent.
-  ASSERT_EQ(pipeline(cfg + "' --set 'labels.measure=train_loss", "loss", dir.file("loss.log")), 0)
+  // the report, not shown as accuracies in percent. With common random numbers and an agreement
+  // check the answer is trained from the check's seed and compared with its trainings pair by pair.
+  ASSERT_EQ(pipeline(cfg + "' --set 'labels.measure=train_loss' --set 'labels.common_random_numbers=" +
+                         "true' --set 'labels.agreement_check=3",
+                     "loss", dir.file("loss.log")),
+            0)
       << tail_of(dir.file("loss.log"));
   const std::string loss_run = dir.file("logs/runs/loss");
   const std::string html = read_file(loss_run + "/report.html");
@@ -153,6 +157,13 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
   EXPECT_EQ(html.substr(at, html.find("</td>", at) - at).find('%'), std::string::npos);
   EXPECT_NE(read_file(dir.file("loss.log")).find("  label (train_loss) "), std::string::npos)
       << tail_of(dir.file("loss.log"));
+  const CsvTable checks = read_csv(loss_run + "/label_agreement.csv");
+  ASSERT_EQ(checks.rows.size(), 3u);
+  const YAML::Node loss_final = YAML::LoadFile(loss_run + "/train_final_summary.yml");
+  EXPECT_EQ(loss_final["training_seed"].as<std::string>(), checks.rows[0][checks.column("seed")]);
+  EXPECT_NE(html.find("of the 3 agreement-check trainings of random samples, which share its seed"),
+            std::string::npos)
+      << html;
 }
 
 // A generated NAS-Bench-201 table: every cell's accuracy a smooth function of its ops.

@@ -30,6 +30,15 @@ struct LabelAgreement {
 /// first training against the check's); nullopt when neither holds 3 architectures.
 std::optional<LabelAgreement> measure_label_agreement(const Config& config);
 
+/// One training of the agreement check: its seed and its label (the check's measure).
+struct CheckTraining {
+  std::uint64_t seed = 0;
+  double label = 0;
+};
+
+/// Every training of the agreement check (<log_dir>/label_agreement*.csv, every shard's).
+std::vector<CheckTraining> agreement_check_trainings(const Config& config);
+
 /// labels.agreement_check K: the labelled architectures of `shard` (rows of `labels`) with id < K
 /// trained once more by `labeller` with the seed of repeat index `repeats` (one no label used),
 /// into the shard's label_agreement CSV (id, arch, top1_1, top1_check, seed). Rows already there

@@ -23,6 +23,13 @@ std::vector<std::string> train_data_header(int repeats);
 /// `repeats` is the agreement check's, `repeats` + 1 the final training's: no label uses them.
 std::uint64_t label_seed(const Config& config, std::size_t id, int r);
 
+/// The seed of the answer's final training, never a label's: with labels.common_random_numbers
+/// and labels.agreement_check, the check's seed, which its trainings of random samples share, so
+/// that the answer's training differs from theirs by the architecture alone (the report compares
+/// them pair by pair; a fresh seed would shift it against every label alike); else repeat index
+/// `repeats` + 1, a stream no label and no check uses.
+std::uint64_t final_training_seed(const Config& config);
+
 /// Adds `row` (its first column an id) before the rows at its end whose ids are larger, so that
 /// rows stay in id order as one training at a time writes them, though trainings side by side
 /// finish out of order. A row without a numeric id goes last.
