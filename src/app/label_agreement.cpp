@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -100,16 +99,8 @@ std::vector<CheckTraining> agreement_check_trainings(const Config& config) {
     const CsvTable table = read_csv(file);
     const auto seed = table.find_column("seed"), label = table.find_column("top1_check");
     if (!seed || !label) continue;
-    for (std::size_t i = 0; i < table.rows.size(); ++i) {
-      const auto& row = table.rows[i];
-      char* end = nullptr;
-      const unsigned long long s = std::strtoull(row[*seed].c_str(), &end, 10);
-      if (row[*seed].empty() || *end != '\0') {
-        throw DataError(file + ":" + std::to_string(i + 2) + ": seed '" + row[*seed] +
-                        "' is not a number");
-      }
-      trainings.push_back({s, parse_double(row[*label], file + ": top1_check")});
-    }
+    for (const auto& row : table.rows)
+      trainings.push_back({row[*seed], parse_double(row[*label], file + ": top1_check")});
   }
   return trainings;
 }

@@ -217,29 +217,34 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
     // Its training measured as its labels are (labels.measure; summaries before the `label` key:
     // best_top1, the only measure then).
     const double answer = std::stod(value(train, "label", value(train, "best_top1")));
-    // "equals or beats P % of the N" of `labels`
-    const auto share_beaten = [&](const std::vector<double>& labels) {
+    // The share (%) of `others` the answer equals or beats.
+    const auto share_beaten = [&](const std::vector<double>& others) {
       const auto beaten =
-          std::count_if(labels.begin(), labels.end(), [&](double v) { return v <= answer; });
-      return "equals or beats " +
-             format_fixed(100.0 * static_cast<double>(beaten) /
-                              static_cast<double>(labels.size()),
-                          0) +
-             " % of the " + std::to_string(labels.size());
+          std::count_if(others.begin(), others.end(), [&](double v) { return v <= answer; });
+      return 100.0 * static_cast<double>(beaten) / static_cast<double>(others.size());
     };
+    const auto beats_text = [](double share, std::size_t n) {
+      return "equals or beats " + format_fixed(share, 0) + " % of the " + std::to_string(n);
+    };
+    result.beats_random_samples = share_beaten(sampled_labels);
+    result.random_samples = sampled_labels.size();
     html += row("  against the random samples",
-                "its retrained " + label_name + " " + share_beaten(sampled_labels) +
+                "its retrained " + label_name + " " +
+                    beats_text(*result.beats_random_samples, result.random_samples) +
                     " random samples' labels (a fresh training, so label noise counts against it)");
     // The agreement check's trainings of random samples from the answer's own seed (common
     // random numbers, final_training_seed): the same seed's shift counts for all alike.
     std::vector<double> paired;
     const std::string seed = value(train, "training_seed", "");
     for (const auto& t : agreement_check_trainings(config)) {
-      if (std::to_string(t.seed) == seed) paired.push_back(t.label);
+      if (t.seed == seed) paired.push_back(t.label);
     }
     if (paired.size() >= 3) {
+      result.beats_paired_checks = share_beaten(paired);
+      result.paired_checks = paired.size();
       html += row("  against the same random samples trained from its seed",
-                  "its " + label_name + " " + share_beaten(paired) +
+                  "its " + label_name + " " +
+                      beats_text(*result.beats_paired_checks, result.paired_checks) +
                       " agreement-check trainings of random samples, which share its seed "
                       "(common random numbers: a comparison pair by pair, no seed's shift "
                       "between them)");
@@ -319,6 +324,14 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   values["mode"] = "report";
   values["output"] = result.output;
   values["linked"] = static_cast<int>(files.size());
+  if (result.beats_random_samples) {
+    values["answer_beats_random_samples"] = format_fixed(*result.beats_random_samples, 1);
+    values["random_samples"] = static_cast<int>(result.random_samples);
+  }
+  if (result.beats_paired_checks) {
+    values["answer_beats_paired_checks"] = format_fixed(*result.beats_paired_checks, 1);
+    values["paired_checks"] = static_cast<int>(result.paired_checks);
+  }
   app::write_summary(config, outputs_name(EvaluateMode::kReport), values, result.seconds,
                      {report_inputs(config), {result.output}});
   return result;

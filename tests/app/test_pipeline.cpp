@@ -164,6 +164,18 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
   EXPECT_NE(html.find("of the 3 agreement-check trainings of random samples, which share its seed"),
             std::string::npos)
       << html;
+  // The same two shares, machine-readable.
+  const YAML::Node report = YAML::LoadFile(loss_run + "/evaluate_report_summary.yml");
+  EXPECT_EQ(report["random_samples"].as<int>(), 3);
+  EXPECT_EQ(report["paired_checks"].as<int>(), 3);
+  for (const char* key : {"answer_beats_random_samples", "answer_beats_paired_checks"}) {
+    const double share = report[key].as<double>();
+    EXPECT_GE(share, 0) << key;
+    EXPECT_LE(share, 100) << key;
+    EXPECT_NE(html.find("equals or beats " + format_fixed(share, 0) + " % of the 3"),
+              std::string::npos)
+        << key;
+  }
 }
 
 // A generated NAS-Bench-201 table: every cell's accuracy a smooth function of its ops.

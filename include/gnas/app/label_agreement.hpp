@@ -30,9 +30,10 @@ struct LabelAgreement {
 /// first training against the check's); nullopt when neither holds 3 architectures.
 std::optional<LabelAgreement> measure_label_agreement(const Config& config);
 
-/// One training of the agreement check: its seed and its label (the check's measure).
+/// One training of the agreement check: its seed as the file writes it (decimal) and its label
+/// (the check's measure).
 struct CheckTraining {
-  std::uint64_t seed = 0;
+  std::string seed;
   double label = 0;
 };
 

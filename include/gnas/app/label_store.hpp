@@ -20,7 +20,8 @@ std::vector<std::string> train_data_header(int repeats);
 
 /// The seed of repeat `r` (0-based) of architecture `id`: its own, or with
 /// labels.common_random_numbers the repeat's seed, shared by every architecture. Repeat index
-/// `repeats` is the agreement check's, `repeats` + 1 the final training's: no label uses them.
+/// `repeats` is the agreement check's, `repeats` + 1 the final training's (unless
+/// final_training_seed shares the check's): no label uses them.
 std::uint64_t label_seed(const Config& config, std::size_t id, int r);
 
 /// The seed of the answer's final training, never a label's: with labels.common_random_numbers

@@ -2,6 +2,8 @@
 
 #include <spdlog/logger.h>
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,12 @@ struct ReportResult {
   std::string output;               ///< <log_dir>/report.html
   std::vector<std::string> linked;  ///< files the page links to, relative to log_dir
   double seconds = 0;
+  /// The answer's retrained label against the random samples' labels: the share (%) it equals or
+  /// beats and how many; and against the agreement check's trainings from its own seed (paired).
+  std::optional<double> beats_random_samples;
+  std::size_t random_samples = 0;
+  std::optional<double> beats_paired_checks;
+  std::size_t paired_checks = 0;
 };
 
 /// The files whose content the report shows: run.yml, compare.csv and the steps' summaries.
