@@ -114,10 +114,44 @@ class BoundedBytes : public caffe2::serialize::ReadAdapterInterface {
   const std::string& bytes_;
 };
 
+// LibTorch's reader allocates each record at the size the zip directory declares before it
+// reads a byte, so a corrupt or crafted size asked for tens of GB (found by
+// tests/fuzz/fuzz_predictor_file). torch.save stores records uncompressed: a record declared
+// larger than the whole file is refused here. Empty when the directory is fine or not found (the
+// reader then refuses what it cannot read).
+std::string oversized_record(const std::string& bytes) {
+  const auto u16 = [&](std::size_t at) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at])) |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 1])) << 8;
+  };
+  const auto u32 = [&](std::size_t at) { return u16(at) | u16(at + 2) << 16; };
+  if (bytes.size() < 22) return {};
+  std::size_t end = bytes.size() - 22;  // the end-of-central-directory record, last 64 KB
+  const std::size_t lowest = end > 65535 ? end - 65535 : 0;
+  while (bytes.compare(end, 4, "PK\x05\x06") != 0) {
+    if (end == lowest) return {};
+    --end;
+  }
+  std::size_t at = u32(end + 16);
+  for (std::uint32_t i = 0, n = u16(end + 10); i < n; ++i) {
+    if (at + 46 > bytes.size() || bytes.compare(at, 4, "PK\x01\x02") != 0) return {};
+    const std::uint32_t compressed = u32(at + 20), size = u32(at + 24);
+    if (compressed != 0xFFFFFFFFu && size != 0xFFFFFFFFu &&  // zip64: sizes elsewhere
+        (compressed > bytes.size() || size > bytes.size())) {
+      return "record " + std::to_string(i + 1) + " declares " + std::to_string(size) +
+             " bytes, more than the file's " + std::to_string(bytes.size());
+    }
+    at += 46 + u16(at + 28) + u16(at + 30) + u16(at + 32);
+  }
+  return {};
+}
+
 }  // namespace
 
 c10::IValue read_torch_saved(const std::string& path, const std::string& what) {
   const std::string bytes = read_file(path);
+  if (const std::string problem = oversized_record(bytes); !problem.empty())
+    throw DataError(path + ": not " + what + ": " + problem);
   try {
     // torch::pickle_load's steps, over BoundedBytes.
     caffe2::serialize::PyTorchStreamReader reader(std::make_unique<BoundedBytes>(bytes));
