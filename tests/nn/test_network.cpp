@@ -145,6 +145,18 @@ TEST(Network, ATorchFileDeclaringARecordLargerThanItselfIsRefused) {
   std::string bytes(saved.begin(), saved.end());
   const std::string path = dir.write("good.pt", bytes);
   EXPECT_EQ(nn::read_tensor_dict(path).count("w"), 1u);
+  // A string in the pickle declared longer than the pickle (LibTorch would allocate it first).
+  std::string long_string = bytes;
+  const std::size_t key = long_string.find(std::string("X\x01\x00\x00\x00w", 6));
+  ASSERT_NE(key, std::string::npos);
+  long_string.replace(key + 1, 4, std::string("\x00\x00\x00\x7f", 4));
+  try {
+    nn::read_tensor_dict(dir.write("long.pt", long_string));
+    FAIL() << "read";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("the pickle declares a value of"), std::string::npos)
+        << e.what();
+  }
   const std::size_t central = bytes.find("PK\x01\x02");
   ASSERT_NE(central, std::string::npos);
   bytes.replace(central + 24, 4, "\x40\x64\x65\x65");  // uncompressed size ~1.7 GB
