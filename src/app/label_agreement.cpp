@@ -97,10 +97,13 @@ std::vector<CheckTraining> agreement_check_trainings(const Config& config) {
   std::vector<CheckTraining> trainings;
   for (const auto& file : agreement_files(config)) {
     const CsvTable table = read_csv(file);
-    const auto seed = table.find_column("seed"), label = table.find_column("top1_check");
-    if (!seed || !label) continue;
-    for (const auto& row : table.rows)
-      trainings.push_back({row[*seed], parse_double(row[*label], file + ": top1_check")});
+    const auto arch = table.find_column("arch"), seed = table.find_column("seed"),
+               label = table.find_column("top1_check");
+    if (!arch || !seed || !label) continue;
+    for (const auto& row : table.rows) {
+      trainings.push_back(
+          {row[*arch], row[*seed], parse_double(row[*label], file + ": top1_check")});
+    }
   }
   return trainings;
 }

@@ -62,6 +62,10 @@ std::uint64_t final_training_seed(const Config& config) {
                      static_cast<std::uint64_t>(config.repeats) + 1);
 }
 
+std::uint64_t race_seed(const Config& config, std::size_t id) {
+  return label_seed(config, id, config.repeats + 2);
+}
+
 namespace {
 
 // The id column as a number; nullopt for a row of another making (no number).

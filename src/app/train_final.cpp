@@ -2,10 +2,12 @@
 // within the budgets) trained once more with a seed no label used and exported; in benchmark mode
 // looked up in the table instead.
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 
 #include "gnas/app/label_store.hpp"
+#include "gnas/app/race.hpp"
 #include "gnas/app/labeller.hpp"
 #include "gnas/app/modes.hpp"
 #include "gnas/app/summary.hpp"
@@ -30,30 +32,32 @@ namespace gnas {
 
 namespace {
 
-// --best-labelled: the labelled architecture with the best label that meets the budgets (random
-// samples, drawn with sampling.within_budget false, need not). Throws DataError when none does.
-std::size_t best_labelled_within_budgets(const Config& config, const SearchSpace& space,
-                                         const LabelledSet& labelled, spdlog::logger& log) {
+// --best-labelled: the labelled architectures that meet the budgets (random samples, drawn with
+// sampling.within_budget false, need not), the best label first. Throws DataError when none does.
+std::vector<std::size_t> within_budgets_best_first(const Config& config, const SearchSpace& space,
+                                                   const LabelledSet& labelled,
+                                                   spdlog::logger& log) {
   const Constraints constraints{config.macs_budget, config.params_budget, config.latency_budget_ms};
-  std::optional<std::size_t> best;
-  std::size_t within = 0;
+  std::vector<std::size_t> within;
   for (std::size_t i = 0; i < labelled.size(); ++i) {
-    if (!constraints.violation(space.cost(labelled.archs[i])).empty()) continue;
-    ++within;
-    if (!best || labelled.labels[i] > labelled.labels[*best]) best = i;
+    if (constraints.violation(space.cost(labelled.archs[i])).empty()) within.push_back(i);
   }
-  if (!best) {
+  if (within.empty()) {
     throw DataError(config.path_to_train_data + ": none of the " + std::to_string(labelled.size()) +
                     " labelled architectures meets the budgets (macs_budget " +
                     format_number(config.macs_budget) + ", params_budget " +
                     format_number(config.params_budget) + ", latency_budget_ms " +
                     format_number(config.latency_budget_ms) + "); --best-labelled has no answer");
   }
+  std::stable_sort(within.begin(), within.end(), [&](std::size_t a, std::size_t b) {
+    return labelled.labels[a] > labelled.labels[b];
+  });
   log.info(
       "[train] the best labelled architecture within the budgets: {} (label {:.4f}; {} of {} "
       "labels within the budgets)",
-      space.format(labelled.archs[*best]), labelled.labels[*best], within, labelled.size());
-  return *best;
+      space.format(labelled.archs[within.front()]), labelled.labels[within.front()], within.size(),
+      labelled.size());
+  return within;
 }
 
 // What the summary of the answer says first, trained or looked up: how it was picked, its accuracy.
@@ -105,8 +109,18 @@ TrainFinalResult lookup_final(const Config& config, const SearchSpace& space,
 YAML::Node final_summary(const TrainFinalResult& result, const TrainResult& t,
                          const std::string& picked, const data::Splits& splits,
                          const std::string& device, const nn::FrozenExport& frozen,
-                         const std::optional<nn::OnnxExport>& onnx) {
+                         const std::optional<nn::OnnxExport>& onnx,
+                         const std::optional<RaceResult>& race) {
   YAML::Node values = answer_values("final", result, picked);
+  if (race) {
+    const RaceEntry& won = race->entries[race->winner];
+    values["race_runners"] = static_cast<int>(race->entries.size());
+    values["race_first_label"] = format_fixed(won.label, 6);  // the answer's label before the race
+    values["race_label"] = format_fixed(won.race, 6);
+    values["race_mean"] = format_fixed(won.mean, 6);
+    values["race_best_label_arch"] = race->entries.front().arch;
+    values["race_file"] = race->file;
+  }
   values["final_top5"] = format_fixed(t.final_top5, 6);
   values["training_seed"] = std::to_string(result.seed);
   values["macs_m"] = format_fixed(result.macs_m, 6);
@@ -142,11 +156,23 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
       options.arch_file.empty() ? config.path_to_architecture : options.arch_file;
   std::vector<Architecture> archs;
   int index = options.index;
+  std::optional<RaceResult> race;
   if (options.best_labelled) {
     const LabelledSet labelled =
         read_labelled(labelled_data_files(config.path_to_train_data), *space_ptr);
     archs = labelled.archs;
-    index = static_cast<int>(best_labelled_within_budgets(config, *space_ptr, labelled, log));
+    std::vector<std::size_t> best = within_budgets_best_first(config, *space_ptr, labelled, log);
+    index = static_cast<int>(best.front());
+    // search.race: the best labels trained once more, the best mean answers (a lookup's labels
+    // carry no noise to race against).
+    if (config.search.race > 0 && best.size() >= 2) {
+      const auto labeller = make_labeller(config, *space_ptr, options.resume, log);
+      if (labeller->trains()) {
+        best.resize(std::min(best.size(), static_cast<std::size_t>(config.search.race)));
+        race = run_race(config, *space_ptr, labelled, best, *labeller, log);
+        index = static_cast<int>(race->entries[race->winner].index);
+      }
+    }
   } else {
     archs = read_architectures(file, *space_ptr);
   }
@@ -216,9 +242,10 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
            result.best_top1, result.final_top1, result.model);
   record.outputs = {result.model, result.frozen_model};
   if (onnx) record.outputs.push_back(result.onnx_model);
+  if (race) record.outputs.push_back(race->file);
   app::write_summary(
       config, outputs_name(TrainMode::kFinal),
-      final_summary(result, t, picked, splits, describe_device(device), frozen, onnx),
+      final_summary(result, t, picked, splits, describe_device(device), frozen, onnx, race),
       result.seconds, record);
   return result;
 }

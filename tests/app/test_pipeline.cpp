@@ -142,8 +142,10 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
   // Labels of another measure (labels.measure train_loss) are named as such in the comparison and
   // the report, not shown as accuracies in percent. With common random numbers and an agreement
   // check the answer is trained from the check's seed and compared with its trainings pair by pair.
+  // The answer picked by a race of the two best labels within the budget.
   ASSERT_EQ(pipeline(cfg + "' --set 'labels.measure=train_loss' --set 'labels.common_random_numbers=" +
-                         "true' --set 'labels.agreement_check=3",
+                         "true' --set 'labels.agreement_check=3' --set 'search.pick=best_labelled" +
+                         "' --set 'search.race=2",
                      "loss", dir.file("loss.log")),
             0)
       << tail_of(dir.file("loss.log"));
@@ -164,6 +166,15 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
   EXPECT_NE(html.find("of the 3 agreement-check trainings of random samples, which share its seed"),
             std::string::npos)
       << html;
+  EXPECT_NE(html.find("against the random samples within the budgets"), std::string::npos);
+  EXPECT_EQ(loss_final["race_runners"].as<int>(), 2);
+  const CsvTable race = read_csv(loss_run + "/race.csv");
+  ASSERT_EQ(race.rows.size(), 2u);
+  const std::size_t winner =
+      std::stod(race.rows[1][race.column("mean")]) > std::stod(race.rows[0][race.column("mean")]);
+  EXPECT_EQ(loss_final["arch"].as<std::string>(), race.rows[winner][0]);
+  EXPECT_EQ(loss_final["race_mean"].as<std::string>(), race.rows[winner][race.column("mean")]);
+  EXPECT_NE(html.find("picked by a race (search.race)"), std::string::npos);
   // The same two shares, machine-readable.
   const YAML::Node report = YAML::LoadFile(loss_run + "/evaluate_report_summary.yml");
   EXPECT_EQ(report["random_samples"].as<int>(), 3);

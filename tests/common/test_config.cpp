@@ -168,6 +168,12 @@ TEST(Config, SearchAndPredictorSwitchesNameKeyValueAndRule) {
   EXPECT_EQ(error_of("search:\n  verify: 5\n  pick: evolved\n"),
             "test.yml: invalid configuration:\n  search.verify (5): labels the best predicted so "
             "that the best label can be the answer: needs search.pick best_labelled");
+  EXPECT_EQ(error_of("search:\n  race: 1\n"),
+            "test.yml: invalid configuration:\n  search.race (1): must be 0 or >= 2 (a race needs "
+            "two runners)");
+  EXPECT_EQ(error_of("search:\n  race: 3\n  verify: 0\n  pick: evolved\n"),
+            "test.yml: invalid configuration:\n  search.race (3): races the best labels for the "
+            "answer: needs search.pick best_labelled");
   EXPECT_EQ(error_of("search:\n  uncertainty_weight: 1\n"),
             "test.yml: invalid configuration:\n  search.uncertainty_weight (1): needs "
             "predictor.ensemble >= 2 (the spread of an ensemble)");

@@ -33,6 +33,7 @@ std::optional<LabelAgreement> measure_label_agreement(const Config& config);
 /// One training of the agreement check: its seed as the file writes it (decimal) and its label
 /// (the check's measure).
 struct CheckTraining {
+  std::string arch;  ///< text form
   std::string seed;
   double label = 0;
 };

@@ -21,7 +21,8 @@ std::vector<std::string> train_data_header(int repeats);
 /// The seed of repeat `r` (0-based) of architecture `id`: its own, or with
 /// labels.common_random_numbers the repeat's seed, shared by every architecture. Repeat index
 /// `repeats` is the agreement check's, `repeats` + 1 the final training's (unless
-/// final_training_seed shares the check's): no label uses them.
+/// final_training_seed shares the check's), `repeats` + 2 the race's (race_seed): no label uses
+/// them.
 std::uint64_t label_seed(const Config& config, std::size_t id, int r);
 
 /// The seed of the answer's final training, never a label's: with labels.common_random_numbers
@@ -30,6 +31,11 @@ std::uint64_t label_seed(const Config& config, std::size_t id, int r);
 /// them pair by pair; a fresh seed would shift it against every label alike); else repeat index
 /// `repeats` + 1, a stream no label and no check uses.
 std::uint64_t final_training_seed(const Config& config);
+
+/// The seed of the race's training of architecture `id` (search.race): repeat index `repeats` + 2,
+/// which no label, no agreement check and no final training uses, so the answer's final training
+/// is not one the race already counted.
+std::uint64_t race_seed(const Config& config, std::size_t id);
 
 /// Adds `row` (its first column an id) before the rows at its end whose ids are larger, so that
 /// rows stay in id order as one training at a time writes them, though trainings side by side

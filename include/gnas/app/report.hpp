@@ -21,6 +21,11 @@ struct ReportResult {
   std::size_t random_samples = 0;
   std::optional<double> beats_paired_checks;
   std::size_t paired_checks = 0;
+  /// The same against those random samples only that meet the budgets, as the answer must.
+  std::optional<double> beats_random_samples_within;
+  std::size_t random_samples_within = 0;
+  std::optional<double> beats_paired_checks_within;
+  std::size_t paired_checks_within = 0;
 };
 
 /// The files whose content the report shows: run.yml, compare.csv and the steps' summaries.

@@ -344,6 +344,23 @@
                  : "labels the best predicted so that the best label can be the "              \
                    "answer: needs search.pick best_labelled";                                  \
     }))                                                                                        \
+  X(S, int, race, 0,                                                                           \
+    "K > 0: before the answer is trained, the K labelled architectures within the budgets "    \
+    "with the best labels are trained once more from one seed of their own (into "             \
+    "`log_dir/race.csv`) and the answer is the one with the best mean of its trainings: the "  \
+    "best of many noisy labels is partly luck (the winner's curse), a second training tells "  \
+    "luck from merit; K more trainings; 0 = the best label is the answer",                     \
+    at_least(0),                                                                               \
+    check("0 or >= 2",                                                                         \
+          [](int k, const Config&) {                                                           \
+            return k == 0 || k >= 2 ? ""                                                       \
+                                    : "must be 0 or >= 2 (a race needs two runners)";          \
+          }),                                                                                  \
+    check("> 0 needs search.pick best_labelled", [](int k, const Config& c) {                  \
+      return k == 0 || c.search.pick == AnswerPick::kBestLabelled                              \
+                 ? ""                                                                          \
+                 : "races the best labels for the answer: needs search.pick best_labelled";    \
+    }))                                                                                        \
   X(S, double, uncertainty_weight, 0.0,                                                        \
     "fitness of the search = ensemble mean - k x the ensemble's standard deviation (a lower "  \
     "confidence bound, so the search is not drawn to the predictor's confident errors)",       \

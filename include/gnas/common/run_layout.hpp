@@ -76,6 +76,8 @@ class RunLayout {
   std::string train_failures(const Shard& shard) const;
   /// <log_dir>/label_agreement.csv (per shard as train_failures).
   std::string label_agreement(const Shard& shard) const;
+  /// <log_dir>/race.csv: search.race's second trainings of the best labels.
+  std::string race() const { return in_log_dir("race.csv"); }
 
   /// <log_dir>/<prefix>_<file>: `search_file(kEvolutionPrefix, search_files::kExplored)`.
   std::string search_file(std::string_view prefix, std::string_view file) const;
