@@ -165,7 +165,9 @@ TrainFinalResult run_train_final(const Config& config, const TrainFinalOptions& 
     index = static_cast<int>(best.front());
     // search.race: the best labels trained once more, the best mean answers (a lookup's labels
     // carry no noise to race against).
-    if (config.search.race > 0 && best.size() >= 2) {
+    if (config.search.race > 0 && best.size() < 2) {
+      log.info("[train] search.race: one labelled architecture within the budgets, no race");
+    } else if (config.search.race > 0) {
       const auto labeller = make_labeller(config, *space_ptr, options.resume, log);
       if (labeller->trains()) {
         best.resize(std::min(best.size(), static_cast<std::size_t>(config.search.race)));
