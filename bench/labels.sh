@@ -9,6 +9,7 @@
 # labels.measure says (a recipe row may set it); the last three columns give the same trainings'
 # agreement by each measure (best top-1, last training loss, last validation loss).
 # usage: [K=12] [ONLY=REGEX] [RECIPES=FILE] [KEEP=DIR] bench/labels.sh [SEED] [BUILD_DIR]
+#        RUNS="RUN_DIR ..." bench/labels.sh   (the same columns for finished runs, nothing trained)
 #   (KEEP: the runs' folders stay in DIR, one per recipe, for a closer look)
 #   (RECIPES: more recipes, one `name|--set key=value ...` per line)
 set -euo pipefail
@@ -21,17 +22,20 @@ if [ -n "${KEEP:-}" ]; then work=$KEEP; mkdir -p "$work"; else work=$(mktemp -d)
 value() { sed -n "s/^ *$1: //p" "$2" | head -1; }
 # measure_tau RUN_DIR COLUMN: Kendall tau between the K labelled trainings and their second
 # trainings by one measure of their epochs.csv files: eval_top1 (best over the epochs, as
-# best_top1), train_loss or eval_loss (the last epoch's; lower is better, so negated); "-" when
-# the column is absent
+# best_top1), train_loss or eval_loss (the last epoch's; lower is better, so negated), or a sum
+# of losses such as train_loss+eval_loss (the last epoch's, negated); "-" when a column is absent
 measure_tau() {
   local f g
   for f in "$1"/train/*_check/epochs.csv; do
     local r1=${f%_check/epochs.csv}_r1/epochs.csv
     [ -f "$r1" ] || continue
     for g in "$r1" "$f"; do
-      awk -F, -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) col = i; next }
-        col { v = (c == "eval_top1") ? $col : -$col; if (c != "eval_top1" || NR == 2 || v > best) best = v }
-        END { printf "%s ", col ? best : "-" }' "$g"
+      awk -F, -v c="$2" 'NR == 1 { n = split(c, want, "+"); found = 0
+                                   for (i = 1; i <= NF; i++) for (k = 1; k <= n; k++) if ($i == want[k]) { col[k] = i; found++ }
+                                   next }
+        found == n { if (c == "eval_top1") { v = $col[1]; if (NR == 2 || v > best) best = v }
+                     else { best = 0; for (k = 1; k <= n; k++) best -= $col[k] } }
+        END { printf "%s ", found == n ? best : "-" }' "$g"
     done
     echo
   done | awk '$1 == "-" || $2 == "-" { bad = 1 } { n++; a[n] = $1; b[n] = $2 }
@@ -40,6 +44,18 @@ measure_tau() {
             s = (a[i] - a[j]) * (b[i] - b[j]); t += (s > 0) - (s < 0); m++ }
           printf "%.3f\n", t / m }'
 }
+
+# RUNS="DIR ...": no training; the agreement of each run folder's labels with its agreement check
+# (labels.agreement_check) by every measure, from the epochs.csv files the runs left.
+if [ -n "${RUNS:-}" ]; then
+  printf '%-40s %8s %8s %8s %10s\n' run best_top1 trn_loss eval_loss trn+eval
+  for d in $RUNS; do
+    row=()
+    for column in eval_top1 train_loss eval_loss train_loss+eval_loss; do row+=("$(measure_tau "$d" "$column")"); done
+    printf '%-40s %8s %8s %8s %10s\n' "$d" "${row[@]}"
+  done
+  exit 0
+fi
 
 recipes=(
   "quickstart as shipped|"
