@@ -206,7 +206,13 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
               predictor && predictor["kendall_tau"]
                   ? value(predictor, "kendall_tau") + " / " + value(predictor, "precision_at_5") +
                         " / " + value(predictor, "precision_at_10") + " on " +
-                        value(predictor, "n_test") + " held-out labels"
+                        value(predictor, "n_test") + " held-out labels" +
+                        (predictor["kendall_tau_mean"]
+                             ? "; Kendall tau over " + value(predictor, "test_repeats") +
+                                   " random splits (predictor.test_repeats) " +
+                                   value(predictor, "kendall_tau_mean") + " +- " +
+                                   value(predictor, "kendall_tau_sd")
+                             : std::string())
                   : "no test split (predictor.test_count 0): every label trained the predictor");
   const std::optional<LabelAgreement> agreement = measure_label_agreement(config);
   html += row("label agreement: Kendall tau between two trainings of the same architectures",

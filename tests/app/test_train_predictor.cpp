@@ -73,6 +73,27 @@ TEST(TrainPredictorStep, TrainsOnShardsAndWritesItsReport) {
   EXPECT_EQ(evaluated["count"].as<int>(), 20);
 }
 
+// predictor.test_repeats R: R random splits in all; the first is the run's own (its tau is the
+// summary's kendall_tau and the saved predictor), the mean and sd are over all R.
+TEST(TrainPredictorStep, MoreRandomSplitsGiveTheTausMeanAndSpread) {
+  Fixture f;
+  f.config.predictor.epochs = 10;
+  f.config.predictor.test_split = TestSplit::kRandom;
+  const TrainPredictorResult one = run_train_predictor(f.config, {}, f.log);
+  const YAML::Node single = YAML::LoadFile(f.dir.file("logs/train_predictor_summary.yml"));
+  EXPECT_FALSE(single["kendall_tau_mean"]);
+  f.config.predictor.test_repeats = 3;
+  const TrainPredictorResult three = run_train_predictor(f.config, {}, f.log);
+  EXPECT_DOUBLE_EQ(three.metrics.kendall_tau, one.metrics.kendall_tau);
+  const YAML::Node summary = YAML::LoadFile(f.dir.file("logs/train_predictor_summary.yml"));
+  EXPECT_EQ(summary["test_repeats"].as<int>(), 3);
+  const double m = summary["kendall_tau_mean"].as<double>(), sd = summary["kendall_tau_sd"].as<double>();
+  EXPECT_GT(m, 0.3);  // the synthetic labels are learnable on every split
+  EXPECT_LE(m, 1.0);
+  EXPECT_GT(sd, 0.0);  // other held-out labels, another tau
+  EXPECT_NE(m, one.metrics.kendall_tau);
+}
+
 TEST(TrainPredictorStep, MissingDataAndForeignSpaceAreDataErrors) {
   Fixture f;
   Config c = f.config;

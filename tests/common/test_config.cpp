@@ -168,6 +168,9 @@ TEST(Config, SearchAndPredictorSwitchesNameKeyValueAndRule) {
   EXPECT_EQ(error_of("search:\n  verify: 5\n  pick: evolved\n"),
             "test.yml: invalid configuration:\n  search.verify (5): labels the best predicted so "
             "that the best label can be the answer: needs search.pick best_labelled");
+  EXPECT_EQ(error_of("predictor:\n  test_repeats: 5\n"),
+            "test.yml: invalid configuration:\n  predictor.test_repeats (5): more splits need "
+            "test_split random and test_count > 0 (the last rows are always the same split)");
   EXPECT_EQ(error_of("search:\n  race: 1\n"),
             "test.yml: invalid configuration:\n  search.race (1): must be 0 or >= 2 (a race needs "
             "two runners)");

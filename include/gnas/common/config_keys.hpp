@@ -291,7 +291,18 @@
     "xgboost: share of the labels and of the features each tree sees", in_range("(]", 0, 1))      \
   X(S, int, test_count, 50, "labels held out for the reported metrics; 0 = none", at_least(0))    \
   X(S, TestSplit, test_split, TestSplit::kLast,                                                   \
-    "last (the last `test_count` rows of the data, as the original) or random (seeded)")
+    "last (the last `test_count` rows of the data, as the original) or random (seeded)")          \
+  X(S, int, test_repeats, 1,                                                                      \
+    "R > 1: the predictor is also fitted on R - 1 more random splits (each its own held-out "     \
+    "labels and initialisation) and the summary adds the Kendall tau's mean and standard "        \
+    "deviation over all R (`kendall_tau_mean`, `kendall_tau_sd`): one split of a few labels is "  \
+    "a noisy draw; the saved predictor is the first split's; R - 1 more fits",                    \
+    at_least(1), check("> 1 needs test_split random and test_count > 0", [](int r, const Config& c) { \
+      return r == 1 || (c.predictor.test_split == TestSplit::kRandom && c.predictor.test_count > 0) \
+                 ? ""                                                                             \
+                 : "more splits need test_split random and test_count > 0 (the last rows are "    \
+                   "always the same split)";                                                      \
+    }))
 
 #define GNAS_KEYS_EVOLUTION(X, S)                                                                 \
   X(S, int, population, 20,                                                                       \

@@ -1,8 +1,11 @@
 #pragma once
 
-// Order statistics shared by the steps' reports (latencies, MACs, label spreads).
+// Order statistics and moments shared by the steps' reports (latencies, MACs, label spreads,
+// repeated metrics).
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 #include <vector>
 
 #include "gnas/common/errors.hpp"
@@ -21,6 +24,22 @@ inline double median_of_sorted(const std::vector<double>& sorted) {
 inline double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   return median_of_sorted(values);
+}
+
+/// The mean of `values`. Throws Error for an empty vector.
+inline double mean(const std::vector<double>& values) {
+  if (values.empty()) throw Error("mean of no values");
+  return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+}
+
+/// The sample standard deviation of `values` (n - 1 in the denominator); 0 for one value. Throws
+/// Error for an empty vector.
+inline double sample_sd(const std::vector<double>& values) {
+  const double m = mean(values);
+  if (values.size() < 2) return 0;
+  double sum = 0;
+  for (const double v : values) sum += (v - m) * (v - m);
+  return std::sqrt(sum / static_cast<double>(values.size() - 1));
 }
 
 }  // namespace gnas
