@@ -77,6 +77,7 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
       trained = std::make_pair(s["arch"].as<std::string>(), s["best_top1"].as<double>());
     }
   }
+  const Constraints constraints{config.macs_budget, config.params_budget, config.latency_budget_ms};
   const auto entry = [&](const std::string& source, const Architecture& arch, double predicted) {
     CompareEntry e;
     e.source = source;
@@ -84,6 +85,7 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
     const Cost cost = space->cost(arch);
     e.macs_m = cost.macs_m;
     e.params = cost.params;
+    e.within_budgets = constraints.violation(cost).empty();
     e.accuracy = predicted;
     if (const auto it = truth.find(arch); it != truth.end()) {
       e.accuracy = it->second;
@@ -120,22 +122,22 @@ CompareResult run_compare(const Config& config, spdlog::logger& log, std::ostrea
   result.entries.push_back(entry("evolution", evolved->first, evolved->second));
 
   // The best sample that meets the budgets: what the search has to beat.
-  const Constraints constraints{config.macs_budget, config.params_budget, config.latency_budget_ms};
   const CompareEntry* best_sample = nullptr;
   for (const auto& e : result.entries) {
-    if (e.source != "sampled" || !constraints.violation(space->cost(space->parse(e.arch))).empty())
-      continue;
+    if (e.source != "sampled" || !e.within_budgets) continue;
     if (best_sample == nullptr || e.accuracy > best_sample->accuracy) best_sample = &e;
   }
   const bool costed = space->has_cost();
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : result.entries) {
     rows.push_back({e.source, e.arch, format_fixed(e.macs_m, 6), std::to_string(e.params),
-                    format_fixed(e.accuracy, 6), e.true_accuracy ? "true" : "predicted"});
+                    format_fixed(e.accuracy, 6), e.true_accuracy ? "true" : "predicted",
+                    e.within_budgets ? "true" : "false"});
   }
   result.csv = RunLayout(config).compare_csv();
-  write_file_atomic(result.csv,
-                    format_csv({"source", "arch", "macs_m", "params", "accuracy", "kind"}, rows));
+  write_file_atomic(result.csv, format_csv({"source", "arch", "macs_m", "params", "accuracy",
+                                            "kind", "within_budgets"},
+                                           rows));
 
   // A space without a cost model is plotted against the samples' accuracy rank instead of MACs.
   // Labels of another measure than top-1 (labels.measure) are named as labels, not accuracies.

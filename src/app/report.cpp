@@ -142,12 +142,17 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   if (fs::exists(layout.compare_csv())) {
     const CsvTable compare = read_csv(layout.compare_csv());
     const std::size_t src = compare.column("source"), acc = compare.column("accuracy");
+    // The compare step's verdict on the budgets (every budget, latency included); a file written
+    // before that column: MACs and parameters.
+    const auto within_column = compare.find_column("within_budgets");
     double best = -1, best_refined_value = -1;
     for (const auto& r : compare.rows) {
       const double macs = std::stod(r[compare.column("macs_m")]);
       const double params = std::stod(r[compare.column("params")]) / 1e6;
-      const bool within = (config.macs_budget <= 0 || macs <= config.macs_budget) &&
-                          (config.params_budget <= 0 || params <= config.params_budget);
+      const bool within = within_column
+                              ? r[*within_column] == "true"
+                              : (config.macs_budget <= 0 || macs <= config.macs_budget) &&
+                                    (config.params_budget <= 0 || params <= config.params_budget);
       if (r[src] == "sampled") {
         sampled_labels.push_back(std::stod(r[acc]));
         if (within) sampled_within.push_back(std::stod(r[acc]));

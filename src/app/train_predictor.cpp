@@ -78,11 +78,11 @@ TrainPredictorResult run_train_predictor(const Config& config,
   // summary says how much the first split's tau owes to which labels it held out.
   if (pc.test_repeats > 1 && !split.test.archs.empty()) {
     std::vector<double> taus{result.metrics.kendall_tau};
+    spdlog::logger quiet("predictor_split", std::make_shared<spdlog::sinks::null_sink_mt>());
     for (int r = 1; r < pc.test_repeats; ++r) {
       const std::uint64_t seed =
           derive_seed(config.seed, SeedPurpose::kTestSplit, static_cast<std::uint64_t>(r));
       const TrainTestSplit other = split_train_test(data, pc.test_count, true, seed);
-      spdlog::logger quiet("predictor_split", std::make_shared<spdlog::sinks::null_sink_mt>());
       const FitResult refit = fit_predictor(pc, seed, *space, other.train, quiet);
       taus.push_back(
           rank_metrics(other.test.labels, refit.predictor.predict(*space, other.test.archs))

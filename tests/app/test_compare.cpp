@@ -69,8 +69,11 @@ TEST(Compare, PutsSamplesRandomSearchAndEvolutionTogetherWithTrueAccuracies) {
   for (const auto& e : r.entries) EXPECT_TRUE(e.true_accuracy) << e.source;  // the table knows all
   const CsvTable csv = read_csv(r.csv);
   EXPECT_EQ(csv.header,
-            (std::vector<std::string>{"source", "arch", "macs_m", "params", "accuracy", "kind"}));
+            (std::vector<std::string>{"source", "arch", "macs_m", "params", "accuracy", "kind",
+                                      "within_budgets"}));
   EXPECT_EQ(csv.rows.size(), 42u);
+  for (std::size_t i = 0; i < csv.rows.size(); ++i)
+    EXPECT_EQ(csv.rows[i][6], r.entries[i].within_budgets ? "true" : "false");
   EXPECT_TRUE(std::filesystem::exists(r.plot));
   const YAML::Node summary = YAML::LoadFile(dir.file("logs/evaluate_compare_summary.yml"));
   EXPECT_EQ(summary["mode"].as<std::string>(), "compare");

@@ -167,6 +167,12 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
             std::string::npos)
       << html;
   EXPECT_NE(html.find("against the random samples within the budgets"), std::string::npos);
+  const CsvTable compared = read_csv(loss_run + "/compare.csv");
+  for (const auto& row : compared.rows) {  // what the report counts as within the budget
+    EXPECT_EQ(row[compared.column("within_budgets")],
+              std::stod(row[compared.column("macs_m")]) <= budget ? "true" : "false")
+        << row[1];
+  }
   EXPECT_EQ(loss_final["race_runners"].as<int>(), 2);
   const CsvTable race = read_csv(loss_run + "/race.csv");
   ASSERT_EQ(race.rows.size(), 2u);

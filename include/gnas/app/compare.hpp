@@ -23,6 +23,7 @@ struct CompareEntry {
   std::int64_t params = 0;
   double accuracy = 0;         ///< fraction
   bool true_accuracy = false;  ///< a measured (or looked-up) label, else the predictor's value
+  bool within_budgets = true;  ///< meets macs_budget, params_budget and latency_budget_ms
 };
 
 struct CompareResult {
