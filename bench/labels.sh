@@ -83,7 +83,7 @@ for entry in "${recipes[@]}"; do
   s=(--cfg config/quickstart.yml --set seed=$seed --set sample_count=$k --set labels.agreement_check=$k
      --set repeats=1 --set "log_dir=$d" --set "write_dir=$d/checkpoints"
      --set "path_to_architecture=$d/architecture.csv" --set "path_to_train_data=$d/train_data.csv" "${flags[@]}")
-  "$bin/generate" "${s[@]}" 2>/dev/null
+  "$bin/generate" "${s[@]}" 2>"$d.generate.log" || { echo "$name: generate failed:" >&2; cat "$d.generate.log" >&2; exit 2; }
   start=$(date +%s.%N)
   "$bin/train" "${s[@]}" --load-architecture --train-data 2>"$d.log" >/dev/null
   end=$(date +%s.%N)
