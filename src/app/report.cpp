@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "gnas/common/errors.hpp"
 #include "gnas/common/io.hpp"
 #include "gnas/common/run_layout.hpp"
+#include "gnas/common/stats.hpp"
 #include "gnas/common/svg_plot.hpp"
 #include "gnas/common/text.hpp"
 #include "gnas/common/version.hpp"
@@ -139,6 +141,7 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
   std::vector<double> sampled_labels;  // every sampled architecture's label (fraction)
   std::vector<double> sampled_within;  // those of the samples within the budgets
   std::map<std::string, bool> sample_within;  // sampled architecture -> within the budgets
+  std::map<std::string, double> sample_label;  // sampled architecture -> its label
   if (fs::exists(layout.compare_csv())) {
     const CsvTable compare = read_csv(layout.compare_csv());
     const std::size_t src = compare.column("source"), acc = compare.column("accuracy");
@@ -157,6 +160,7 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
         sampled_labels.push_back(std::stod(r[acc]));
         if (within) sampled_within.push_back(std::stod(r[acc]));
         sample_within[r[compare.column("arch")]] = within;
+        sample_label[r[compare.column("arch")]] = std::stod(r[acc]);
       }
       if (r[src] == "sampled" && within && std::stod(r[acc]) > best) {
         best = std::stod(r[acc]);
@@ -235,10 +239,12 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
     // Its training measured as its labels are (labels.measure; summaries before the `label` key:
     // best_top1, the only measure then).
     const double answer = std::stod(value(train, "label", value(train, "best_top1")));
-    // The share (%) of `others` the answer equals or beats.
-    const auto share_beaten = [&](const std::vector<double>& others) {
+    // The share (%) of `others` the answer (or `value`) equals or beats.
+    const auto share_beaten = [&](const std::vector<double>& others,
+                                  std::optional<double> value = std::nullopt) {
+      const double a = value.value_or(answer);
       const auto beaten =
-          std::count_if(others.begin(), others.end(), [&](double v) { return v <= answer; });
+          std::count_if(others.begin(), others.end(), [&](double v) { return v <= a; });
       return 100.0 * static_cast<double>(beaten) / static_cast<double>(others.size());
     };
     const auto beats_text = [](double share, std::size_t n) {
@@ -268,12 +274,15 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
     // The agreement check's trainings of random samples from the answer's own seed (common
     // random numbers, final_training_seed): the same seed's shift counts for all alike.
     std::vector<double> paired, paired_within;
+    std::vector<double> shifts;  // each paired training's label minus its architecture's label
     const std::string seed = value(train, "training_seed", "");
     for (const auto& t : agreement_check_trainings(config)) {
       if (t.seed != seed) continue;
       paired.push_back(t.label);
       const auto within = sample_within.find(t.arch);
       if (within != sample_within.end() && within->second) paired_within.push_back(t.label);
+      const auto label = sample_label.find(t.arch);
+      if (label != sample_label.end()) shifts.push_back(t.label - label->second);
     }
     if (paired.size() >= 3) {
       result.beats_paired_checks = share_beaten(paired);
@@ -293,6 +302,33 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
                       within_text +
                       " (common random numbers: a comparison pair by pair, no seed's shift "
                       "between them)");
+    }
+    // The answer's seed trains every architecture a little better or worse than the labels' seeds
+    // did (common random numbers: a shift they all share). The check's pairs measure it; the
+    // answer less that shift is comparable with every random sample's label.
+    if (shifts.size() >= 3) {
+      result.seed_shift = mean(shifts);
+      result.seed_shift_se = sample_sd(shifts) / std::sqrt(static_cast<double>(shifts.size()));
+      result.seed_shift_pairs = shifts.size();
+      const double corrected = answer - *result.seed_shift;
+      result.beats_random_samples_seed_corrected = share_beaten(sampled_labels, corrected);
+      std::string within_text;
+      if (!sampled_within.empty()) {
+        result.beats_random_samples_within_seed_corrected = share_beaten(sampled_within, corrected);
+        within_text = beats_text(*result.beats_random_samples_within_seed_corrected,
+                                 sampled_within.size()) +
+                      " random samples within the budgets and ";
+      }
+      html += row("  against the random samples, its seed's shift taken out",
+                  "its seed trains the " + std::to_string(shifts.size()) +
+                      " agreement-check architectures " + (*result.seed_shift >= 0 ? "+" : "") + format_fixed(*result.seed_shift, 4) +
+                      " (+- " + format_fixed(result.seed_shift_se, 4) +
+                      ", standard error) from their labels on average; its retrained " +
+                      label_name + " less that, " + format_fixed(corrected, 4) + ", " +
+                      within_text +
+                      format_fixed(*result.beats_random_samples_seed_corrected, 0) + " % of all " +
+                      std::to_string(sampled_labels.size()) +
+                      " (the comparisons above count a lucky or unlucky seed for or against it)");
     }
     if (train && train["race_runners"]) {
       const bool changed = value(train, "race_best_label_arch") != value(train, "arch");
@@ -400,6 +436,16 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
     values["answer_beats_paired_checks_within_budgets"] =
         format_fixed(*result.beats_paired_checks_within, 1);
     values["paired_checks_within_budgets"] = static_cast<int>(result.paired_checks_within);
+  }
+  if (result.seed_shift) {
+    values["seed_shift"] = format_fixed(*result.seed_shift, 6);
+    values["seed_shift_se"] = format_fixed(result.seed_shift_se, 6);
+    values["seed_shift_pairs"] = static_cast<int>(result.seed_shift_pairs);
+    values["answer_beats_random_samples_seed_corrected"] =
+        format_fixed(*result.beats_random_samples_seed_corrected, 1);
+    if (result.beats_random_samples_within_seed_corrected)
+      values["answer_beats_random_samples_within_budgets_seed_corrected"] =
+          format_fixed(*result.beats_random_samples_within_seed_corrected, 1);
   }
   app::write_summary(config, outputs_name(EvaluateMode::kReport), values, result.seconds,
                      {report_inputs(config), {result.output}});

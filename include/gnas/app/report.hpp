@@ -26,6 +26,14 @@ struct ReportResult {
   std::size_t random_samples_within = 0;
   std::optional<double> beats_paired_checks_within;
   std::size_t paired_checks_within = 0;
+  /// The answer's seed's common shift: the mean (and its standard error) over the agreement
+  /// check's trainings from that seed of (the training's label - the architecture's label), and
+  /// the shares of the random samples the answer less that shift equals or beats.
+  std::optional<double> seed_shift;
+  double seed_shift_se = 0;
+  std::size_t seed_shift_pairs = 0;
+  std::optional<double> beats_random_samples_seed_corrected;
+  std::optional<double> beats_random_samples_within_seed_corrected;
 };
 
 /// The files whose content the report shows: run.yml, compare.csv and the steps' summaries.
