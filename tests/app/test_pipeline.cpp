@@ -185,6 +185,8 @@ TEST(Pipeline, RunsEveryStepOnTinyCifarDataAndResumesToNothing) {
   const YAML::Node report = YAML::LoadFile(loss_run + "/evaluate_report_summary.yml");
   EXPECT_EQ(report["random_samples"].as<int>(), 3);
   EXPECT_EQ(report["paired_checks"].as<int>(), 3);
+  EXPECT_EQ(report["seed_shift_pairs"].as<int>(), 3);  // the check's 3 trainings of samples
+  EXPECT_NE(html.find("its seed's shift taken out"), std::string::npos);
   for (const char* key : {"answer_beats_random_samples", "answer_beats_paired_checks"}) {
     const double share = report[key].as<double>();
     EXPECT_GE(share, 0) << key;
