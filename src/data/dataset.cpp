@@ -179,15 +179,22 @@ Dataset read_idx(const std::string& images_path, const std::string& labels_path)
   return d;
 }
 
-Dataset pad_images(const Dataset& data, int size) {
+Dataset fit_images(const Dataset& data, int size) {
   const int64_t h = data.images.size(2);
   const int64_t w = data.images.size(3);
-  if (h > size || w > size) {
-    throw ConfigError("input_size (" + std::to_string(size) +
-                      "): must be at least the data set's " + std::to_string(h) + "x" +
-                      std::to_string(w) + " images");
-  }
   if (h == size && w == size) return data;
+  if (h >= size && w >= size) {
+    // Each output pixel the mean of the input pixels it covers (exact 2x2 blocks for 28 -> 14).
+    const torch::Tensor area =
+        torch::adaptive_avg_pool2d(data.images.to(torch::kFloat32), {size, size});
+    return {area.round().clamp(0, 255).to(torch::kUInt8), data.labels};
+  }
+  if (h > size || w > size) {
+    throw ConfigError("input_size (" + std::to_string(size) + "): the data set's " +
+                      std::to_string(h) + "x" + std::to_string(w) +
+                      " images are larger in one side only; neither padding nor downscaling "
+                      "fits them");
+  }
   const int64_t top = (size - h) / 2;
   const int64_t left = (size - w) / 2;
   return {torch::constant_pad_nd(data.images, {left, size - w - left, top, size - h - top}),
@@ -230,8 +237,8 @@ Splits load_splits(const Config& config) {
     throw ConfigError("input_channels (" + std::to_string(config.input_channels) + "): must be " +
                       std::to_string(channels) + " for dataset " + option_name(config.dataset));
   }
-  train = pad_images(train, config.input_size);
-  test = pad_images(test, config.input_size);
+  train = fit_images(train, config.input_size);
+  test = fit_images(test, config.input_size);
 
   // Independent seeded streams: changing one subset size leaves the other's images unchanged.
   if (config.train_subset > 0 && config.train_subset < train.size()) {

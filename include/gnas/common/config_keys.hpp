@@ -60,7 +60,10 @@
     "the data set, which fixes its files' format (README, Training: data)")                  \
   X(S, int, classes, 100, "number of classes", at_least(2))                                  \
   X(S, std::string, dataset_dir, "data", "folder holding the dataset files", not_empty())    \
-  X(S, int, input_size, 32, "input height = width, pixels", at_least(1))                     \
+  X(S, int, input_size, 32,                                                                  \
+    "input height = width, pixels: smaller images are zero-padded, larger ones "              \
+    "area-downscaled (a reduced-resolution recipe; MACs are counted at this size)",           \
+    at_least(1))                                                                             \
   X(S, int, input_channels, 3, "3 for CIFAR, 1 for (Fashion-)MNIST", at_least(1))            \
   X(S, double, train_portion, 1.0,                                                           \
     "share of the training split used to train; the rest validates", in_range("(]", 0, 1))   \

@@ -41,9 +41,10 @@ Dataset read_cifar(const std::string& dataset_dir, bool cifar100, bool train);
 /// each gzip-compressed or not. Images [N, 1, rows, cols].
 Dataset read_idx(const std::string& images_path, const std::string& labels_path);
 
-/// `data` with its images zero-padded (centred) to size x size. Throws ConfigError when the
-/// images are larger than `size`.
-Dataset pad_images(const Dataset& data, int size);
+/// `data` with its images at size x size: smaller ones zero-padded (centred), larger ones
+/// area-downscaled (each pixel the mean of the pixels it covers: reduced-resolution training,
+/// EcoNAS-style). Throws ConfigError for images larger than `size` in one side only.
+Dataset fit_images(const Dataset& data, int size);
 
 /// Rows `index` (int64 [M]) of `data`.
 Dataset select(const Dataset& data, const torch::Tensor& index);
