@@ -19,7 +19,7 @@ printf '%-11s %-36s %14s %14s %6s %9s %7s\n' shape arch "max |diff|" relative no
 for cfg in config/config.yml config/quickstart.yml; do
   shape=$([ "$cfg" = config/config.yml ] && echo 32x32x3 || echo 28x28x1)
   for i in $(seq 0 $((rows - 1))); do
-    "$bin/evaluate" --cfg "$cfg" --set "log_dir=$work" --export-onnx \
+    "$bin/evaluate" --cfg "$cfg" --set "log_dir=$work" --set "input_size=${shape%%x*}" --export-onnx \
       --arch-file bench/reference_architectures.csv --index "$i" >"$work/out" 2>/dev/null
     s="$work/evaluate_export_onnx_summary.yml"
     nodes=$(sed -n 's/.*(\([0-9]*\) nodes;.*/\1/p' "$work/out")

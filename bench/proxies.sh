@@ -34,7 +34,7 @@ else
   echo "no table at $table: NAS-Bench-201 part skipped"
 fi
 
-q=(--cfg config/quickstart.yml --set seed=$seed --set sample_count=$m --set "log_dir=$work/q"
+q=(--cfg config/quickstart.yml --set input_size=28 --set macs_budget=11 --set seed=$seed --set sample_count=$m --set "log_dir=$work/q"
    --set "path_to_architecture=$work/q/architecture.csv")
 "$bin/generate" "${q[@]}" 2>/dev/null
 echo "layer-wise space, quickstart shape (Fashion-MNIST 28x28x1), $m architectures:"

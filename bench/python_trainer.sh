@@ -66,7 +66,8 @@ summary() { sed -n "s/^$1: //p" "$work/logs/train_final_summary.yml"; }
 # gnas SHAPE BATCH, python_ref SHAPE BATCH: "images/s top-1" of one epoch
 gnas() {
   local shape=(--set "dataset_dir=$work/data")
-  [[ $1 == quickstart ]] && shape=(--cfg config/quickstart.yml --set train_portion=1)
+  [[ $1 == quickstart ]] && shape=(--cfg config/quickstart.yml --set train_portion=1 --set input_size=28
+    --set macs_budget=11)
   "$bin" --load-architecture "${shape[@]}" "${common[@]:2}" --set epochs=1 --set "batch_size=$2" \
     --set "train_subset=$subset" --set test_subset=1000 >"$work/log" 2>&1 ||
     { cat "$work/log" >&2; exit 1; }

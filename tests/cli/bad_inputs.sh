@@ -164,7 +164,7 @@ printf 'arch,test_acc\n|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|,m
 printf 'id,arch\n0,|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|\n' >cells.csv
 row csv "benchmark table accuracy not a number" "table.csv:2" \
   "$bin/train" "${common[@]}" --set search_space=nasbench201 --set "benchmark_table=$work/table.csv" \
-  --set labels.measure=best_top1 --set "path_to_architecture=$work/cells.csv" --load-architecture --train-data
+  --set input_size=28 --set labels.measure=best_top1 --set "path_to_architecture=$work/cells.csv" --load-architecture --train-data
 printf 'op,latency_ms\nconv,abc\n' >latency.csv
 row csv "latency table malformed" "latency.csv" "$bin/generate" "${common[@]}" --set "latency_table=$work/latency.csv"
 # A real table of this space (timed once, not calibrated), then used with another runtime and shape.
@@ -186,9 +186,10 @@ row predictor "empty predictor file" "p_empty.pt" search_with p_empty.pt
 row predictor "truncated predictor file" "p_truncated.pt" search_with p_truncated.pt
 row predictor "random bytes" "p_random.pt" search_with p_random.pt
 cp "$run/predictor.pt" p_foreign.pt
-row predictor "predictor of another input shape (28x28x1 into 32x32x3)" "p_foreign.pt" search_with p_foreign.pt \
-  --set input_size=32 --set input_channels=3 --set "mean=[0.5,0.5,0.5]" --set "std=[0.25,0.25,0.25]"
-row predictor "predictor of another space" "p_foreign.pt" search_with p_foreign.pt --set search_space=nasbench201
+row predictor "predictor of another input shape (14x14x1 into 32x32x3)" "p_foreign.pt" search_with p_foreign.pt \
+  --set macs_budget=0 --set input_size=32 --set input_channels=3 --set "mean=[0.5,0.5,0.5]" --set "std=[0.25,0.25,0.25]"
+row predictor "predictor of another space" "p_foreign.pt" search_with p_foreign.pt --set search_space=nasbench201 \
+  --set input_size=28 --set macs_budget=0
 
 # --- command line --------------------------------------------------------------------------
 row cli "unknown flag" "--bogus" "$bin/generate" --bogus
