@@ -138,9 +138,9 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
       accuracy_labels ? "accuracy" : "label (" + option_name(config.labels.measure) + ")";
   std::string best_sample = "—", best_sample_arch = "—", best_sample_macs = "—";
   std::string random_search = "—", best_refined = "—";
-  std::vector<double> sampled_labels;  // every sampled architecture's label (fraction)
-  std::vector<double> sampled_within;  // those of the samples within the budgets
-  std::map<std::string, bool> sample_within;  // sampled architecture -> within the budgets
+  std::vector<double> sampled_labels;          // every sampled architecture's label (fraction)
+  std::vector<double> sampled_within;          // those of the samples within the budgets
+  std::map<std::string, bool> sample_within;   // sampled architecture -> within the budgets
   std::map<std::string, double> sample_label;  // sampled architecture -> its label
   if (fs::exists(layout.compare_csv())) {
     const CsvTable compare = read_csv(layout.compare_csv());
@@ -256,15 +256,15 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
       result.beats_random_samples_within = share_beaten(sampled_within);
       result.random_samples_within = sampled_within.size();
     }
-    html += row("  against the random samples within the budgets",
-                sampled_within.empty()
-                    ? "none of the random samples meets the budgets"
-                    : "its retrained " + label_name + " " +
-                          beats_text(*result.beats_random_samples_within,
-                                     result.random_samples_within) +
-                          " random samples within the budgets (what random sampling under the "
-                          "same budgets finds; a fresh training, so label noise counts against "
-                          "it)");
+    html += row(
+        "  against the random samples within the budgets",
+        sampled_within.empty()
+            ? "none of the random samples meets the budgets"
+            : "its retrained " + label_name + " " +
+                  beats_text(*result.beats_random_samples_within, result.random_samples_within) +
+                  " random samples within the budgets (what random sampling under the "
+                  "same budgets finds; a fresh training, so label noise counts against "
+                  "it)");
     result.beats_random_samples = share_beaten(sampled_labels);
     result.random_samples = sampled_labels.size();
     html += row("  against every random sample",
@@ -291,8 +291,8 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
       if (!paired_within.empty()) {
         result.beats_paired_checks_within = share_beaten(paired_within);
         result.paired_checks_within = paired_within.size();
-        within_text = "; " + beats_text(*result.beats_paired_checks_within,
-                                        result.paired_checks_within) +
+        within_text = "; " +
+                      beats_text(*result.beats_paired_checks_within, result.paired_checks_within) +
                       " of them within the budgets";
       }
       html += row("  against the same random samples trained from its seed",
@@ -315,34 +315,34 @@ ReportResult run_report(const Config& config, spdlog::logger& log) {
       std::string within_text;
       if (!sampled_within.empty()) {
         result.beats_random_samples_within_seed_corrected = share_beaten(sampled_within, corrected);
-        within_text = beats_text(*result.beats_random_samples_within_seed_corrected,
-                                 sampled_within.size()) +
-                      " random samples within the budgets and ";
+        within_text =
+            beats_text(*result.beats_random_samples_within_seed_corrected, sampled_within.size()) +
+            " random samples within the budgets and ";
       }
       html += row("  against the random samples, its seed's shift taken out",
                   "its seed trains the " + std::to_string(shifts.size()) +
-                      " agreement-check architectures " + (*result.seed_shift >= 0 ? "+" : "") + format_fixed(*result.seed_shift, 4) +
-                      " (+- " + format_fixed(result.seed_shift_se, 4) +
+                      " agreement-check architectures " + (*result.seed_shift >= 0 ? "+" : "") +
+                      format_fixed(*result.seed_shift, 4) + " (+- " +
+                      format_fixed(result.seed_shift_se, 4) +
                       ", standard error) from their labels on average; its retrained " +
                       label_name + " less that, " + format_fixed(corrected, 4) + ", " +
-                      within_text +
-                      format_fixed(*result.beats_random_samples_seed_corrected, 0) + " % of all " +
-                      std::to_string(sampled_labels.size()) +
+                      within_text + format_fixed(*result.beats_random_samples_seed_corrected, 0) +
+                      " % of all " + std::to_string(sampled_labels.size()) +
                       " (the comparisons above count a lucky or unlucky seed for or against it)");
     }
     if (train && train["race_runners"]) {
       const bool changed = value(train, "race_best_label_arch") != value(train, "arch");
-      html += row("  picked by a race (search.race)",
-                  "the " + value(train, "race_runners") +
-                      " best labels within the budgets trained once more from one seed; the "
-                      "answer's label " +
-                      shown(value(train, "race_first_label")) + ", its race training " +
-                      shown(value(train, "race_label")) + ", mean " +
-                      shown(value(train, "race_mean")) +
-                      (changed ? "; the race overturned the best label, " +
-                                     value(train, "race_best_label_arch")
-                               : "; the best label also won the race") +
-                      " (<code>race.csv</code>)");
+      html += row(
+          "  picked by a race (search.race)",
+          "the " + value(train, "race_runners") +
+              " best labels within the budgets trained once more from one seed; the "
+              "answer's label " +
+              shown(value(train, "race_first_label")) + ", its race training " +
+              shown(value(train, "race_label")) + ", mean " + shown(value(train, "race_mean")) +
+              (changed
+                   ? "; the race overturned the best label, " + value(train, "race_best_label_arch")
+                   : "; the best label also won the race") +
+              " (<code>race.csv</code>)");
     }
   }
   html +=

@@ -31,19 +31,25 @@ Config finished_run(const test::TempDir& dir) {
   return config;
 }
 
+// The report of that run with `checks` as its agreement check's trainings (id,arch,top1_1,
+// top1_check,seed rows).
+ReportResult report_with_checks(const test::TempDir& dir, const std::string& checks) {
+  const Config config = finished_run(dir);
+  dir.write("logs/label_agreement.csv", "id,arch,top1_1,top1_check,seed\n" + checks);
+  spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  return run_report(config, log);
+}
+
 // The answer's seed trains every architecture 0.0167 better than the labels' seeds did: the raw
 // comparison counts that for the answer, the corrected one takes it out.
 TEST(Report, TheAnswersSeedShiftIsTakenOutOfTheComparisonWithTheRandomSamples) {
   const test::TempDir dir;
-  const Config config = finished_run(dir);
-  dir.write("logs/label_agreement.csv",
-            "id,arch,top1_1,top1_check,seed\n"
-            "0,a,0.300000,0.320000,7\n"
-            "1,b,0.320000,0.340000,7\n"
-            "2,c,0.340000,0.350000,7\n"
-            "3,d,0.360000,0.100000,8\n");  // another seed's training: not the answer's
-  spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
-  const ReportResult result = run_report(config, log);
+  const ReportResult result = report_with_checks(dir,
+                                                 "0,a,0.300000,0.320000,7\n"
+                                                 "1,b,0.320000,0.340000,7\n"
+                                                 "2,c,0.340000,0.350000,7\n"
+                                                 // another seed's training: not the answer's
+                                                 "3,d,0.360000,0.100000,8\n");
   EXPECT_DOUBLE_EQ(*result.beats_random_samples_within, 100);  // 0.37 beats a-d
   EXPECT_DOUBLE_EQ(*result.beats_random_samples, 80);
   ASSERT_TRUE(result.seed_shift);
@@ -70,14 +76,10 @@ TEST(Report, TheAnswersSeedShiftIsTakenOutOfTheComparisonWithTheRandomSamples) {
 // Fewer than three trainings from the answer's seed measure no shift: no corrected row.
 TEST(Report, NoShiftFromFewerThanThreeTrainingsOfTheAnswersSeed) {
   const test::TempDir dir;
-  const Config config = finished_run(dir);
-  dir.write("logs/label_agreement.csv",
-            "id,arch,top1_1,top1_check,seed\n"
-            "0,a,0.300000,0.320000,7\n"
-            "1,b,0.320000,0.340000,7\n"
-            "2,c,0.340000,0.350000,8\n");
-  spdlog::logger log("test", std::make_shared<spdlog::sinks::null_sink_mt>());
-  const ReportResult result = run_report(config, log);
+  const ReportResult result = report_with_checks(dir,
+                                                 "0,a,0.300000,0.320000,7\n"
+                                                 "1,b,0.320000,0.340000,7\n"
+                                                 "2,c,0.340000,0.350000,8\n");
   EXPECT_FALSE(result.seed_shift);
   EXPECT_EQ(read_file(result.output).find("its seed's shift taken out"), std::string::npos);
   EXPECT_FALSE(YAML::LoadFile(dir.file("logs/evaluate_report_summary.yml"))["seed_shift"]);
