@@ -237,9 +237,6 @@ Splits load_splits(const Config& config) {
     throw ConfigError("input_channels (" + std::to_string(config.input_channels) + "): must be " +
                       std::to_string(channels) + " for dataset " + option_name(config.dataset));
   }
-  train = fit_images(train, config.input_size);
-  test = fit_images(test, config.input_size);
-
   // Independent seeded streams: changing one subset size leaves the other's images unchanged.
   if (config.train_subset > 0 && config.train_subset < train.size()) {
     train = select(train, seeded_permutation(train.size(),
@@ -251,6 +248,10 @@ Splits load_splits(const Config& config) {
         test, seeded_permutation(test.size(), derive_seed(config.seed, SeedPurpose::kDataSubset, 2))
                   .narrow(0, 0, config.test_subset));
   }
+  // After the subsets: only the images kept are padded or downscaled (each image alone, so the
+  // same ones as before either way).
+  train = fit_images(train, config.input_size);
+  test = fit_images(test, config.input_size);
   Splits splits;
   if (config.train_portion < 1) {
     const int64_t n = train.size();
